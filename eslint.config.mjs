@@ -1,0 +1,42 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Native client libraries and the one lib allowed to import each (DESIGN.md): kafkajs is unmaintained,
+// so keeping each client inside one lib keeps a later client swap inside that lib.
+const NATIVE = {
+  kafka: ['kafkajs'],
+  events: ['avsc', '@kafkajs/confluent-schema-registry'],
+  mongo: ['mongodb'],
+};
+const ALL_NATIVE = Object.values(NATIVE).flat();
+const LIBS = ['config', 'logger', 'errors', 'kafka', 'events', 'mongo', 'producer', 'subscriptions', 'delivery', 'render', 'auth', 'testing', 'metrics', 'http'];
+
+const bannedFor = (lib) => ALL_NATIVE.filter((p) => !(NATIVE[lib] ?? []).includes(p));
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/*.mjs', '**/*.js', 'test-results/**'] },
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            // Services are thin wiring over libs; they never import each other or a native client.
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'], bannedExternalImports: ALL_NATIVE },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            ...LIBS.map((lib) => ({ sourceTag: `lib:${lib}`, bannedExternalImports: bannedFor(lib) })),
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'], bannedExternalImports: ALL_NATIVE },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'], bannedExternalImports: ALL_NATIVE },
+          ],
+        },
+      ],
+    },
+  },
+];

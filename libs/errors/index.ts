@@ -1,0 +1,1 @@
+export { HeraldError, ValidationError, ConfigError, DecodeError, isRetriable } from './herald-error.js';

@@ -1,0 +1,43 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Logger } from '@herald/logger';
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  /** Root logger; kafkajs logs are bridged into it as child `component: kafkajs`. */
+  logger?: Logger;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Turns kafkajs's log entries into pino records (fields first, constant lowercase message). */
+export function kafkaLogCreator(root: Logger): KafkaConfig['logCreator'] {
+  const log = root.child({ component: 'kafkajs' });
+  return () => (entry: LogEntry) => {
+    const { message, ...fields } = entry.log;
+    const level = LEVELS[entry.level] ?? 'info';
+    // kafkajs reports routine rebalances and retries as errors; keep them visible but not alarming.
+    const quiet = level === 'error' && /rebalanc|not the leader|coordinator/i.test(message);
+    log[quiet ? 'warn' : level]({ ...fields, kafkaNamespace: entry.namespace, kafkaMessage: message }, 'kafkajs');
+  };
+}
+
+/** Creates a kafkajs client for Herald's brokers. Constructing does not connect. */
+export function createKafka(opts: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
+    requestTimeout: opts.requestTimeoutMs ?? 30_000,
+    logLevel: opts.logger ? logLevel.WARN : logLevel.NOTHING,
+    ...(opts.logger ? { logCreator: kafkaLogCreator(opts.logger) } : {}),
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+}

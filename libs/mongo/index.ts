@@ -1,0 +1,4 @@
+export { createMongoClient, connectDb, isDuplicateKey } from './client.js';
+export type { MongoOptions } from './client.js';
+export type { MongoClient, Db, Collection, Filter, Document, IndexDescription } from 'mongodb';
+export { ObjectId } from 'mongodb';
