@@ -9,7 +9,7 @@ const NATIVE = {
   mongo: ['mongodb'],
 };
 const ALL_NATIVE = Object.values(NATIVE).flat();
-const LIBS = ['config', 'logger', 'errors', 'kafka', 'events', 'mongo', 'producer', 'subscriptions', 'delivery', 'render', 'auth', 'testing', 'metrics', 'http'];
+const LIBS = ['config', 'logger', 'errors', 'kafka', 'events', 'mongo', 'producer', 'subscriptions', 'delivery', 'render', 'auth', 'observability', 'routing', 'store', 'testing', 'metrics', 'http'];
 
 const bannedFor = (lib) => ALL_NATIVE.filter((p) => !(NATIVE[lib] ?? []).includes(p));
 

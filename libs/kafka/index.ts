@@ -16,3 +16,5 @@ export type {
   Message,
 } from 'kafkajs';
 export { CompressionTypes } from 'kafkajs';
+export { createTransactionalPipe } from './transactional-pipe.js';
+export type { TransactionalPipe, TransactionalPipeOptions, TopicMessages } from './transactional-pipe.js';

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -44,5 +44,5 @@ export function createLogger(cfg: LoggerConfig): Logger {
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return cfg.destination ? pino(opts, cfg.destination as pino.DestinationStream) : pino(opts);
+  return cfg.destination ? pino(opts, cfg.destination as DestinationStream) : pino(opts);
 }

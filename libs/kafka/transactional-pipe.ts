@@ -1,0 +1,106 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
+import type { Logger } from '@herald/logger';
+
+/** Messages to produce for one consumed batch. */
+export type TopicMessages = { topic: string; messages: Message[] };
+
+export interface TransactionalPipeOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  /**
+   * Stable per instance (not random): a restarted instance with the same id fences its dead
+   * predecessor and aborts its open transaction at once, so read_committed readers never wait.
+   */
+  transactionalId: string;
+  /** Maps one partition's batch to output messages. Throwing aborts the transaction and retries. */
+  transform: (messages: KafkaMessage[], source: { topic: string; partition: number }) => Promise<TopicMessages[]> | TopicMessages[];
+  logger: Logger;
+  sessionTimeoutMs?: number;
+  /** Called after each committed transaction (metrics). */
+  onCommit?: (info: { topic: string; partition: number; consumed: number; produced: number; lastOffset: string }) => void;
+}
+
+export interface TransactionalPipe {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly consumer: Consumer;
+  readonly producer: Producer;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Consume → transform → produce with exactly-once semantics: each batch's output and the consumer
+ * offsets are committed in one Kafka transaction. A crash before commit aborts both, and the batch
+ * is consumed again by whoever owns the partition next.
+ */
+export function createTransactionalPipe(opts: TransactionalPipeOptions): TransactionalPipe {
+  const { kafka, groupId, topic, transactionalId, transform, logger } = opts;
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    readUncommitted: false,
+    maxWaitTimeInMs: 50,
+  });
+  const producer = kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    transactionTimeout: 30_000,
+  });
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const source = { topic: batch.topic, partition: batch.partition };
+    const outputs = await transform(batch.messages, source);
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    const tx = await producer.transaction();
+    try {
+      const produced = outputs.reduce((n, o) => n + o.messages.length, 0);
+      if (produced > 0) await tx.sendBatch({ topicMessages: outputs.filter((o) => o.messages.length > 0), acks: -1 });
+      await sendOffsetsWithRetry(tx, { consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      await tx.commit();
+      resolveOffset(batch.lastOffset());
+      opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset() });
+    } catch (err) {
+      logger.warn({ err, ...source }, 'transaction failed, aborting');
+      await tx.abort().catch((abortErr: unknown) => logger.warn({ err: abortErr }, 'abort failed'));
+      throw err;
+    }
+    await heartbeat();
+  }
+
+  return {
+    consumer,
+    producer,
+    async start() {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+    },
+    async stop() {
+      // disconnect() waits for the in-flight batch, so its transaction completes or aborts first.
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+// kafkajs does not retry CONCURRENT_TRANSACTIONS on AddOffsetsToTxn (kafkajs #430, #1068): the
+// coordinator is still completing the previous commit, so retry briefly.
+async function sendOffsetsWithRetry(tx: Transaction, offsets: Parameters<Transaction['sendOffsets']>[0]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await tx.sendOffsets(offsets);
+      return;
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type !== 'CONCURRENT_TRANSACTIONS' || attempt >= 20) throw err;
+      await sleep(Math.min(20 * 2 ** attempt, 500));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Logger } from '@herald/logger';
+
+/**
+ * Stops the app on SIGTERM/SIGINT within `timeoutMs`; exits 0 when it stopped cleanly, 1 when it
+ * overran or failed. A second signal exits at once. Fatal errors log once and exit non-zero.
+ */
+export function installShutdown(opts: { logger: Logger; stop: () => Promise<void>; timeoutMs: number }): void {
+  const { logger, stop, timeoutMs } = opts;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal, exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    const t0 = Date.now();
+    logger.info({ signal, timeoutMs }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    stop().then(
+      () => {
+        logger.info({ durationMs: Date.now() - t0 }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const fatal = (err: unknown) => {
+    logger.fatal({ err }, 'fatal error');
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+}
