@@ -1,0 +1,57 @@
+import { homedir } from 'node:os';
+import { relative, isAbsolute } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { loadConfig, reportToStderr, type Report, type ServiceName, type StackConfig } from './config.js';
+import { withStackLock } from './lock.js';
+import { portOpen } from './probes.js';
+import { ourPid, removePidFile, stopProcess } from './processes.js';
+import { pidFileOf, type Service } from './service.js';
+import { SERVICES } from './services.js';
+import { StackError } from './stack-error.js';
+
+export interface StopOptions {
+  /** Also delete the data dir (Kafka logs, registry database, FerretDB files); downloads stay. */
+  clean?: boolean;
+  env?: NodeJS.ProcessEnv;
+  report?: Report;
+}
+
+async function stopOne(svc: Service, cfg: StackConfig, report: Report): Promise<boolean> {
+  const pidFile = pidFileOf(cfg, svc.name);
+  const pid = await ourPid(pidFile, svc.marker(cfg));
+  if (pid !== undefined) {
+    const how = await stopProcess(pid, svc.marker(cfg));
+    await removePidFile(pidFile);
+    report(`${svc.name}: ${how === 'stopped' ? 'stopped' : 'killed after 20s without exiting on SIGTERM'} (pid ${pid})`);
+    return true;
+  }
+  await removePidFile(pidFile); // stale: that process is gone or is no longer ours
+  const running = await portOpen(svc.port(cfg));
+  report(`${svc.name}: ${running ? `left alone: ${svc.address(cfg)} answers but was not started by us` : 'not running'}`);
+  return false;
+}
+
+const contains = (dir: string, path: string): boolean => {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/** Stops only the servers this stack started (per pid file and command line). Returns their names. */
+export async function stopStack(opts: StopOptions = {}): Promise<ServiceName[]> {
+  const cfg = loadConfig(opts.env);
+  const report = opts.report ?? reportToStderr;
+  if (opts.clean) {
+    // HERALD_DATA_DIR is user input: never let a typo wipe the downloads, the repo or a home dir.
+    const precious = [cfg.cacheDir, cfg.infraDir, homedir(), process.cwd()].filter((p) => contains(cfg.dataDir, p));
+    if (precious.length > 0) throw new StackError(`refusing to delete ${cfg.dataDir}: it contains ${precious.join(', ')}`);
+  }
+  const stopped = await withStackLock(cfg, report, async () => {
+    const done = await Promise.all(SERVICES.map((s) => stopOne(s, cfg, report)));
+    if (opts.clean) {
+      await rm(cfg.dataDir, { recursive: true, force: true });
+      report(`deleted ${cfg.dataDir}`);
+    }
+    return done;
+  });
+  return SERVICES.filter((_, i) => stopped[i]).map((s) => s.name);
+}

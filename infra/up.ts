@@ -1,0 +1,126 @@
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, reportToStderr, seconds, type Report, type ServiceName, type StackConfig } from './config.js';
+import { ensureDir } from './files.js';
+import { ferretdb } from './ferretdb.js';
+import { kafka } from './kafka.js';
+import { withStackLock } from './lock.js';
+import { serviceLogTail } from './logs.js';
+import { checkPrerequisites, type Tool } from './prereqs.js';
+import { portOpen } from './probes.js';
+import { isOurs, ourPid } from './processes.js';
+import { registry } from './registry.js';
+import { pidFileOf, type Service } from './service.js';
+import { SERVICES } from './services.js';
+import { StackError } from './stack-error.js';
+
+export interface StackInfo {
+  kafkaBrokers: string[];
+  /** Confluent-compatible API base, e.g. http://127.0.0.1:8081/apis/ccompat/v7 */
+  registryUrl: string;
+  mongoUrl: string;
+  /** Services this call started (not those it found running). */
+  startedByUs: ServiceName[];
+}
+
+export interface EnsureOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines; stderr by default. */
+  report?: Report;
+}
+
+type Found = { kind: 'ours'; pid: number } | { kind: 'foreign' } | { kind: 'absent'; stale?: string };
+
+async function find(svc: Service, cfg: StackConfig): Promise<Found> {
+  const pid = await ourPid(pidFileOf(cfg, svc.name), svc.marker(cfg));
+  if (pid !== undefined) return { kind: 'ours', pid };
+  if (await portOpen(svc.port(cfg))) return { kind: 'foreign' };
+  return { kind: 'absent', stale: await svc.stale(cfg) };
+}
+
+/** Polls the real readiness probe; gives up early if our process died. */
+async function waitReady(svc: Service, cfg: StackConfig, pid?: number): Promise<void> {
+  const deadline = Date.now() + svc.readyTimeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      await svc.probe(cfg);
+      return;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    if (pid !== undefined && !(await isOurs(pid, svc.marker(cfg)))) {
+      throw new StackError(`${svc.name} exited during startup\n${await serviceLogTail(svc, cfg, 30)}`);
+    }
+    await sleep(500);
+  }
+  const who = pid === undefined ? `the process already listening on port ${svc.port(cfg)}` : `pid ${pid}`;
+  const tail = await serviceLogTail(svc, cfg, 30);
+  throw new StackError(`${svc.name} (${who}) was not ready within ${svc.readyTimeoutMs / 1000}s (last probe: ${lastError})\n${tail}`);
+}
+
+/** Tools for the servers that must be started here, plus provisioning tools where the cache is stale. */
+function toolsNeeded(found: Found[]): Tool[] {
+  return SERVICES.flatMap((s, i) => {
+    const f = found[i];
+    if (f?.kind !== 'absent') return [];
+    return f.stale ? [...s.runTools, ...s.provisionTools] : s.runTools;
+  });
+}
+
+async function bringUp(svc: Service, cfg: StackConfig, found: Found, report: Report): Promise<boolean> {
+  const t0 = Date.now();
+  const addr = svc.address(cfg);
+  if (found.kind === 'ours') {
+    await waitReady(svc, cfg, found.pid);
+    report(`${svc.name}: already running at ${addr} (pid ${found.pid}, started earlier by this script)`);
+    return false;
+  }
+  if (found.kind === 'foreign') {
+    await waitReady(svc, cfg);
+    report(`${svc.name}: reusing the server already answering at ${addr} (not started by us)`);
+    return false;
+  }
+  // A busy side port would only show up as a bind error deep in the server's log.
+  for (const [name, port] of Object.entries(svc.auxPorts(cfg))) {
+    if (await portOpen(port)) throw new StackError(`${svc.name}: port ${port} (${name}) is already in use by another process`);
+  }
+  if (found.stale) await svc.provision(cfg, found.stale, report);
+  const t1 = Date.now();
+  const pid = await svc.start(cfg);
+  await waitReady(svc, cfg, pid);
+  const provisioned = found.stale ? ` (${seconds(t0)} including first-time setup)` : '';
+  report(`${svc.name}: up at ${addr} (pid ${pid}) in ${seconds(t1)}${provisioned}`);
+  return true;
+}
+
+/**
+ * Brings Kafka, the schema registry and FerretDB up on loopback, reusing whatever already answers.
+ * Servers it starts keep running after the caller exits; `stopStack()` stops them.
+ */
+export async function ensureStack(opts: EnsureOptions = {}): Promise<StackInfo> {
+  const t0 = Date.now();
+  const cfg = loadConfig(opts.env);
+  const report = opts.report ?? reportToStderr;
+  // Missing tools fail before anything is written; the state is looked at again under the lock.
+  await checkPrerequisites(toolsNeeded(await Promise.all(SERVICES.map((s) => find(s, cfg)))));
+  return withStackLock(cfg, report, async () => {
+    const found = await Promise.all(SERVICES.map((s) => find(s, cfg)));
+    await checkPrerequisites(toolsNeeded(found));
+    await Promise.all([ensureDir(cfg.logDir), ensureDir(dirname(pidFileOf(cfg, 'kafka')))]);
+
+    // Each server provisions, starts and becomes ready independently of the others.
+    const results = await Promise.allSettled(SERVICES.map((s, i) => bringUp(s, cfg, found[i] as Found, report)));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) {
+      throw new StackError(failures.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
+    }
+    report(`stack ready in ${seconds(t0)}`);
+    return {
+      kafkaBrokers: [kafka.address(cfg)],
+      registryUrl: registry.address(cfg),
+      mongoUrl: ferretdb.address(cfg),
+      startedByUs: SERVICES.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value).map((s) => s.name),
+    };
+  });
+}
