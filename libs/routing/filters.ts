@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { BUILD_EVENT_KINDS, VULNERABILITY_PRIORITIES } from '@herald/events';
 import type { Subscription } from '@herald/subscriptions';
 
 /** What the filters of SPEC §2 look at in an event. */
@@ -12,15 +13,7 @@ export interface EventFacts {
   targetUuid?: string | undefined;
 }
 
-export const BUILD_EVENTS: ReadonlySet<string> = new Set([
-  'build_queued',
-  'build_start',
-  'build_success',
-  'build_failure',
-  'build_cancelled',
-]);
-
-export const VULNERABILITY_PRIORITIES = ['Critical', 'High', 'Medium', 'Low', 'Negligible', 'Unknown'] as const;
+const BUILD_EVENTS: ReadonlySet<string> = new Set(BUILD_EVENT_KINDS);
 
 /** Index of a priority name (case-insensitive); unknown names count as Unknown (5). */
 export function priorityIndex(priority: string | null | undefined): number {

@@ -1,0 +1,10 @@
+export type { NotificationDoc, Subscription } from './notification.js';
+export { toSubscription } from './notification.js';
+export { NotificationStore, NOTIFICATIONS_COLLECTION } from './notification-store.js';
+export type { NewNotification, FailureOutcome } from './notification-store.js';
+export { SubscriptionIndex } from './subscription-index.js';
+export { SubscriptionChangePublisher } from './change-feed.js';
+export { SubscriptionView } from './subscription-view.js';
+export type { SubscriptionViewOptions } from './subscription-view.js';
+export { registryChangeCodec } from './change-codec.js';
+export type { ChangeCodec, FeedChange } from './change-codec.js';

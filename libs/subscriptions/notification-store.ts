@@ -1,0 +1,109 @@
+import type { Collection, Db } from '@herald/mongo';
+import type { NotificationDoc } from './notification.js';
+
+export const NOTIFICATIONS_COLLECTION = 'notifications';
+
+export type NewNotification = Omit<NotificationDoc, 'number_of_failures' | 'disabled' | 'disabled_reason' | 'created_at' | 'updated_at' | 'version'>;
+
+/** Result of recording a failed delivery. */
+export interface FailureOutcome {
+  notification: NotificationDoc;
+  /** True when this failure crossed the threshold and disabled the notification. */
+  justDisabled: boolean;
+}
+
+/**
+ * MongoDB repository of notifications. Uses only operations that FerretDB v1 and MongoDB share
+ * (plain CRUD, findOneAndUpdate, $inc/$set, unique and compound indexes).
+ */
+export class NotificationStore {
+  readonly col: Collection<NotificationDoc>;
+
+  constructor(db: Db) {
+    this.col = db.collection<NotificationDoc>(NOTIFICATIONS_COLLECTION);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.col.createIndex({ uuid: 1 }, { unique: true, name: 'uuid_unique' });
+    await this.col.createIndex({ repository: 1, event: 1 }, { name: 'repository_event' });
+  }
+
+  async insert(n: NewNotification, now = new Date()): Promise<NotificationDoc> {
+    const doc: NotificationDoc = {
+      ...n,
+      number_of_failures: 0,
+      disabled: false,
+      disabled_reason: null,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    };
+    await this.col.insertOne({ ...doc });
+    return doc;
+  }
+
+  get(uuid: string): Promise<NotificationDoc | null> {
+    return this.col.findOne({ uuid }, { projection: { _id: 0 } });
+  }
+
+  /** The repository's notifications, oldest first. */
+  listByRepository(repository: string): Promise<NotificationDoc[]> {
+    return this.col.find({ repository }, { projection: { _id: 0 } }).sort({ created_at: 1 }).toArray();
+  }
+
+  /** Every notification, for bootstrapping a subscription view. */
+  all(): AsyncIterable<NotificationDoc> {
+    return this.col.find({}, { projection: { _id: 0, config: 0, signing_secret: 0 } });
+  }
+
+  async delete(uuid: string): Promise<NotificationDoc | null> {
+    return withoutId(await this.col.findOneAndDelete({ uuid }));
+  }
+
+  /** Resets the failure count and re-enables. Returns the updated document, or null if absent. */
+  reset(uuid: string): Promise<NotificationDoc | null> {
+    return this.update(uuid, { $set: { number_of_failures: 0, disabled: false, disabled_reason: null } });
+  }
+
+  /** Disables at once (e.g. 410 Gone). */
+  disable(uuid: string, reason: string): Promise<NotificationDoc | null> {
+    return this.update(uuid, { $set: { disabled: true, disabled_reason: reason } });
+  }
+
+  /** A successful delivery: consecutive failures start again from zero. Null when nothing changed. */
+  recordSuccess(uuid: string): Promise<NotificationDoc | null> {
+    return this.update(uuid, { $set: { number_of_failures: 0 } }, { number_of_failures: { $ne: 0 } });
+  }
+
+  /**
+   * A failed delivery. Increments atomically; the caller that takes the count to `threshold` is the
+   * one that disables, so exactly one disable (and one alert) happens under concurrency.
+   */
+  async recordFailure(uuid: string, threshold: number, reason: string): Promise<FailureOutcome | null> {
+    const n = await this.update(uuid, { $inc: { number_of_failures: 1 } });
+    if (!n) return null;
+    if (n.disabled || n.number_of_failures < threshold) return { notification: n, justDisabled: false };
+    const disabled = await this.update(uuid, { $set: { disabled: true, disabled_reason: reason } }, { disabled: false });
+    return disabled ? { notification: disabled, justDisabled: true } : { notification: n, justDisabled: false };
+  }
+
+  private async update(
+    uuid: string,
+    change: { $set?: Partial<NotificationDoc>; $inc?: { number_of_failures?: number } },
+    where: Record<string, unknown> = {},
+  ): Promise<NotificationDoc | null> {
+    // No projection: FerretDB v1 does not implement `fields` in findAndModify.
+    const doc = await this.col.findOneAndUpdate(
+      { uuid, ...where },
+      { $set: { ...change.$set, updated_at: new Date() }, $inc: { ...change.$inc, version: 1 } },
+      { returnDocument: 'after' },
+    );
+    return withoutId(doc);
+  }
+}
+
+function withoutId(doc: (NotificationDoc & { _id?: unknown }) | null): NotificationDoc | null {
+  if (!doc) return null;
+  const { _id: _ignored, ...rest } = doc;
+  return rest;
+}

@@ -1,0 +1,55 @@
+import type { DeliveryMethod } from '@herald/kafka';
+
+/**
+ * A repository notification (subscription) as stored in MongoDB. `config` holds the method's secrets
+ * (URLs, tokens) and never leaves MongoDB or the API: the change feed carries everything but it.
+ */
+export interface NotificationDoc {
+  uuid: string;
+  repository: string;
+  event: string;
+  method: DeliveryMethod;
+  config: Record<string, unknown>;
+  event_config: Record<string, unknown>;
+  title: string | null;
+  number_of_failures: number;
+  disabled: boolean;
+  disabled_reason: string | null;
+  /** Standard Webhooks signing secret (`whsec_…`), returned once at creation. */
+  signing_secret: string;
+  /** Subject of the token that created it; gets the in-app alert when it is disabled. */
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  /** Incremented on every change; lets subscription views ignore stale feed records. */
+  version: number;
+}
+
+/** What the router and delivery services need to know about a notification: no secrets. */
+export interface Subscription {
+  uuid: string;
+  repository: string;
+  event: string;
+  method: DeliveryMethod;
+  event_config: Record<string, unknown>;
+  title: string | null;
+  number_of_failures: number;
+  disabled: boolean;
+  created_by: string;
+  version: number;
+}
+
+export function toSubscription(n: NotificationDoc): Subscription {
+  return {
+    uuid: n.uuid,
+    repository: n.repository,
+    event: n.event,
+    method: n.method,
+    event_config: n.event_config,
+    title: n.title,
+    number_of_failures: n.number_of_failures,
+    disabled: n.disabled,
+    created_by: n.created_by,
+    version: n.version,
+  };
+}

@@ -1,0 +1,69 @@
+import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
+import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, ensureTopics, TOPICS } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import { connectDb, createMongoClient } from '@herald/mongo';
+import { createOpsServer } from '@herald/observability';
+import { NotificationStore, registryChangeCodec, SubscriptionView } from '@herald/subscriptions';
+import type { RouterConfig } from './config.js';
+import { routerMetrics } from './metrics.js';
+import { routeBatch } from './route-batch.js';
+
+export interface RouterApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The ops server's port once started (0 = ephemeral in tests). */
+  opsPort(): number;
+}
+
+/** The router: repository events joined with subscriptions into delivery jobs, exactly once. */
+export function createApp(config: RouterConfig, logger: Logger): RouterApp {
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-router`, logger });
+  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: 'herald-router' });
+  const mongo = createMongoClient({ url: config.MONGO_URL });
+  let view: SubscriptionView | undefined;
+  const metrics = routerMetrics({
+    lag: () => consumerLag(kafka, config.ROUTER_GROUP_ID, TOPICS.repositoryEvents).catch(() => new Map<number, number>()),
+    subscriptions: () => view?.index.size ?? 0,
+  });
+  let running = false;
+  let stopped: Promise<void> | undefined;
+  let port = 0;
+
+  const pipe = createTransactionalPipe({
+    kafka,
+    logger,
+    groupId: config.ROUTER_GROUP_ID,
+    topic: TOPICS.repositoryEvents,
+    transactionalId: `herald-router-${config.ROUTER_INSTANCE_ID}`,
+    sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
+    transform: (messages, source) => routeBatch(messages, source, { codec, view: view!, metrics }),
+    onCommit: () => metrics.transactions.inc(),
+  });
+
+  const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry: metrics.registry, ready: () => running });
+
+  return {
+    opsPort: () => port,
+    async start() {
+      port = await ops.start();
+      await ensureTopics(kafka);
+      await Promise.all(DELIVERY_METHODS.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)));
+      const db = await connectDb(mongo, config.MONGO_DB);
+      view = new SubscriptionView({ kafka, store: new NotificationStore(db), codec: registryChangeCodec(codec), logger, groupPrefix: `${config.ROUTER_GROUP_ID}-view` });
+      await view.start();
+      await pipe.start();
+      running = true;
+      logger.info({ groupId: config.ROUTER_GROUP_ID, instance: config.ROUTER_INSTANCE_ID, opsPort: port }, 'router started');
+    },
+    stop() {
+      stopped ??= (async () => {
+        running = false;
+        await pipe.stop();
+        await view?.stop();
+        await mongo.close();
+        await ops.stop();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { REPOSITORY_EVENT_SCHEMA, SUBJECTS, type SchemaRegistryCodec } from '@herald/events';
+import { HEADERS, TOPICS, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
+import { routeEvent, type SubscriptionLookup } from '@herald/routing';
+import type { RouterMetrics } from './metrics.js';
+
+/**
+ * Routes one consumed batch: every decodable event becomes its delivery jobs (one topic per method,
+ * keyed by notification uuid); every undecodable one goes to the dead-letter topic with the reason.
+ */
+export async function routeBatch(
+  messages: KafkaMessage[],
+  source: { topic: string; partition: number },
+  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouterMetrics },
+): Promise<TopicMessages[]> {
+  const { codec, view, metrics } = deps;
+  const byTopic = new Map<string, Message[]>();
+  const add = (topic: string, m: Message) => {
+    let list = byTopic.get(topic);
+    if (!list) byTopic.set(topic, (list = []));
+    list.push(m);
+  };
+  const now = Date.now();
+  for (const m of messages) {
+    metrics.eventsIn.inc();
+    const decoded = await codec.safeDecode(m.value, REPOSITORY_EVENT_SCHEMA);
+    if (!decoded.ok) {
+      metrics.deadLettered.inc({ reason: decoded.error.code });
+      add(TOPICS.repositoryEventsDlq, { key: m.key, value: m.value, headers: dlqHeaders(m, source, decoded.error) });
+      continue;
+    }
+    const out = routeEvent(decoded.value, view, now);
+    metrics.filtered.inc(out.filtered);
+    metrics.skippedDisabled.inc(out.disabled);
+    for (const job of out.jobs) {
+      metrics.jobsOut.inc({ method: job.method });
+      add(TOPICS.jobs(job.method), { key: job.notification_uuid, value: codec.encode(SUBJECTS.jobs(job.method), job) });
+    }
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
+}
+
+function dlqHeaders(m: KafkaMessage, source: { topic: string; partition: number }, error: { code: string; message: string }): IHeaders {
+  return {
+    ...m.headers,
+    [HEADERS.dlqReason]: error.code,
+    [HEADERS.dlqError]: error.message.slice(0, 1000),
+    [HEADERS.sourceTopic]: source.topic,
+    [HEADERS.sourcePartition]: String(source.partition),
+    [HEADERS.sourceOffset]: m.offset,
+  };
+}

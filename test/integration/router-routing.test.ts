@@ -1,0 +1,106 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleEvent } from '@herald/events';
+import { eventually } from '../helpers/wait.js';
+import { RouterFixture, uniqueRepo } from '../support/router-fixture.js';
+
+const fx = new RouterFixture();
+const repo = uniqueRepo('route');
+const other = uniqueRepo('other');
+const n: Record<string, string> = {};
+
+before(async () => {
+  await fx.setup();
+  const add = async (name: string, event: string, method: Parameters<RouterFixture['notify']>[2] = 'webhook', cfg: Record<string, unknown> = {}, r = repo) => {
+    n[name] = (await fx.notify(r, event, method, cfg)).uuid;
+  };
+  await add('pushWebhook', 'repo_push', 'webhook');
+  await add('pushSlack', 'repo_push', 'slack');
+  await add('pushEmail', 'repo_push', 'email');
+  await add('buildAny', 'build_success', 'webhook');
+  await add('buildMain', 'build_success', 'hipchat', { 'ref-regex': 'refs/heads/ma' });
+  await add('buildHeads', 'build_success', 'flowdock', { 'ref-regex': 'heads/' });
+  await add('vulnHigh', 'vulnerability_found', 'webhook', { level: 1 });
+  await add('vulnMediumStr', 'vulnerability_found', 'quay_notification', { level: '2' });
+  await add('vulnAll', 'vulnerability_found', 'slack');
+  await add('expiryA', 'repo_image_expiry', 'webhook', { days: 7 });
+  await add('expiryB', 'repo_image_expiry', 'webhook', { days: 3 });
+  await add('disabled', 'repo_push', 'hipchat');
+  await fx.store.disable(n['disabled']!, 'test');
+  await add('otherRepo', 'repo_push', 'webhook', {}, other);
+  await fx.startRouter();
+});
+
+after(() => fx.teardown());
+
+/** Publishes events, then waits until `expected` uuids have one job each and no more jobs arrive. */
+async function expectJobs(expected: Record<string, number>) {
+  await eventually(() => {
+    for (const [name, count] of Object.entries(expected)) {
+      assert.equal(fx.jobsFor(n[name]!).length, count, `jobs for ${name}`);
+    }
+  }, 20_000, 100);
+}
+
+test('repo_push fans out to every method subscribed, skips disabled and other repositories', async () => {
+  const ev = sampleEvent('repo_push', { repository: repo, body: { updated_tags: ['latest'] } });
+  await fx.events.publish(ev);
+  await expectJobs({ pushWebhook: 1, pushSlack: 1, pushEmail: 1 });
+  const job = fx.jobsFor(n['pushSlack']!)[0]!;
+  assert.equal(job.topic, 'notifications.slack');
+  assert.equal(job.value.event.event_id, ev.event_id);
+  assert.equal(job.value.method, 'slack');
+  assert.equal(job.value.kind, 'repo_push');
+  assert.equal(job.value.repository, repo);
+  assert.equal(job.value.test, false);
+  assert.match(job.value.delivery_id, /^[0-9a-f-]{36}$/);
+  // Jobs of one event to different notifications have different delivery ids.
+  assert.notEqual(job.value.delivery_id, fx.jobsFor(n['pushWebhook']!)[0]!.value.delivery_id);
+  assert.equal(fx.jobsFor(n['disabled']!).length, 0);
+  assert.equal(fx.jobsFor(n['otherRepo']!).length, 0);
+  // Other kinds' subscriptions in the same repository get nothing.
+  assert.equal(fx.jobsFor(n['buildAny']!).length, 0);
+  assert.equal(fx.jobsFor(n['vulnAll']!).length, 0);
+});
+
+test('build ref-regex: anchored at the start; no ref never fires a filtered subscription', async () => {
+  const withRef = (ref: string | undefined) =>
+    sampleEvent('build_success', {
+      repository: repo,
+      body: { trigger_metadata: ref === undefined ? undefined : { ref } },
+    });
+  await fx.events.publish([withRef('refs/heads/main'), withRef('refs/tags/v1'), withRef(undefined)]);
+  // buildAny (no regex) fires for all three; buildMain only for refs/heads/main;
+  // buildHeads ('heads/' is not at the start of any ref) never.
+  await expectJobs({ buildAny: 3, buildMain: 1 });
+  assert.equal(fx.jobsFor(n['buildHeads']!).length, 0);
+  assert.equal(fx.jobsFor(n['buildMain']!)[0]!.value.event.kind, 'build_success');
+});
+
+test('vulnerability level thresholds, numbers and numeric strings', async () => {
+  const vuln = (priority: 'Critical' | 'High' | 'Medium' | 'Low') =>
+    sampleEvent('vulnerability_found', { repository: repo, body: { vulnerability: { ...sampleEvent('vulnerability_found').body.vulnerability, priority } } });
+  await fx.events.publish([vuln('Critical'), vuln('High'), vuln('Medium'), vuln('Low')]);
+  // level 1: Critical, High; level "2": Critical, High, Medium; no level: all four.
+  await expectJobs({ vulnHigh: 2, vulnMediumStr: 3, vulnAll: 4 });
+});
+
+test('repo_image_expiry goes only to the notification it names', async () => {
+  await fx.events.publish(sampleEvent('repo_image_expiry', { repository: repo, body: { notification_uuid: n['expiryB']! } }));
+  await expectJobs({ expiryB: 1 });
+  assert.equal(fx.jobsFor(n['expiryA']!).length, 0);
+});
+
+test('a notification published on the feed routes events within 1 s', async () => {
+  const doc = await fx.notify(repo, 'repo_mirror_sync_failed', 'webhook', {}, true);
+  const t0 = Date.now();
+  let routed = -1;
+  while (Date.now() - t0 < 10_000 && routed < 0) {
+    await fx.events.publish(sampleEvent('repo_mirror_sync_failed', { repository: repo }));
+    await new Promise((r) => setTimeout(r, 100));
+    if (fx.jobsFor(doc.uuid).length > 0) routed = Date.now() - t0;
+  }
+  assert.ok(routed >= 0, 'never routed');
+  console.log(`feed change → first routed job: ${routed} ms`);
+  assert.ok(routed <= 1_000, `routed only after ${routed} ms`);
+});
