@@ -20,6 +20,8 @@ export const TOPICS = {
   jobs: (method: DeliveryMethod): string => `notifications.${method}`,
   retry: (method: DeliveryMethod, n: number): string => `notifications.${method}.retry.${n}`,
   dlq: (method: DeliveryMethod): string => `notifications.${method}.dlq`,
+  /** Output of the benchmarks' baseline pipes; never read by a service. */
+  benchSink: 'herald-bench.sink',
 } as const;
 
 export const PARTITIONS = { events: 12, jobs: 12 } as const;

@@ -17,6 +17,8 @@ export interface TransactionalPipeOptions {
   transform: (messages: KafkaMessage[], source: { topic: string; partition: number }) => Promise<TopicMessages[]> | TopicMessages[];
   logger: Logger;
   sessionTimeoutMs?: number;
+  /** Called when the consumer has crashed for good (kafkajs will not restart it): exit and let the orchestrator restart. */
+  onFatal: (err: Error) => void;
   /** Called after each committed transaction (metrics). */
   onCommit?: (info: { topic: string; partition: number; consumed: number; produced: number; lastOffset: string }) => void;
 }
@@ -27,6 +29,9 @@ export interface TransactionalPipe {
   readonly consumer: Consumer;
   readonly producer: Producer;
 }
+
+// Keeps each produce request under the broker's default 1 MB record-batch limit.
+const MAX_REQUEST_BYTES = 512 * 1024;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,6 +48,10 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     heartbeatInterval: 1_000,
     readUncommitted: false,
     maxWaitTimeInMs: 50,
+    maxBytesPerPartition: MAX_REQUEST_BYTES,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) opts.onFatal(payload.error);
   });
   const producer = kafka.producer({
     transactionalId,
@@ -60,7 +69,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     const tx = await producer.transaction();
     try {
       const produced = outputs.reduce((n, o) => n + o.messages.length, 0);
-      if (produced > 0) await tx.sendBatch({ topicMessages: outputs.filter((o) => o.messages.length > 0), acks: -1 });
+      for (const chunk of chunks(outputs)) await tx.sendBatch({ topicMessages: chunk, acks: -1 });
       await sendOffsetsWithRetry(tx, { consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
       await tx.commit();
       resolveOffset(batch.lastOffset());
@@ -103,4 +112,29 @@ async function sendOffsetsWithRetry(tx: Transaction, offsets: Parameters<Transac
       await sleep(Math.min(20 * 2 ** attempt, 500));
     }
   }
+}
+
+/** Splits outputs into produce requests of at most MAX_REQUEST_BYTES of keys and values. */
+function* chunks(outputs: TopicMessages[]): Generator<TopicMessages[]> {
+  let current = new Map<string, Message[]>();
+  let bytes = 0;
+  for (const { topic, messages } of outputs) {
+    for (const m of messages) {
+      const size = sizeOf(m.key) + sizeOf(m.value) + 64;
+      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+        yield [...current].map(([t, ms]) => ({ topic: t, messages: ms }));
+        current = new Map();
+        bytes = 0;
+      }
+      let list = current.get(topic);
+      if (!list) current.set(topic, (list = []));
+      list.push(m);
+      bytes += size;
+    }
+  }
+  if (bytes > 0) yield [...current].map(([t, ms]) => ({ topic: t, messages: ms }));
+}
+
+function sizeOf(v: Message['key'] | Message['value']): number {
+  return v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
 }

@@ -6,7 +6,7 @@ import { SchemaRegistryCodec } from '@herald/events';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, type NotificationDoc } from '@herald/subscriptions';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { TEST_BROKERS, TEST_REGISTRY_URL, TopicReader } from './job-reader.js';
-import { startService, type ServiceProcess } from './service-process.js';
+import { startService, type ServiceProcess } from '@herald/testing';
 
 /** A unique repository name for one test. */
 export function uniqueRepo(prefix = 'rt'): string {

@@ -38,6 +38,10 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
     transform: (messages, source) => routeBatch(messages, source, { codec, view: view!, metrics }),
     onCommit: () => metrics.transactions.inc(),
+    onFatal: (err) => {
+      logger.fatal({ err }, 'consumer crashed, exiting');
+      process.exit(1);
+    },
   });
 
   const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry: metrics.registry, ready: () => running });

@@ -1,0 +1,170 @@
+// `npm run bench:router`: routing throughput of the router over ≥100,000 events against 10,000
+// repositories with 50,000 subscriptions, beside a bare consume → transactional-produce baseline on
+// the same broker in the same run; then p50/p99 event→job latency at a fixed 2,000 events/s, and the
+// router's RSS. The last line printed is one JSON object with the figures.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ensureStack } from '@herald/infra';
+import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
+import { createKafka, TOPICS, type Kafka } from '@herald/kafka';
+import { connectDb, createMongoClient } from '@herald/mongo';
+import { createEventPublisher } from '@herald/producer';
+import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
+import { rssMb, startService } from '@herald/testing';
+import { spawnBaseline } from './baseline-process.js';
+import { LatencyProbe } from './latency-probe.js';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
+const REPOS = 10_000;
+const SUBS_PER_REPO = 5;
+const RATE = 2_000;
+const RATE_SECONDS = 10;
+
+const log = (msg: string) => console.log(`[bench:router] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const id = randomBytes(3).toString('hex');
+
+const stack = await ensureStack();
+const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-bench' });
+const codec = new SchemaRegistryCodec({ url: stack.registryUrl });
+const dbName = `herald_bench_${id}`;
+const mongo = createMongoClient({ url: stack.mongoUrl });
+const db = await connectDb(mongo, dbName);
+const store = new NotificationStore(db);
+await store.ensureIndexes();
+
+// 10,000 repositories × 5 subscriptions: one per kind the events use, so each event matches ≤ 1.
+const repos = Array.from({ length: REPOS }, (_, i) => `bench-${id}/repo-${i}`);
+const pushSub = new Map<string, string>();
+let t = Date.now();
+for (let i = 0; i < REPOS; i += 1_000) {
+  const docs: NotificationDoc[] = [];
+  for (const repo of repos.slice(i, i + 1_000)) {
+    const mk = (event: string, method: NotificationDoc['method'], event_config: Record<string, unknown>): NotificationDoc => ({
+      uuid: randomUUID(), repository: repo, event, method, config: {}, event_config, title: null, number_of_failures: 0,
+      disabled: false, disabled_reason: null, signing_secret: 'whsec_bench', created_by: 'bench', created_at: new Date(), updated_at: new Date(), version: 1,
+    });
+    const push = mk('repo_push', 'webhook', {});
+    pushSub.set(repo, push.uuid);
+    docs.push(push, mk('build_success', 'slack', { 'ref-regex': 'refs/heads/' }), mk('vulnerability_found', 'email', { level: 2 }),
+      mk('build_failure', 'hipchat', {}), mk('repo_mirror_sync_failed', 'quay_notification', {}));
+  }
+  await store.col.insertMany(docs);
+}
+log(`${REPOS * SUBS_PER_REPO} subscriptions stored in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+
+function eventFor(i: number): RepositoryEvent {
+  const repository = repos[Math.floor(Math.random() * REPOS)]!;
+  const r = i % 10;
+  if (r < 6) return sampleEvent('repo_push', { repository, body: { updated_tags: [`t${i}`] } });
+  if (r < 8) return sampleEvent('build_success', { repository });
+  return sampleEvent('vulnerability_found', { repository });
+}
+
+const publisher = createEventPublisher({ kafka, registryUrl: stack.registryUrl, codec, ensureTopic: true, batchSize: 1_000 });
+await publisher.connect();
+
+// Both consumer groups start where the topic ends now, so they process exactly the events below.
+const routerGroup = `herald-bench-router-${id}`;
+const baselineGroup = `herald-bench-baseline-${id}`;
+const start = await positionGroups(kafka, [routerGroup, baselineGroup]);
+
+t = Date.now();
+for (let i = 0; i < EVENTS; i += 1_000) {
+  await publisher.publish(Array.from({ length: Math.min(1_000, EVENTS - i) }, (_, j) => eventFor(i + j)));
+}
+log(`${EVENTS} events published in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+
+const baseline = await spawnBaseline(baselineGroup);
+const baselineRate = await measure(kafka, baselineGroup, start, EVENTS);
+await baseline.stop();
+log(`baseline: ${baselineRate.toFixed(0)} events/s`);
+
+const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName,
+  ROUTER_GROUP_ID: routerGroup, ROUTER_INSTANCE_ID: `bench-${id}`, LOG_LEVEL: 'warn' };
+const router = await startService('router', env, `bench-router-${id}`);
+let rssMax = 0;
+const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(router.child.pid ?? 0) ?? 0)), 250);
+const routerRate = await measure(kafka, routerGroup, start, EVENTS);
+log(`router: ${routerRate.toFixed(0)} events/s`);
+await router.ready(120_000);
+
+// Latency at a fixed rate, with the router caught up.
+const probe = new LatencyProbe(kafka, codec, new Set(pushSub.values()));
+await probe.start();
+const sentAt = new Map<string, number>();
+const t0 = Date.now();
+for (let tick = 0; tick < RATE_SECONDS * 20; tick++) {
+  await sleep(Math.max(0, t0 + tick * 50 - Date.now()));
+  const batch = Array.from({ length: RATE / 20 }, () => sampleEvent('repo_push', { repository: repos[Math.floor(Math.random() * REPOS)]! }));
+  const now = Date.now();
+  for (const ev of batch) sentAt.set(ev.event_id, now);
+  await publisher.publish(batch);
+}
+const achievedRate = sentAt.size / ((Date.now() - t0) / 1000);
+const latencies = await probe.collect(sentAt, 30_000);
+await probe.stop();
+const rssEnd = rssMb(router.child.pid ?? 0) ?? 0;
+clearInterval(sampler);
+await router.kill('SIGTERM');
+await publisher.disconnect();
+await db.dropDatabase();
+await mongo.close();
+
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+const result = {
+  bench: 'router',
+  events: EVENTS,
+  repositories: REPOS,
+  subscriptions: REPOS * SUBS_PER_REPO,
+  throughput: Math.round(routerRate),
+  baseline: Math.round(baselineRate),
+  ratio: Number((routerRate / baselineRate).toFixed(3)),
+  latency_rate: Math.round(achievedRate),
+  latency_samples: latencies.length,
+  p50_ms: pct(50),
+  p99_ms: pct(99),
+  rss_mb: rssEnd,
+  rss_max_mb: rssMax,
+};
+console.log(JSON.stringify(result));
+process.exit(0);
+
+/** Commits each group's offsets at the topic's current end; returns those offsets. */
+async function positionGroups(k: Kafka, groups: string[]): Promise<Map<number, number>> {
+  const admin = k.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(TOPICS.repositoryEvents);
+    for (const groupId of groups) {
+      await admin.setOffsets({ groupId, topic: TOPICS.repositoryEvents, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    }
+    return new Map(ends.map((e) => [e.partition, Number(e.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Events/s of a group over `total` events: sampled from its committed offsets, from the first
+ * commit to the last (so start-up and group join are not counted).
+ */
+async function measure(k: Kafka, groupId: string, from: Map<number, number>, total: number): Promise<number> {
+  const admin = k.admin();
+  await admin.connect();
+  try {
+    let first: { at: number; done: number } | undefined;
+    const deadline = Date.now() + 600_000;
+    while (Date.now() < deadline) {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [TOPICS.repositoryEvents] });
+      const done = (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset) - (from.get(p.partition) ?? 0)), 0);
+      const at = Date.now();
+      if (done > 0 && !first) first = { at, done };
+      if (done >= total && first) return (done - first.done) / ((at - first.at) / 1000);
+      await sleep(100);
+    }
+    throw new Error(`${groupId} did not finish in time`);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,59 @@
+import type avro from 'avsc';
+import { ValidationError } from '@herald/errors';
+import type { DeliveryMethod } from '@herald/kafka';
+import { DEFINITIONS } from './avro-schemas.js';
+import { checkAvro } from './avro-validate.js';
+import { checkEventRules, isUuid } from './event-rules.js';
+import { defineSchema } from './herald-schema.js';
+import { checkBodyBranch, EVENT_CHECK, eventToAvro } from './repository-event.js';
+import { deliveryId } from './delivery-id.js';
+import type { RepositoryEvent } from './event-types.js';
+import type { DeliveryJob } from './message-types.js';
+
+function validate(type: avro.Type, input: unknown): DeliveryJob {
+  const job = checkAvro(type, input, { root: 'job', ...EVENT_CHECK }) as DeliveryJob;
+  checkEventRules(job.event, 'event.');
+  if (!isUuid(job.delivery_id)) throw new ValidationError('delivery_id', 'must be a UUID');
+  if (job.attempt < 0) throw new ValidationError('attempt', 'must not be negative');
+  if (job.kind !== job.event.kind) throw new ValidationError('kind', `must equal event.kind ("${job.event.kind}")`);
+  if (job.repository !== job.event.repository) {
+    throw new ValidationError('repository', `must equal event.repository ("${job.event.repository}")`);
+  }
+  return job;
+}
+
+/** `schemas/delivery-job.avsc` (with the event inlined), registered under `notifications.<method>-value`. */
+export const DELIVERY_JOB_SCHEMA = defineSchema<DeliveryJob>(DEFINITIONS.deliveryJob, {
+  validate,
+  toAvro: (job) => ({ ...job, event: eventToAvro(job.event) }),
+  fromAvro: (raw, plain) => {
+    checkBodyBranch((raw as { event?: unknown }).event, 'job.event');
+    return plain(raw) as DeliveryJob;
+  },
+});
+
+/** Validates a delivery job; throws a ValidationError naming the field (e.g. `event.body.build_id`). */
+export function validateDeliveryJob(input: unknown): DeliveryJob {
+  return DELIVERY_JOB_SCHEMA.validate(input);
+}
+
+/** The first job of an (event, notification) pair, with its stable delivery id. */
+export function createDeliveryJob(args: {
+  event: RepositoryEvent;
+  notificationUuid: string;
+  method: DeliveryMethod;
+  test?: boolean;
+  now?: number;
+}): DeliveryJob {
+  return {
+    delivery_id: deliveryId(args.event.event_id, args.notificationUuid),
+    notification_uuid: args.notificationUuid,
+    method: args.method,
+    test: args.test ?? false,
+    attempt: 0,
+    created_at: args.now ?? Date.now(),
+    event: args.event,
+    kind: args.event.kind,
+    repository: args.event.repository,
+  };
+}

@@ -1,0 +1,207 @@
+import avro from 'avsc';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { DecodeError, HeraldError, ValidationError } from '@herald/errors';
+import { plainConverter } from './avro-plain.js';
+import { schemaInternals, type HeraldSchema } from './herald-schema.js';
+import { ALL_SCHEMAS } from './schemas.js';
+import { frame, unframe } from './wire-format.js';
+import { registryError, statusOf } from './registry-errors.js';
+
+export interface SchemaRegistryCodecOptions {
+  /** Base URL of the Confluent-compatible API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7`. */
+  url: string;
+  clientId?: string;
+  /** Local schemas that messages are decoded into, matched by record name (default: all of Herald's). */
+  readers?: readonly HeraldSchema<unknown>[];
+  /** How long an id the registry does not know stays known-unknown, so garbage costs no request each time. */
+  unknownSchemaTtlMs?: number;
+  /** HTTP retries of registry calls (default 3). */
+  retries?: number;
+}
+
+export type DecodeResult<T> = { ok: true; value: T } | { ok: false; error: DecodeError };
+
+/** How to read one writer schema (by id) into a local value, or why it cannot be read. */
+interface Reader {
+  name: string | undefined;
+  read(payload: Buffer): unknown;
+  error?: DecodeError;
+}
+
+/** Bounds the memory that ids of garbage messages can take. */
+const MAX_UNKNOWN_IDS = 10_000;
+
+type Resolver = ReturnType<avro.Type['createResolver']>;
+
+/**
+ * Avro encoding and decoding through a Confluent-compatible schema registry (Apicurio's ccompat API
+ * works). Registry calls happen only on the first use of a subject or schema id; after that, encode
+ * and decode are in-process. Decoding reads every writer schema into the local schema of the same
+ * record name (Avro schema resolution), so consumers see one shape whatever version wrote a message.
+ *
+ * Failures: a message that cannot be decoded gives a DecodeError (`DECODE_EMPTY`, `DECODE_NOT_AVRO`,
+ * `DECODE_UNKNOWN_SCHEMA`, `DECODE_INCOMPATIBLE_SCHEMA`, `DECODE_UNEXPECTED_SCHEMA`, `DECODE_INVALID`),
+ * which belongs on a dead-letter topic; an unreachable registry gives a retriable HeraldError
+ * (`REGISTRY_UNAVAILABLE`), which does not mean the message is bad.
+ */
+export class SchemaRegistryCodec {
+  readonly #registry: SchemaRegistry;
+  readonly #byName = new Map<string, HeraldSchema<unknown>>();
+  readonly #subjects = new Map<string, { id: number; schema: HeraldSchema<unknown> }>();
+  readonly #readers = new Map<number, Reader>();
+  readonly #pending = new Map<number, Promise<Reader>>();
+  readonly #unknownUntil = new Map<number, number>();
+  readonly #unknownTtlMs: number;
+
+  constructor(opts: SchemaRegistryCodecOptions) {
+    this.#registry = new SchemaRegistry({
+      host: opts.url.replace(/\/+$/, ''),
+      clientId: opts.clientId ?? 'herald',
+      retry: { retries: opts.retries ?? 3 },
+    });
+    for (const schema of opts.readers ?? ALL_SCHEMAS) this.#byName.set(schema.name, schema);
+    this.#unknownTtlMs = opts.unknownSchemaTtlMs ?? 30_000;
+  }
+
+  /**
+   * Registers `schema` under `subject` (e.g. `SUBJECTS.repositoryEvents`) with compatibility
+   * BACKWARD and remembers its id for `encode`. Idempotent: the same schema gets the same id.
+   * Throws HeraldError `SCHEMA_INCOMPATIBLE` when the registry refuses it.
+   */
+  async register<T>(subject: string, schema: HeraldSchema<T>): Promise<number> {
+    const known = this.#subjects.get(subject);
+    if (known?.schema === schema) return known.id;
+    let id: number;
+    try {
+      ({ id } = await this.#registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema.definition) },
+        { subject, compatibility: COMPATIBILITY.BACKWARD },
+      ));
+    } catch (err) {
+      throw registryError(err, `register ${schema.name} under ${subject}`);
+    }
+    const own = schema as HeraldSchema<unknown>;
+    this.#subjects.set(subject, { id, schema: own });
+    if (!this.#byName.has(own.name)) this.#byName.set(own.name, own);
+    if (!this.#readers.has(id)) this.#readers.set(id, this.#readerFor(id, schemaInternals(own).type));
+    return id;
+  }
+
+  /** The schema id `encode` uses for `subject`, once registered. */
+  schemaId(subject: string): number | undefined {
+    return this.#subjects.get(subject)?.id;
+  }
+
+  /**
+   * Encodes `value` with the schema registered for `subject` (call `register` first) in the
+   * Confluent wire format. Throws a ValidationError naming the field when the value does not fit.
+   */
+  encode<T>(subject: string, value: T): Buffer {
+    const registered = this.#subjects.get(subject);
+    if (!registered) throw new HeraldError('SCHEMA_NOT_REGISTERED', `no schema registered for subject ${subject}; call register() first`);
+    const { type, toAvro } = schemaInternals(registered.schema);
+    try {
+      return frame(registered.id, type.toBuffer(toAvro(value)));
+    } catch (err) {
+      // Only the slow path validates, to name the offending field.
+      registered.schema.validate(value);
+      throw new ValidationError('value', `does not fit ${registered.schema.name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * Decodes a message value. With `expected`, the writer schema must be that record (else
+   * `DECODE_UNEXPECTED_SCHEMA`) and the result is typed. Throws DecodeError for undecodable input.
+   */
+  async decode<T = unknown>(value: Buffer | null | undefined, expected?: HeraldSchema<T>): Promise<T> {
+    const { schemaId, payload } = unframe(value);
+    // Cache hits stay synchronous; only a new schema id goes to the registry.
+    const reader = this.#readers.get(schemaId) ?? (await this.#load(schemaId));
+    if (reader.error) throw reader.error;
+    if (expected && reader.name !== expected.name) {
+      throw new DecodeError('UNEXPECTED_SCHEMA', `schema ${schemaId} is ${String(reader.name)}, expected ${expected.name}`);
+    }
+    try {
+      return reader.read(payload) as T;
+    } catch (err) {
+      if (err instanceof DecodeError) throw err;
+      throw new DecodeError('INVALID', `payload does not match schema ${schemaId}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * Like `decode`, but an undecodable message is a value (`{ok: false, error}`) to route to a
+   * dead-letter topic. Registry outages still throw: the message may be fine.
+   */
+  async safeDecode<T = unknown>(value: Buffer | null | undefined, expected?: HeraldSchema<T>): Promise<DecodeResult<T>> {
+    try {
+      return { ok: true, value: await this.decode(value, expected) };
+    } catch (err) {
+      if (err instanceof DecodeError) return { ok: false, error: err };
+      throw err;
+    }
+  }
+
+  #load(id: number): Promise<Reader> {
+    const until = this.#unknownUntil.get(id);
+    if (id <= 0 || (until !== undefined && until > Date.now())) {
+      return Promise.reject(new DecodeError('UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`));
+    }
+    let pending = this.#pending.get(id);
+    if (!pending) {
+      pending = this.#fetch(id).finally(() => this.#pending.delete(id));
+      this.#pending.set(id, pending);
+    }
+    return pending;
+  }
+
+  async #fetch(id: number): Promise<Reader> {
+    let writer: unknown;
+    try {
+      writer = await this.#registry.getSchema(id);
+    } catch (err) {
+      if (statusOf(err) === 404) {
+        if (this.#unknownUntil.size >= MAX_UNKNOWN_IDS) this.#unknownUntil.clear();
+        this.#unknownUntil.set(id, Date.now() + this.#unknownTtlMs);
+        throw new DecodeError('UNKNOWN_SCHEMA', `schema id ${id} is unknown to the registry`, { cause: err });
+      }
+      throw registryError(err, `fetch schema ${id}`);
+    }
+    const reader = avro.Type.isType(writer)
+      ? this.#readerFor(id, writer as avro.Type)
+      : failing(new DecodeError('NOT_AVRO', `schema ${id} is not an Avro schema`));
+    this.#readers.set(id, reader);
+    return reader;
+  }
+
+  #readerFor(id: number, writer: avro.Type): Reader {
+    const local = writer.name === undefined ? undefined : this.#byName.get(writer.name);
+    if (!local) {
+      // Not one of ours: decode with the writer schema itself, still into plain objects.
+      const plain = plainConverter(writer);
+      return { name: writer.name, read: (payload) => plain(writer.fromBuffer(payload)) };
+    }
+    const { type, fromAvro } = schemaInternals(local);
+    let resolver: Resolver | undefined;
+    if (!type.equals(writer)) {
+      try {
+        resolver = type.createResolver(writer);
+      } catch (err) {
+        return failing(
+          new DecodeError('INCOMPATIBLE_SCHEMA', `schema ${id} cannot be read as the local ${local.name}: ${(err as Error).message}`),
+        );
+      }
+    }
+    return { name: local.name, read: (payload) => fromAvro(type.fromBuffer(payload, resolver)) };
+  }
+}
+
+function failing(error: DecodeError): Reader {
+  return {
+    name: undefined,
+    error,
+    read: () => {
+      throw error;
+    },
+  };
+}

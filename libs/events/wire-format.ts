@@ -1,0 +1,26 @@
+import { DecodeError } from '@herald/errors';
+
+/** Confluent wire format: magic byte 0, schema id (int32 big-endian), then the Avro binary. */
+const MAGIC = 0;
+const HEADER_BYTES = 5;
+
+/** Prefixes an Avro payload with the magic byte and schema id. */
+export function frame(schemaId: number, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  out.writeUInt8(MAGIC, 0);
+  out.writeInt32BE(schemaId, 1);
+  payload.copy(out, HEADER_BYTES);
+  return out;
+}
+
+/** Splits a message value into schema id and payload; throws a DecodeError for anything else. */
+export function unframe(value: Buffer | null | undefined): { schemaId: number; payload: Buffer } {
+  if (value === null || value === undefined || value.length === 0) {
+    throw new DecodeError('EMPTY', 'empty message value (a tombstone?)');
+  }
+  if (!Buffer.isBuffer(value)) throw new DecodeError('NOT_AVRO', 'message value is not a buffer');
+  if (value.length < HEADER_BYTES || value[0] !== MAGIC) {
+    throw new DecodeError('NOT_AVRO', `not a schema-registry Avro message (first byte 0x${(value[0] ?? 0).toString(16).padStart(2, '0')}, ${value.length} bytes)`);
+  }
+  return { schemaId: value.readInt32BE(1), payload: value.subarray(HEADER_BYTES) };
+}

@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCommand, UsageError } from './args.js';
+
+const usage = (argv: string[], pattern: RegExp) =>
+  assert.throws(() => parseCommand(argv, {}), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
+
+test('emit <kind> with flags, connection from env or defaults', () => {
+  const cmd = parseCommand(['emit', 'repo_push', '--repository', 'ns/app', '--tags', 'latest,v1'], {
+    KAFKA_BROKERS: 'k1:9092, k2:9092',
+  });
+  assert.equal(cmd.command, 'emit');
+  if (cmd.command !== 'emit') return;
+  assert.deepEqual(cmd.source, { mode: 'flags', kind: 'repo_push' });
+  assert.deepEqual(cmd.brokers, ['k1:9092', 'k2:9092']);
+  assert.equal(cmd.registryUrl, 'http://127.0.0.1:8081/apis/ccompat/v7');
+  assert.equal(cmd.registryHost, 'localhost:5000');
+  assert.equal(cmd.flags.tags, 'latest,v1');
+});
+
+test('flags beat the environment', () => {
+  const cmd = parseCommand(['emit', '--sample', 'build_start', '--brokers', 'b:1', '--registry', 'http://r/'], {
+    KAFKA_BROKERS: 'k:1',
+    SCHEMA_REGISTRY_URL: 'http://env/',
+  });
+  assert.ok(cmd.command === 'emit' && cmd.brokers[0] === 'b:1' && cmd.registryUrl === 'http://r/');
+  assert.deepEqual(cmd.command === 'emit' && cmd.source, { mode: 'sample', kind: 'build_start' });
+});
+
+test('help, and usage errors', () => {
+  assert.deepEqual(parseCommand(['--help'], {}), { command: 'help' });
+  assert.deepEqual(parseCommand(['emit', '-h'], {}), { command: 'help' });
+  usage([], /missing command/);
+  usage(['publish'], /unknown command/);
+  usage(['emit'], /exactly one of/);
+  usage(['emit', 'repo_push', '--sample', 'repo_push'], /exactly one of/);
+  usage(['emit', 'nope'], /unknown event kind "nope"/);
+  usage(['emit', 'repo_push', '--colour'], /Unknown option '--colour'/);
+  usage(['emit', '--file', 'x.jsonl', '--tags', 'a'], /--file takes the events from the file; remove --tags/);
+});

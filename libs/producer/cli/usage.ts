@@ -1,0 +1,47 @@
+/** `herald --help`. */
+export const USAGE = `herald — publish repository events to Herald (Kafka + schema registry)
+
+Usage:
+  herald emit <kind> --repository <ns/name> [kind flags]   one event built from flags
+  herald emit --sample <kind> [--repository <ns/name>]     the stored sample of a kind
+  herald emit --file <events.jsonl>                        one event per line; all lines are
+                                                           validated before anything is published
+  herald --help
+
+Kinds:
+  repo_push, build_queued, build_start, build_success, build_failure, build_cancelled,
+  vulnerability_found, repo_mirror_sync_started, repo_mirror_sync_success,
+  repo_mirror_sync_failed, repo_image_expiry
+
+Event flags (also override the sample with --sample):
+  --repository, -r <ns/name>   repository; namespace, name, docker_url, homepage derive from it
+  --registry-host <host>       host for docker_url and homepage (default localhost:5000)
+  --tags <a,b>                 updated_tags / docker_tags / tags (default latest)
+  --build-id <id>              build events (default: a new UUID)
+  --build-name <name>          build events (default: first 7 characters of the build id)
+  --ref <refs/heads/main>      build events: trigger_metadata.ref
+  --commit <sha>               build events: trigger_metadata.commit
+  --trigger-kind <kind>        build events: trigger_kind (e.g. github)
+  --manual                     build_queued: is_manual (default: true unless --ref is given)
+  --manual-user <name>         build_queued: manual_user
+  --image-id <id>              build_success: image_id
+  --message <text>             build_failure: error_message; mirror events: message
+  --vuln-id <id>               vulnerability_found: vulnerability.id (required)
+  --priority <p>               vulnerability_found: Critical|High|Medium|Low|Negligible|Unknown
+  --description <text>         vulnerability_found: vulnerability.description
+  --link <url>                 vulnerability_found: vulnerability.link
+  --has-fix                    vulnerability_found: vulnerability.has_fix
+  --notification-uuid <uuid>   repo_image_expiry: the targeted notification (required)
+  --days <n>                   repo_image_expiry: expiring_in "<n> days" (required)
+  --performer <kind:name>      performer, kind user|robot|token
+  --event-id <uuid>            instead of a new UUID
+
+Connection:
+  --brokers <host:port,...>    Kafka (env KAFKA_BROKERS, default 127.0.0.1:9092)
+  --registry <url>             schema registry (env SCHEMA_REGISTRY_URL,
+                               default http://127.0.0.1:8081/apis/ccompat/v7)
+  --dry-run                    validate and print the events as JSON lines; publish nothing
+
+Prints one line per published event: event_id, kind, repository, partition, offset.
+Exit status: 0 published, 1 invalid event or Kafka/registry failure, 2 usage error.
+`;

@@ -1,0 +1,3 @@
+export { startService, freePort, ROOT } from './service-process.js';
+export type { ServiceProcess } from './service-process.js';
+export { rssMb } from './rss.js';

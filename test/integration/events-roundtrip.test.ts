@@ -1,0 +1,160 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  createSchema,
+  EVENT_KINDS,
+  REPOSITORY_EVENT_SCHEMA,
+  sampleEvent,
+  SchemaRegistryCodec,
+  SUBJECTS,
+  type RepositoryEvent,
+} from '@herald/events';
+import { createKafka, TOPICS, type KafkaMessage } from '@herald/kafka';
+import { createEventPublisher, type EventPublisher, type PublishedEvent } from '@herald/producer';
+
+const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const REGISTRY = (process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7').replace(/\/+$/, '');
+// Every repository of this run starts with the prefix: the consumer keeps only this run's messages.
+const PREFIX = `it-events-${randomBytes(4).toString('hex')}`;
+
+const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-events-it' });
+let publisher: EventPublisher;
+
+interface Read {
+  key: string;
+  partition: number;
+  offset: string;
+  value: Buffer | null;
+}
+
+/** Reads `repository-events` from the start with a new group until `done` holds for this run's messages. */
+async function readOwn(done: (own: Read[]) => boolean, timeoutMs = 30_000): Promise<Read[]> {
+  const own: Read[] = [];
+  const consumer = kafka.consumer({ groupId: `herald-events-it-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${own.length} own messages within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
+            const key = message.key?.toString() ?? '';
+            if (!key.startsWith(PREFIX)) return;
+            own.push({ key, partition, offset: message.offset, value: message.value });
+            if (done(own)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return own;
+}
+
+before(async () => {
+  publisher = createEventPublisher({ kafka, registryUrl: REGISTRY, ensureTopic: true });
+  await publisher.connect();
+});
+
+after(async () => {
+  await publisher.disconnect();
+});
+
+test('every kind published through the producer comes back field for field', async () => {
+  const events = EVENT_KINDS.map((kind) => sampleEvent(kind, { repository: `${PREFIX}/${kind}` }));
+  const published: PublishedEvent[] = await publisher.publish(events);
+  assert.equal(published.length, EVENT_KINDS.length);
+
+  const ids = new Set(events.map((e) => e.event_id));
+  // Only Avro messages: another test of this file puts garbage under the same prefix.
+  const reads = (await readOwn((own) => own.filter((r) => r.value?.[0] === 0).length >= events.length)).filter(
+    (r) => r.value?.[0] === 0,
+  );
+  const reader = new SchemaRegistryCodec({ url: REGISTRY }); // nothing cached: schemas come from the registry
+  const decoded = new Map<string, { event: RepositoryEvent; read: Read }>();
+  for (const read of reads) {
+    const event = await reader.decode(read.value, REPOSITORY_EVENT_SCHEMA);
+    if (ids.has(event.event_id)) decoded.set(event.repository, { event, read });
+  }
+  for (const p of published) {
+    const got = decoded.get(p.event.repository);
+    assert.ok(got, `no message for ${p.event.kind}`);
+    assert.deepStrictEqual(got.event, p.event, p.event.kind);
+    assert.equal(got.read.partition, p.partition, `${p.event.kind}: partition reported by publish`);
+    assert.equal(got.read.offset, p.offset, `${p.event.kind}: offset reported by publish`);
+  }
+});
+
+test('the subject repository-events-value exists with compatibility BACKWARD', async () => {
+  const subjects = (await (await fetch(`${REGISTRY}/subjects`)).json()) as string[];
+  assert.ok(subjects.includes(SUBJECTS.repositoryEvents), `subjects: ${subjects.join(', ')}`);
+  const config = (await (await fetch(`${REGISTRY}/config/${SUBJECTS.repositoryEvents}`)).json()) as { compatibilityLevel?: string };
+  assert.equal(config.compatibilityLevel?.toUpperCase(), 'BACKWARD');
+});
+
+test('the registry refuses an incompatible version of the event schema', async () => {
+  const versions = async () => (await (await fetch(`${REGISTRY}/subjects/${SUBJECTS.repositoryEvents}/versions`)).json()) as number[];
+  const before = await versions();
+  const definition = structuredClone(REPOSITORY_EVENT_SCHEMA.definition) as { fields: unknown[] };
+  definition.fields.push({ name: 'tenant', type: 'string' }); // required, no default: old events cannot be read
+  const codec = new SchemaRegistryCodec({ url: REGISTRY, retries: 0 });
+  await assert.rejects(codec.register(SUBJECTS.repositoryEvents, createSchema(definition)), { code: 'SCHEMA_INCOMPATIBLE' });
+  assert.deepEqual(await versions(), before);
+});
+
+/** A foreign producer's herald.RepositoryEvent that Herald cannot read (event_id is a number). */
+async function foreignEvent(codec: SchemaRegistryCodec, subject: string): Promise<Buffer> {
+  const foreign = createSchema({
+    type: 'record',
+    name: 'RepositoryEvent',
+    namespace: 'herald',
+    fields: [{ name: 'event_id', type: 'long' }],
+  });
+  await codec.register(subject, foreign);
+  return codec.encode(subject, { event_id: 42 });
+}
+
+test('non-Avro and broken messages on the topic decode to typed DecodeErrors', async (t) => {
+  const producer = kafka.producer();
+  await producer.connect();
+  const codec = new SchemaRegistryCodec({ url: REGISTRY });
+  const schemaId = Buffer.alloc(4);
+  schemaId.writeInt32BE(await codec.register(SUBJECTS.repositoryEvents, REPOSITORY_EVENT_SCHEMA));
+  const foreignSubject = `${PREFIX}-foreign-value`;
+  t.after(async () => {
+    await fetch(`${REGISTRY}/subjects/${foreignSubject}`, { method: 'DELETE' }).catch(() => undefined);
+  });
+  const garbage: Record<string, Buffer> = {
+    [`${PREFIX}/incompatible`]: await foreignEvent(codec, foreignSubject),
+    [`${PREFIX}/json`]: Buffer.from(JSON.stringify({ kind: 'repo_push', repository: 'ns/app' })),
+    [`${PREFIX}/unknown-schema`]: Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0]), Buffer.from('xyz')]),
+    // A real schema id, then a payload cut short.
+    [`${PREFIX}/truncated`]: Buffer.concat([Buffer.from([0]), schemaId, Buffer.from([0x02])]),
+  };
+  try {
+    await producer.send({ topic: TOPICS.repositoryEvents, messages: Object.entries(garbage).map(([key, value]) => ({ key, value })) });
+  } finally {
+    await producer.disconnect();
+  }
+  const expected: Record<string, string> = {
+    [`${PREFIX}/json`]: 'DECODE_NOT_AVRO',
+    [`${PREFIX}/unknown-schema`]: 'DECODE_UNKNOWN_SCHEMA',
+    [`${PREFIX}/truncated`]: 'DECODE_INVALID',
+    [`${PREFIX}/incompatible`]: 'DECODE_INCOMPATIBLE_SCHEMA',
+  };
+  const own = await readOwn((reads) => Object.keys(expected).every((k) => reads.some((r) => r.key === k)));
+  const reader = new SchemaRegistryCodec({ url: REGISTRY });
+  for (const [key, code] of Object.entries(expected)) {
+    const read = own.find((r) => r.key === key);
+    const result = await reader.safeDecode(read?.value, REPOSITORY_EVENT_SCHEMA);
+    assert.equal(result.ok, false, key);
+    if (!result.ok) assert.equal(result.error.code, code, key);
+  }
+});
