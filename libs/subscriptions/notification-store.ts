@@ -1,7 +1,9 @@
-import type { Collection, Db } from '@herald/mongo';
+import { withDocLock, type Collection, type Db } from '@herald/mongo';
 import type { NotificationDoc } from './notification.js';
 
 export const NOTIFICATIONS_COLLECTION = 'notifications';
+
+type Change = { $set?: Partial<NotificationDoc>; $inc?: { number_of_failures?: number } };
 
 export type NewNotification = Omit<NotificationDoc, 'number_of_failures' | 'disabled' | 'disabled_reason' | 'created_at' | 'updated_at' | 'version'>;
 
@@ -19,7 +21,7 @@ export interface FailureOutcome {
 export class NotificationStore {
   readonly col: Collection<NotificationDoc>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.col = db.collection<NotificationDoc>(NOTIFICATIONS_COLLECTION);
   }
 
@@ -79,19 +81,27 @@ export class NotificationStore {
    * A failed delivery. Increments atomically; the caller that takes the count to `threshold` is the
    * one that disables, so exactly one disable (and one alert) happens under concurrency.
    */
-  async recordFailure(uuid: string, threshold: number, reason: string): Promise<FailureOutcome | null> {
-    const n = await this.update(uuid, { $inc: { number_of_failures: 1 } });
-    if (!n) return null;
-    if (n.disabled || n.number_of_failures < threshold) return { notification: n, justDisabled: false };
-    const disabled = await this.update(uuid, { $set: { disabled: true, disabled_reason: reason } }, { disabled: false });
-    return disabled ? { notification: disabled, justDisabled: true } : { notification: n, justDisabled: false };
+  recordFailure(uuid: string, threshold: number, reason: string): Promise<FailureOutcome | null> {
+    return this.locked(uuid, async () => {
+      const n = await this.apply(uuid, { $inc: { number_of_failures: 1 } });
+      if (!n) return null;
+      if (n.disabled || n.number_of_failures < threshold) return { notification: n, justDisabled: false };
+      const disabled = await this.apply(uuid, { $set: { disabled: true, disabled_reason: reason } }, { disabled: false });
+      return disabled ? { notification: disabled, justDisabled: true } : { notification: n, justDisabled: false };
+    });
   }
 
-  private async update(
-    uuid: string,
-    change: { $set?: Partial<NotificationDoc>; $inc?: { number_of_failures?: number } },
-    where: Record<string, unknown> = {},
-  ): Promise<NotificationDoc | null> {
+  private update(uuid: string, change: Change, where: Record<string, unknown> = {}): Promise<NotificationDoc | null> {
+    return this.locked(uuid, () => this.apply(uuid, change, where));
+  }
+
+  // Every read-modify-write of a notification holds its lock: FerretDB v1 does not make
+  // findOneAndUpdate atomic, and a lost `version` increment would let a view drop a change.
+  private locked<T>(uuid: string, fn: () => Promise<T>): Promise<T> {
+    return withDocLock(this.db, `notification:${uuid}`, fn);
+  }
+
+  private async apply(uuid: string, change: Change, where: Record<string, unknown> = {}): Promise<NotificationDoc | null> {
     // No projection: FerretDB v1 does not implement `fields` in findAndModify.
     const doc = await this.col.findOneAndUpdate(
       { uuid, ...where },

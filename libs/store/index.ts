@@ -1,0 +1,5 @@
+export { AuthorizedEmailStore, AUTHORIZED_EMAILS_COLLECTION } from './authorized-email-store.js';
+export type { AuthorizedEmail, AuthorizedEmailDoc, AuthorizationRequest } from './authorized-email-store.js';
+export { InAppStore, INAPP_COLLECTION, INAPP_TARGET_KINDS } from './inapp-store.js';
+export type { InAppDoc, InAppPage, InAppRecipient, InAppTarget, InAppTargetKind, NewInApp } from './inapp-store.js';
+export { isEmailAddress, normalizeEmail, MAX_EMAIL_LENGTH } from './email-address.js';

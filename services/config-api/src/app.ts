@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createTokenVerifier } from '@herald/auth';
+import { createKafka } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import { connectDb, createMongoClient, type Db } from '@herald/mongo';
+import { AuthorizedEmailStore, InAppStore } from '@herald/store';
+import { NotificationStore } from '@herald/subscriptions';
+import type { ConfigApiConfig } from './config.js';
+import type { ApiDeps, ReadinessReport } from './deps.js';
+import { buildServer } from './http/server.js';
+import { createKafkaSide } from './kafka-side.js';
+import { createSmtpMailer } from './mail/mailer.js';
+
+export { loadConfig, configShape } from './config.js';
+export type { ConfigApiConfig } from './config.js';
+
+export interface ConfigApi {
+  /** Connects MongoDB and Kafka, then listens. Resolves to the base URL it listens on. */
+  start(): Promise<{ url: string }>;
+  /** Idempotent: stops accepting requests, waits for in-flight ones, then closes Kafka and MongoDB. */
+  stop(): Promise<void>;
+}
+
+const PING_TIMEOUT_MS = 2_000;
+
+async function pingMongo(db: Db | undefined): Promise<boolean> {
+  if (!db) return false;
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref());
+  const ping = db.command({ ping: 1 }).then(() => true, () => false);
+  return Promise.race([ping, timeout]);
+}
+
+/** Builds the config service. Constructing connects nothing; `start()` does. */
+export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
+  const verifier = createTokenVerifier({
+    hmacSecret: config.AUTH_JWT_SECRET,
+    publicKeyPem: config.AUTH_JWT_PUBLIC_KEY_FILE ? readFileSync(config.AUTH_JWT_PUBLIC_KEY_FILE, 'utf8') : undefined,
+    issuer: config.AUTH_JWT_ISSUER,
+    audience: config.AUTH_JWT_AUDIENCE,
+    superuser: config.AUTH_SUPERUSER,
+  });
+  const mongo = createMongoClient({ url: config.MONGO_URL });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-config-api`, logger });
+  const kafkaSide = createKafkaSide(kafka, config, logger);
+  const mailer = createSmtpMailer({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_SECURE,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    from: config.SMTP_FROM,
+  });
+
+  let db: Db | undefined;
+  let stopping: Promise<void> | undefined;
+  const lazy = <T>(get: () => T | undefined, what: string): T => {
+    const v = get();
+    if (v === undefined) throw new Error(`${what} used before start()`);
+    return v;
+  };
+  let stores: { notifications: NotificationStore; emails: AuthorizedEmailStore; inapp: InAppStore } | undefined;
+
+  const deps: ApiDeps = {
+    verifier,
+    get notifications() {
+      return lazy(() => stores?.notifications, 'notification store');
+    },
+    get emails() {
+      return lazy(() => stores?.emails, 'e-mail store');
+    },
+    get inapp() {
+      return lazy(() => stores?.inapp, 'in-app store');
+    },
+    changes: kafkaSide.changes,
+    testDelivery: kafkaSide.testDelivery,
+    mailer,
+    publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
+    emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
+    async readiness(): Promise<ReadinessReport> {
+      const checks = { mongo: await pingMongo(db), kafka: kafkaSide.connected() };
+      return { ready: checks.mongo && checks.kafka && stopping === undefined, checks };
+    },
+  };
+  const server = buildServer(deps, logger);
+
+  return {
+    async start() {
+      db = await connectDb(mongo, config.MONGO_DB);
+      stores = { notifications: new NotificationStore(db), emails: new AuthorizedEmailStore(db), inapp: new InAppStore(db) };
+      await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.inapp.ensureIndexes()]);
+      await kafkaSide.connect();
+      await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+      const addr = server.server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      logger.info({ host: addr.address, port: addr.port }, 'config api listening');
+      return { url: `http://${host}:${addr.port}` };
+    },
+    stop() {
+      stopping ??= (async () => {
+        await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
+        await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
+        mailer.close();
+        await mongo.close().catch((err: unknown) => logger.error({ err }, 'mongo close failed'));
+        logger.info('config api stopped');
+      })();
+      return stopping;
+    },
+  };
+}

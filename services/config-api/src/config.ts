@@ -1,0 +1,29 @@
+import { bool, commonShape, int, optionalStr, parseConfig, str, url, type ConfigOf } from '@herald/config';
+
+/** Every variable of the config service; the one place its environment is read. */
+export const configShape = {
+  ...commonShape,
+  HTTP_HOST: str('127.0.0.1'),
+  HTTP_PORT: int(8080, 0, 65_535),
+  /** Base URL of this service as users reach it; the e-mail confirmation link points here. */
+  PUBLIC_URL: url('http://127.0.0.1:8080'),
+  AUTH_JWT_SECRET: optionalStr(),
+  AUTH_JWT_PUBLIC_KEY_FILE: optionalStr(),
+  AUTH_JWT_ISSUER: optionalStr(),
+  AUTH_JWT_AUDIENCE: optionalStr(),
+  AUTH_SUPERUSER: optionalStr(),
+  SMTP_HOST: str('127.0.0.1'),
+  SMTP_PORT: int(25, 1, 65_535),
+  SMTP_SECURE: bool(false),
+  SMTP_USER: optionalStr(),
+  SMTP_PASSWORD: optionalStr(),
+  SMTP_FROM: str('Herald <herald@localhost>'),
+  EMAIL_CODE_TTL_SECONDS: int(7 * 24 * 3600, 60, 90 * 24 * 3600),
+};
+
+export type ConfigApiConfig = ConfigOf<typeof configShape>;
+
+/** Parses the environment; every problem is reported at once (ConfigError). */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigApiConfig {
+  return parseConfig(configShape, env);
+}

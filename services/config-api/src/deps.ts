@@ -1,0 +1,31 @@
+import type { TokenVerifier } from '@herald/auth';
+import type { AuthorizedEmailStore, InAppStore } from '@herald/store';
+import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
+import type { ConfirmationMailer } from './mail/mailer.js';
+import type { TestDelivery } from './test-delivery.js';
+
+/** Publishes subscription changes (the lead's SubscriptionChangePublisher fits this). */
+export interface ChangeFeed {
+  upsert(doc: NotificationDoc): Promise<void>;
+  remove(doc: NotificationDoc): Promise<void>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, boolean>;
+}
+
+/** Everything the HTTP layer needs, constructed and connected by createApp. */
+export interface ApiDeps {
+  verifier: TokenVerifier;
+  notifications: NotificationStore;
+  emails: AuthorizedEmailStore;
+  inapp: InAppStore;
+  changes: ChangeFeed;
+  testDelivery: TestDelivery;
+  mailer: ConfirmationMailer;
+  /** Base URL for links in mails, without a trailing slash. */
+  publicUrl: string;
+  emailCodeTtlMs: number;
+  readiness(): Promise<ReadinessReport>;
+}

@@ -1,0 +1,46 @@
+import { SchemaRegistryCodec } from '@herald/events';
+import { DELIVERY_METHODS, ensureTopics, TOPICS, topicSpecs, type Kafka } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import { registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
+import type { ConfigApiConfig } from './config.js';
+import type { ChangeFeed } from './deps.js';
+import { createTestDelivery, type TestDelivery } from './test-delivery.js';
+
+/** What the config service publishes to Kafka, and whether it can. */
+export interface KafkaSide {
+  changes: ChangeFeed;
+  testDelivery: TestDelivery;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** True while the job producer is connected (readiness). */
+  connected(): boolean;
+}
+
+/** The topics this service writes to: the change feed and each method's job topic. */
+function ownTopics(): ReturnType<typeof topicSpecs> {
+  const names = new Set<string>([TOPICS.subscriptionChanges, ...DELIVERY_METHODS.map((m) => TOPICS.jobs(m))]);
+  return topicSpecs().filter((s) => names.has(s.name));
+}
+
+export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: Logger): KafkaSide {
+  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: `${config.KAFKA_CLIENT_ID}-config-api` });
+  const publisher = new SubscriptionChangePublisher(kafka, registryChangeCodec(codec), logger);
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  let up = false;
+  producer.on(producer.events.CONNECT, () => (up = true));
+  producer.on(producer.events.DISCONNECT, () => (up = false));
+  return {
+    changes: publisher,
+    testDelivery: createTestDelivery(producer, codec),
+    async connect() {
+      const created = await ensureTopics(kafka, ownTopics());
+      if (created.length > 0) logger.info({ topics: created }, 'topics created');
+      await publisher.connect();
+      await producer.connect();
+    },
+    async disconnect() {
+      await Promise.allSettled([producer.disconnect(), publisher.disconnect()]);
+    },
+    connected: () => up,
+  };
+}

@@ -1,0 +1,43 @@
+import type { FastifyReply } from 'fastify';
+import { ValidationError } from '@herald/errors';
+import { isEmailAddress } from '@herald/store';
+import type { ApiDeps } from '../deps.js';
+import { NotFoundError, UpstreamError } from '../http/http-errors.js';
+import { confirmationLink, confirmationMail } from '../mail/confirmation-mail.js';
+
+function checkEmail(email: string): void {
+  if (!isEmailAddress(email.trim())) throw new ValidationError('email', 'must be a valid e-mail address');
+}
+
+/** `GET …/authorizedemail/{email}`: `{email, repository, confirmed}`; 404 if never requested. */
+export async function getAuthorizedEmail(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
+  checkEmail(email);
+  const a = await deps.emails.get(repository, email);
+  if (!a) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
+  return { email: a.email, repository: a.repository, confirmed: a.confirmed };
+}
+
+/**
+ * `POST …/authorizedemail/{email}`: starts authorization and mails the confirmation link. An address
+ * already confirmed is reported as such and gets no mail. The code is never in the response.
+ */
+export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
+  checkEmail(email);
+  const { authorization: a, code } = await deps.emails.request(repository, email);
+  if (code !== undefined) {
+    const mail = confirmationMail(a.email, repository, confirmationLink(deps.publicUrl, code));
+    try {
+      await deps.mailer.send(mail);
+    } catch (err) {
+      throw new UpstreamError(502, 'the confirmation e-mail could not be sent; retry later', err);
+    }
+  }
+  return { email: a.email, repository: a.repository, confirmed: a.confirmed };
+}
+
+/** `DELETE …/authorizedemail/{email}`: withdraws the authorization (204), 404 if none. */
+export async function deleteAuthorizedEmail(deps: ApiDeps, repository: string, email: string, reply: FastifyReply): Promise<void> {
+  checkEmail(email);
+  if (!(await deps.emails.remove(repository, email))) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
+  void reply.code(204);
+}

@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { NotificationDoc } from '@herald/subscriptions';
+import type { Principal } from '@herald/auth';
+import type { ApiDeps } from '../deps.js';
+import { NotFoundError, NotImplementedError, UpstreamError } from '../http/http-errors.js';
+import { notificationView } from '../present/notification-view.js';
+import { validateCreateRequest } from '../validation/create-request.js';
+import type { NotificationAction } from './repository-path.js';
+
+/** Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** The notification, only if it belongs to `repository` (Quay did not check this; we do). */
+async function owned(deps: ApiDeps, repository: string, uuid: string): Promise<NotificationDoc> {
+  const n = uuid.length <= 100 ? await deps.notifications.get(uuid) : null;
+  if (!n || n.repository !== repository) throw new NotFoundError(`notification ${uuid.slice(0, 100)} not found in ${repository}`);
+  return n;
+}
+
+/** Longest a request waits for Kafka before answering 503 (kafkajs would otherwise retry for long). */
+export const PUBLISH_TIMEOUT_MS = 10_000;
+
+function bounded<T>(p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Kafka within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function publish(deps: ApiDeps, what: () => Promise<void>): Promise<void> {
+  try {
+    await bounded(what());
+  } catch (err) {
+    // The change is stored; readiness drops with Kafka, and a retry of the request republishes.
+    throw new UpstreamError(503, 'the change was stored but could not be published to the subscription feed; retry', err);
+  }
+}
+
+export async function listNotifications(deps: ApiDeps, repository: string): Promise<unknown> {
+  const docs = await deps.notifications.listByRepository(repository);
+  return { notifications: docs.map((d) => notificationView(d, { mask: true })) };
+}
+
+export async function createNotification(
+  deps: ApiDeps,
+  repository: string,
+  body: unknown,
+  who: Principal,
+  reply: FastifyReply,
+): Promise<unknown> {
+  const req = await validateCreateRequest(body, {
+    repository,
+    isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
+  });
+  const doc = await deps.notifications.insert({
+    uuid: randomUUID(),
+    repository,
+    event: req.event,
+    method: req.method,
+    config: req.config,
+    event_config: req.event_config,
+    title: req.title,
+    signing_secret: newSigningSecret(),
+    created_by: who.subject,
+  });
+  await publish(deps, () => deps.changes.upsert(doc));
+  void reply.code(201);
+  return notificationView(doc, { mask: false, withSigningSecret: true });
+}
+
+export async function getNotification(deps: ApiDeps, repository: string, uuid: string): Promise<unknown> {
+  return notificationView(await owned(deps, repository, uuid), { mask: false });
+}
+
+export async function deleteNotification(deps: ApiDeps, repository: string, uuid: string, reply: FastifyReply): Promise<void> {
+  await owned(deps, repository, uuid);
+  const deleted = await deps.notifications.delete(uuid);
+  if (!deleted) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  await publish(deps, () => deps.changes.remove(deleted));
+  void reply.code(204);
+}
+
+export async function resetNotification(deps: ApiDeps, repository: string, uuid: string, reply: FastifyReply): Promise<void> {
+  await owned(deps, repository, uuid);
+  const reset = await deps.notifications.reset(uuid);
+  if (!reset) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  await publish(deps, () => deps.changes.upsert(reset));
+  void reply.code(204);
+}
+
+export async function notificationAction(
+  deps: ApiDeps,
+  repository: string,
+  uuid: string,
+  action: NotificationAction,
+): Promise<unknown> {
+  const n = await owned(deps, repository, uuid);
+  switch (action) {
+    case 'test': {
+      try {
+        return await bounded(deps.testDelivery.send(n));
+      } catch (err) {
+        throw new UpstreamError(503, 'the test notification could not be queued; retry', err);
+      }
+    }
+    case 'attempts':
+      throw new NotImplementedError('the attempt log is not available yet');
+    case 'redrive':
+      throw new NotImplementedError('re-driving dead-lettered deliveries is not available yet');
+  }
+}

@@ -1,0 +1,71 @@
+import { ValidationError } from '@herald/errors';
+
+export const REPOSITORY_PREFIX = '/api/v1/repository/';
+export const NOTIFICATION_ACTIONS = ['test', 'attempts', 'redrive'] as const;
+export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
+
+/** What a path under `/api/v1/repository/` addresses. */
+export type RepositoryRoute =
+  | { kind: 'notifications'; repository: string }
+  | { kind: 'notification'; repository: string; uuid: string }
+  | { kind: 'notification-action'; repository: string; uuid: string; action: NotificationAction }
+  | { kind: 'authorized-email'; repository: string; email: string };
+
+export const ALLOWED_METHODS: Record<RepositoryRoute['kind'], readonly string[]> = {
+  notifications: ['GET', 'POST'],
+  notification: ['GET', 'POST', 'DELETE'],
+  'notification-action': [],
+  'authorized-email': ['GET', 'POST', 'DELETE'],
+};
+
+export const ACTION_METHODS: Record<NotificationAction, readonly string[]> = {
+  test: ['POST'],
+  attempts: ['GET'],
+  redrive: ['POST'],
+};
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses the part of a URL path after `/api/v1/repository/`. Repository names may contain `/`, so
+ * the route is recognised from the end: `…/notification/`, `…/notification/{uuid}`,
+ * `…/notification/{uuid}/{test|attempts|redrive}`, `…/authorizedemail/{email}`; what precedes is the
+ * repository. Returns null for anything else.
+ */
+export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
+  const decoded = rawRest.split('/').map(decode);
+  if (decoded.some((s) => s === null)) return null;
+  const segs = decoded as string[];
+  if (segs.length > 1 && segs[segs.length - 1] === '') segs.pop();
+  const n = segs.length;
+  const at = (i: number): string => segs[n + i] ?? '';
+  const repo = (drop: number): string => segs.slice(0, n - drop).join('/');
+  if (n >= 2 && at(-1) === 'notification') return { kind: 'notifications', repository: repo(1) };
+  if (n >= 3 && at(-2) === 'notification' && at(-1) !== '') return { kind: 'notification', repository: repo(2), uuid: at(-1) };
+  if (n >= 4 && at(-3) === 'notification' && at(-2) !== '' && (NOTIFICATION_ACTIONS as readonly string[]).includes(at(-1))) {
+    return { kind: 'notification-action', repository: repo(3), uuid: at(-2), action: at(-1) as NotificationAction };
+  }
+  if (n >= 3 && at(-2) === 'authorizedemail' && at(-1) !== '') return { kind: 'authorized-email', repository: repo(2), email: at(-1) };
+  return null;
+}
+
+export const MAX_REPOSITORY_LENGTH = 255;
+// Docker distribution's path component: lowercase alphanumerics joined by `.`, `_`, `__` or dashes.
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/** Throws a 400 naming `repository` unless it is `namespace/name[/more]` in registry syntax. */
+export function checkRepositoryName(repository: string): void {
+  const parts = repository.split('/');
+  if (repository.length > MAX_REPOSITORY_LENGTH || parts.length < 2 || !parts.every((p) => COMPONENT.test(p))) {
+    throw new ValidationError(
+      'repository',
+      'must be namespace/name (lowercase letters, digits and . _ - separators; more / segments allowed)',
+    );
+  }
+}

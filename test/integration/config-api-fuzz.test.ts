@@ -1,0 +1,133 @@
+// Fuzzes every operation of the service's own OpenAPI document (property-based, fast-check):
+// no request may get an undocumented 5xx.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { InAppStore } from '@herald/store';
+import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
+import { mutationsFor, validCreateBody } from '../helpers/create-request-arbitrary.js';
+import { operationsOf, requestArbitrary, sendFuzzRequest, type FuzzRequest } from '../helpers/openapi-fuzz.js';
+import { TEST_SUPERUSER, testToken } from '../helpers/tokens.js';
+
+const RUNS_PER_OPERATION = Number(process.env['FUZZ_RUNS_PER_OPERATION'] ?? 80);
+/** 5xx that an operation documents on purpose: the stubbed attempt log and re-drive. */
+const ALLOWED_5XX = new Set(['501']);
+const CREATE_RUNS = Number(process.env['FUZZ_CREATE_RUNS'] ?? 200);
+
+let api: RunningConfigApi;
+let sentTotal = 0;
+
+before(async () => {
+  api = await startConfigApi();
+});
+after(async () => {
+  await api?.stop();
+});
+
+test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpected 5xx`, { timeout: 600_000 }, async () => {
+  const doc = (await api.request<Record<string, unknown>>('GET', '/openapi.json')).body;
+  const ops = operationsOf(doc);
+  assert.ok(ops.length >= 17, `operations in the document: ${ops.length}`);
+
+  const admin = await testToken('fuzzer', { grants: ['acme/*:admin'], teams: ['acme/owners'] });
+  const tokens = [
+    admin,
+    admin,
+    await testToken(TEST_SUPERUSER),
+    await testToken('other', { grants: ['other/app:admin'] }),
+    await testToken('fuzzer', { grants: ['acme/*:admin'], ttlSeconds: -60 }),
+    'not.a.token',
+    undefined,
+  ];
+  const seeded = await api.request<{ uuid: string }>('POST', '/api/v1/repository/acme/app/notification/', {
+    token: admin,
+    body: { event: 'repo_push', method: 'webhook', config: { url: 'https://hooks.example.com/x' }, eventConfig: {} },
+  });
+  assert.equal(seeded.status, 201);
+  const { notification } = await new InAppStore(api.db.db).insertInApp({
+    target: { kind: 'user', name: 'fuzzer' },
+    kind: 'repo_push',
+    repository: 'acme/app',
+    data: { repository: 'acme/app' },
+    delivery_id: 'fuzz-seed',
+  });
+  await api.request('POST', '/api/v1/repository/acme/app/authorizedemail/ops@example.com', { token: admin });
+  const examples = {
+    namespace: ['acme', 'other'],
+    repository: ['app', 'team/app', 'app%2Fsub'],
+    uuid: [seeded.body.uuid, notification.uuid],
+    email: ['ops@example.com', 'new@example.com'],
+  };
+
+  let sent = 0;
+  const statuses = new Map<number, number>();
+  const unexpected: Array<{ req: FuzzRequest; status: number; text: string }> = [];
+  for (const op of ops) {
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(doc, op, { examples, tokens }), async (req) => {
+        const res = await sendFuzzRequest(api.url, req);
+        sent++;
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        const documented = req.method === op.method && req.path.split('?')[0] === op.path.replace(/\{[^}]+\}/g, 'x') ? op.responses : [];
+        const ok = res.status > 0 && (res.status < 500 || (ALLOWED_5XX.has(String(res.status)) && (documented.includes(String(res.status)) || op.responses.includes(String(res.status)))));
+        if (!ok) unexpected.push({ req, ...res });
+        return ok;
+      }),
+      { numRuns: RUNS_PER_OPERATION, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31), verbose: true },
+    );
+  }
+  const histogram = Object.fromEntries([...statuses.entries()].sort(([a], [b]) => a - b));
+  console.log(`fuzz: ${sent} requests over ${ops.length} operations; statuses ${JSON.stringify(histogram)}`);
+  assert.deepEqual(unexpected.map((u) => `${u.status} ${u.req.method} ${u.req.path} ${u.text.slice(0, 200)}`), []);
+  assert.ok(sent >= 1000, `sent ${sent}`);
+  sentTotal += sent;
+  assert.equal((await api.request('GET', '/readyz')).status, 200, 'still ready after the fuzz');
+});
+
+test(`property: ${CREATE_RUNS} valid creations are 201 as sent, ${CREATE_RUNS} single mutations are 400 naming the field`, { timeout: 600_000 }, async () => {
+  const repo = 'prop/app';
+  const base = `/api/v1/repository/${repo}`;
+  const token = await testToken('prop', { grants: [`${repo}:admin`] });
+  const email = 'prop@example.com';
+  await api.request('POST', `${base}/authorizedemail/${email}`, { token });
+  const mail = await api.smtp.waitFor((m) => m.to.includes(email));
+  const link = /\/authrepoemail\?code=[A-Za-z0-9_%-]+/.exec(mail.decoded)?.[0];
+  assert.ok(link);
+  assert.equal((await api.request('GET', link)).status, 200);
+
+  let sent = 0;
+  await fc.assert(
+    fc.asyncProperty(validCreateBody(email), async (body) => {
+      const res = await api.request<Record<string, unknown>>('POST', `${base}/notification/`, { token, body });
+      sent++;
+      assert.equal(res.status, 201, `${JSON.stringify(body)} → ${res.text}`);
+      assert.equal(res.body['event'], body.event);
+      assert.equal(res.body['method'], body.method);
+      const ec = body.eventConfig;
+      const expected = ec['days'] !== undefined ? { days: ec['days'] } : ec;
+      assert.deepEqual(res.body['event_config'], expected);
+    }),
+    { numRuns: CREATE_RUNS },
+  );
+  const before = await api.db.db.collection('notifications').countDocuments({ repository: repo });
+  await fc.assert(
+    fc.asyncProperty(
+      validCreateBody(email).chain((b) => {
+        const ms = mutationsFor(b);
+        return fc.nat({ max: ms.length - 1 }).map((i) => [b, ms[i]] as const);
+      }),
+      async ([body, mutation]) => {
+        if (!mutation) return;
+        const [field, apply] = mutation;
+        const res = await api.request<{ field: string; error: string }>('POST', `${base}/notification/`, { token, body: apply(body) });
+        sent++;
+        assert.equal(res.status, 400, `${field}: ${JSON.stringify(apply(body))} → ${res.text}`);
+        assert.equal(res.body.field, field, res.body.error);
+      },
+    ),
+    { numRuns: CREATE_RUNS },
+  );
+  assert.equal(await api.db.db.collection('notifications').countDocuments({ repository: repo }), before, 'no invalid request stored anything');
+  sentTotal += sent;
+  console.log(`fuzz: ${sent} property-based create requests; total ${sentTotal} requests, zero unexpected 5xx`);
+});

@@ -1,0 +1,78 @@
+// Invalid creation requests: each a 400 naming the field, and nothing stored.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
+import { adminToken } from '../helpers/tokens.js';
+
+const REPO = 'acme/app';
+const CREATE = `/api/v1/repository/${REPO}/notification/`;
+let api: RunningConfigApi;
+let token: string;
+
+before(async () => {
+  api = await startConfigApi();
+  token = await adminToken(REPO);
+});
+after(async () => {
+  await api?.stop();
+});
+
+const url = 'https://hooks.example.com/h';
+const hook = (over: Record<string, unknown>): Record<string, unknown> => ({ event: 'repo_push', method: 'webhook', config: { url }, eventConfig: {}, ...over });
+
+const CASES: Array<[field: string, body: unknown]> = [
+  ['body', '{"event": "repo_push",'],
+  ['body', '[1,2,3]'],
+  ['body', '"just a string"'],
+  ['event', hook({ event: 'repo_pull' })],
+  ['event', hook({ event: 7 })],
+  ['event', { method: 'webhook', config: { url } }],
+  ['method', hook({ method: 'carrier_pigeon' })],
+  ['method', hook({ method: null })],
+  ['config', hook({ config: undefined })],
+  ['config', hook({ config: 'https://hooks.example.com' })],
+  ['config.url', hook({ config: {} })],
+  ['config.url', hook({ config: { url: 'ftp://files.example.com/x' } })],
+  ['config.url', hook({ config: { url: 'http//missing-colon.example.com' } })],
+  ['config.url', hook({ config: { url: 'https://exa mple.com/' } })],
+  ['config.template', hook({ config: { url, template: '{"text": ' } })],
+  ['config.template', hook({ config: { url, template: '{"text": "${repository"}' } })],
+  ['config.template', hook({ config: { url, template: '{"text": "${a b c}"}' } })],
+  ['config.url', { event: 'repo_push', method: 'slack', config: { url: 'mailto:ops@example.com' } }],
+  ['config.room_id', { event: 'repo_push', method: 'hipchat', config: { room_id: 'room-1', notification_token: 't0k' } }],
+  ['config.notification_token', { event: 'repo_push', method: 'hipchat', config: { room_id: '123' } }],
+  ['config.flow_api_token', { event: 'repo_push', method: 'flowdock', config: {} }],
+  ['config.email', { event: 'repo_push', method: 'email', config: { email: 'no-at-sign' } }],
+  ['config.email', { event: 'repo_push', method: 'email', config: { email: 'never-authorized@example.com' } }],
+  ['config.target', { event: 'repo_push', method: 'quay_notification', config: { target: 'alice' } }],
+  ['config.target.kind', { event: 'repo_push', method: 'quay_notification', config: { target: { kind: 'robot', name: 'x' } } }],
+  ['config.target.name', { event: 'repo_push', method: 'quay_notification', config: { target: { kind: 'team' } } }],
+  ['eventConfig', hook({ eventConfig: [1] })],
+  ['eventConfig.ref-regex', hook({ event: 'build_success', eventConfig: { 'ref-regex': 'refs/heads/(main' } })],
+  ['eventConfig.ref-regex', hook({ event: 'build_failure', eventConfig: { 'ref-regex': '(a)\\1' } })],
+  ['eventConfig.ref-regex', hook({ event: 'build_start', eventConfig: { 'ref-regex': '(x+x+)+y'.repeat(40) } })],
+  ['eventConfig.level', hook({ event: 'vulnerability_found', eventConfig: { level: -1 } })],
+  ['eventConfig.level', hook({ event: 'vulnerability_found', eventConfig: { level: 'Critical' } })],
+  ['eventConfig.days', hook({ event: 'repo_image_expiry', eventConfig: {} })],
+  ['eventConfig.days', hook({ event: 'repo_image_expiry', eventConfig: { days: -3 } })],
+  ['eventConfig.days', hook({ event: 'repo_image_expiry', eventConfig: { days: 'soon' } })],
+  ['title', hook({ title: { text: 'x' } })],
+];
+
+test(`${CASES.length} invalid creation requests: 400 naming the field, nothing stored`, async () => {
+  assert.ok(CASES.length >= 20);
+  const col = api.db.db.collection('notifications');
+  for (const [field, body] of CASES) {
+    const res = await api.request<{ error: string; field: string }>('POST', CREATE, { token, body });
+    assert.equal(res.status, 400, `${field}: ${JSON.stringify(body).slice(0, 80)} → ${res.text}`);
+    assert.equal(res.body.field, field, `field for ${JSON.stringify(body).slice(0, 80)}: ${res.body.error}`);
+    assert.ok(res.body.error.startsWith(`${field}:`), res.body.error);
+  }
+  assert.equal(await col.countDocuments({}), 0, 'nothing stored');
+});
+
+test('a valid request after all that is stored, and returns 201', async () => {
+  const res = await api.request<{ uuid: string }>('POST', CREATE, { token, body: hook({ event: 'vulnerability_found', eventConfig: { level: '1' } }) });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(await api.db.db.collection('notifications').countDocuments({}), 1);
+});
