@@ -17,11 +17,17 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+// Warnings kafkajs prints on every producer that say nothing about this deployment: Herald relies on
+// the default partitioner (the producer library pins its own), and its idempotent producers either
+// run inside transactions (a failed send aborts) or surface a failed send to the caller.
+const NOISE = [/switched default partitioner/, /Limiting retries for the idempotent producer/];
+
 /** Turns kafkajs's log entries into pino records (fields first, constant lowercase message). */
 export function kafkaLogCreator(root: Logger): KafkaConfig['logCreator'] {
   const log = root.child({ component: 'kafkajs' });
   return () => (entry: LogEntry) => {
     const { message, ...fields } = entry.log;
+    if (NOISE.some((re) => re.test(message))) return;
     const level = LEVELS[entry.level] ?? 'info';
     // kafkajs reports routine rebalances and retries as errors; keep them visible but not alarming.
     const quiet = level === 'error' && /rebalanc|not the leader|coordinator/i.test(message);
