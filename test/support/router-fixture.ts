@@ -45,8 +45,9 @@ export class RouterFixture {
     };
   }
 
-  async setup(): Promise<void> {
-    this.testDb = await openTestDb('router');
+  /** `dbName`: share another component's database (e.g. the config API's) instead of a fresh one. */
+  async setup(dbName?: string): Promise<void> {
+    this.testDb = await openTestDb('router', dbName);
     this.store = new NotificationStore(this.testDb.db);
     await this.store.ensureIndexes();
     const codec = new SchemaRegistryCodec({ url: TEST_REGISTRY_URL });
@@ -76,9 +77,29 @@ export class RouterFixture {
   }
 
   async startRouter(label = `router-${this.id}`): Promise<ServiceProcess> {
+    if (!this.positioned) await this.positionAtEnd();
     this.router = await startService('router', this.env, label);
     await this.router.ready(90_000);
     return this.router;
+  }
+
+  private positioned = false;
+
+  /**
+   * Starts the router's new consumer group at the current end of repository-events, so it routes
+   * this test's events rather than replaying every earlier test's (a new group reads from the start).
+   */
+  private async positionAtEnd(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(TOPICS.repositoryEvents);
+      const groupId = this.env['ROUTER_GROUP_ID']!;
+      await admin.setOffsets({ groupId, topic: TOPICS.repositoryEvents, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      this.positioned = true;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   jobsFor(uuid: string) {
