@@ -1,12 +1,19 @@
-// Bundles the service to dist/main.js: Herald's workspace libs (TypeScript) are compiled in,
-// third-party packages stay external and load from node_modules.
+// Bundles a service (run in its folder, or pass the folder) to dist/: every src/*.ts entry that
+// is not a test or a module of main (main.ts, and e.g. init-topics.ts) becomes dist/<name>.js.
+// Herald's workspace libs (TypeScript) are compiled in; third-party packages stay external and load
+// from node_modules. Used by each service's `build` script and by the Dockerfile.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const outfile = resolve(here, 'dist/main.js');
+const here = resolve(process.argv[2] ?? process.cwd());
+const outdir = resolve(here, 'dist');
+const entries = ['main', 'init-topics'].map((n) => resolve(here, 'src', `${n}.ts`)).filter((f) => existsSync(f));
+if (entries.length === 0) {
+  console.error(`no src/main.ts in ${here}`);
+  process.exit(1);
+}
 
 const externalThirdParty = {
   name: 'external-third-party',
@@ -23,15 +30,15 @@ const keepModuleUrls = {
     b.onLoad({ filter: /[\\/]libs[\\/].*\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
-      const rel = relative(dirname(outfile), args.path).split('\\').join('/');
+      const rel = relative(outdir, args.path).split('\\').join('/');
       return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'ts' };
     });
   },
 };
 
 await build({
-  entryPoints: [resolve(here, 'src/main.ts')],
-  outfile,
+  entryPoints: entries,
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
