@@ -10,3 +10,8 @@ export const commonShape = {
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100, 600_000),
 };
+
+/** The operational endpoints (/healthz, /readyz, /metrics) of a service, off its public port. */
+export function opsShape(defaultPort: number) {
+  return { OPS_HOST: str('127.0.0.1'), OPS_PORT: int(defaultPort, 0, 65_535) };
+}

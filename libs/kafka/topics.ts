@@ -30,7 +30,7 @@ export const PARTITIONS = { events: 12, jobs: 12 } as const;
 export const DEFAULT_RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000] as const;
 
 /** The full set of topics for a deployment with `retryLevels` retry topics per method. */
-export function topicSpecs(retryLevels = DEFAULT_RETRY_DELAYS_MS.length): TopicSpec[] {
+export function topicSpecs(retryLevels: number = DEFAULT_RETRY_DELAYS_MS.length): TopicSpec[] {
   const week = String(7 * DAY_MS);
   const specs: TopicSpec[] = [
     { name: TOPICS.repositoryEvents, partitions: PARTITIONS.events, config: { 'retention.ms': week } },

@@ -31,11 +31,10 @@ export interface ServiceProcess {
 
 /**
  * Runs a service as its own process, as it is deployed (`node --import tsx services/<name>/src/main.ts`),
- * with `env` on top of the current environment. Its logs go to test-results/<label>.log.
+ * with `env` on top of the current environment. Its logs go to <logDir>/<label>.log (default test-results/).
  */
-export async function startService(name: string, env: Record<string, string>, label = name): Promise<ServiceProcess> {
+export async function startService(name: string, env: Record<string, string>, label = name, logDir = join(ROOT, 'test-results')): Promise<ServiceProcess> {
   const opsPort = await freePort();
-  const logDir = join(ROOT, 'test-results');
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });

@@ -37,6 +37,7 @@ export async function startConfigApi(opts: StartOptions = {}): Promise<RunningCo
     ...process.env,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
+    OPS_PORT: '0',
     MONGO_DB: dbName,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     AUTH_JWT_PUBLIC_KEY_FILE: '',

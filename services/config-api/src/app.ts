@@ -4,6 +4,7 @@ import { createTokenVerifier } from '@herald/auth';
 import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, type Db } from '@herald/mongo';
+import { createOpsServer } from '@herald/observability';
 import { AuthorizedEmailStore, InAppStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
@@ -11,6 +12,7 @@ import type { ApiDeps, ReadinessReport } from './deps.js';
 import { buildServer } from './http/server.js';
 import { createKafkaSide } from './kafka-side.js';
 import { createSmtpMailer } from './mail/mailer.js';
+import { installHttpMetrics } from './metrics.js';
 
 export { loadConfig, configShape } from './config.js';
 export type { ConfigApiConfig } from './config.js';
@@ -83,6 +85,14 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     },
   };
   const server = buildServer(deps, logger);
+  // Metrics and probes also on the ops port, like every Herald service, so platforms scrape one way.
+  const ops = createOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    logger,
+    registry: installHttpMetrics(server),
+    ready: async () => (await deps.readiness()).ready,
+  });
 
   return {
     async start() {
@@ -91,6 +101,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
       await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.inapp.ensureIndexes()]);
       await kafkaSide.connect();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
+      await ops.start();
       const addr = server.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       logger.info({ host: addr.address, port: addr.port }, 'config api listening');
@@ -99,6 +110,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     stop() {
       stopping ??= (async () => {
         await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
+        await ops.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();
         await mongo.close().catch((err: unknown) => logger.error({ err }, 'mongo close failed'));

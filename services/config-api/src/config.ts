@@ -1,8 +1,9 @@
-import { bool, commonShape, int, optionalStr, parseConfig, str, url, type ConfigOf } from '@herald/config';
+import { bool, commonShape, int, opsShape, optionalStr, parseConfig, str, url, type ConfigOf } from '@herald/config';
 
 /** Every variable of the config service; the one place its environment is read. */
 export const configShape = {
   ...commonShape,
+  ...opsShape(9401),
   HTTP_HOST: str('127.0.0.1'),
   HTTP_PORT: int(8080, 0, 65_535),
   /** Base URL of this service as users reach it; the e-mail confirmation link points here. */
