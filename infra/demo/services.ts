@@ -1,0 +1,59 @@
+import { startService, type ServiceProcess } from '@herald/testing';
+
+/** Every Herald service, in start order: the API and router first, then the delivery services. */
+export const SERVICES = [
+  'config-api',
+  'router',
+  'delivery-webhook',
+  'delivery-email',
+  'delivery-slack',
+  'delivery-flowdock',
+  'delivery-hipchat',
+  'delivery-inapp',
+] as const;
+
+export interface DemoEndpoints {
+  apiPort: number;
+  inboxUrl: string;
+  smtpPort: number;
+  jwtSecret: string;
+  logDir: string;
+}
+
+function envFor(name: (typeof SERVICES)[number], e: DemoEndpoints): Record<string, string> {
+  const loopback = '127.0.0.1/32';
+  // Short retry delays so the demo shows retries and failure accounting within a minute.
+  const delivery = { DELIVERY_RETRY_DELAYS_MS: '2000,10000,30000' };
+  switch (name) {
+    case 'config-api':
+      return { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(e.apiPort), PUBLIC_URL: `http://127.0.0.1:${e.apiPort}`, AUTH_JWT_SECRET: e.jwtSecret,
+        SMTP_HOST: '127.0.0.1', SMTP_PORT: String(e.smtpPort), SMTP_SECURE: 'false' };
+    case 'router':
+      return { ROUTER_INSTANCE_ID: 'demo-0' };
+    case 'delivery-webhook':
+      return { ...delivery, WEBHOOK_ALLOW_LIST: loopback };
+    case 'delivery-email':
+      return { ...delivery, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(e.smtpPort), SMTP_SECURE: 'false' };
+    case 'delivery-slack':
+      return { ...delivery, SLACK_ALLOW_LIST: loopback };
+    case 'delivery-flowdock':
+      return { ...delivery, FLOWDOCK_API_URL: `${e.inboxUrl}/flowdock`, FLOWDOCK_ALLOW_LIST: loopback };
+    case 'delivery-hipchat':
+      return { ...delivery, HIPCHAT_API_URL: `${e.inboxUrl}/hipchat`, HIPCHAT_ALLOW_LIST: loopback };
+    case 'delivery-inapp':
+      return delivery;
+  }
+}
+
+/** Starts every service as its own process and waits until each is ready. */
+export async function startServices(e: DemoEndpoints, log: (msg: string) => void): Promise<Map<string, ServiceProcess>> {
+  const running = new Map<string, ServiceProcess>();
+  for (const name of SERVICES) {
+    const t0 = Date.now();
+    const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e) }, name, e.logDir);
+    running.set(name, p);
+    await p.ready(120_000);
+    log(`${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile})`);
+  }
+  return running;
+}
