@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
-import { createKafka, TOPICS, type Kafka } from '@herald/kafka';
+import { createKafka, setGroupOffsetsToEnd, TOPICS, type Kafka } from '@herald/kafka';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { createEventPublisher } from '@herald/producer';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
@@ -66,7 +66,8 @@ await publisher.connect();
 // Both consumer groups start where the topic ends now, so they process exactly the events below.
 const routerGroup = `herald-bench-router-${id}`;
 const baselineGroup = `herald-bench-baseline-${id}`;
-const start = await positionGroups(kafka, [routerGroup, baselineGroup]);
+await setGroupOffsetsToEnd(kafka, baselineGroup, [TOPICS.repositoryEvents]);
+const start = (await setGroupOffsetsToEnd(kafka, routerGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
 
 t = Date.now();
 for (let i = 0; i < EVENTS; i += 1_000) {
@@ -129,21 +130,6 @@ const result = {
 };
 console.log(JSON.stringify(result));
 process.exit(0);
-
-/** Commits each group's offsets at the topic's current end; returns those offsets. */
-async function positionGroups(k: Kafka, groups: string[]): Promise<Map<number, number>> {
-  const admin = k.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(TOPICS.repositoryEvents);
-    for (const groupId of groups) {
-      await admin.setOffsets({ groupId, topic: TOPICS.repositoryEvents, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-    }
-    return new Map(ends.map((e) => [e.partition, Number(e.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /**
  * Events/s of a group over `total` events: sampled from its committed offsets, from the first

@@ -50,3 +50,24 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
     await admin.disconnect();
   }
 }
+
+/**
+ * Commits a consumer group's offsets at the current end of each topic, so a new group starts with
+ * what is produced from now on instead of replaying history (tests, benchmarks, fresh deployments
+ * that must not re-send old notifications). The group must have no active members.
+ */
+export async function setGroupOffsetsToEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<Map<string, Map<number, number>>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const out = new Map<string, Map<number, number>>();
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      out.set(topic, new Map(ends.map((e) => [e.partition, Number(e.high)])));
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}

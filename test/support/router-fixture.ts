@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLogger } from '@herald/logger';
-import { createKafka, DELIVERY_METHODS, TOPICS, type DeliveryMethod } from '@herald/kafka';
+import { createKafka, DELIVERY_METHODS, setGroupOffsetsToEnd, TOPICS, type DeliveryMethod } from '@herald/kafka';
 import { createEventPublisher, type EventPublisher } from '@herald/producer';
 import { SchemaRegistryCodec } from '@herald/events';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, type NotificationDoc } from '@herald/subscriptions';
@@ -90,16 +90,8 @@ export class RouterFixture {
    * this test's events rather than replaying every earlier test's (a new group reads from the start).
    */
   private async positionAtEnd(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(TOPICS.repositoryEvents);
-      const groupId = this.env['ROUTER_GROUP_ID']!;
-      await admin.setOffsets({ groupId, topic: TOPICS.repositoryEvents, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-      this.positioned = true;
-    } finally {
-      await admin.disconnect();
-    }
+    await setGroupOffsetsToEnd(this.kafka, this.env['ROUTER_GROUP_ID']!, [TOPICS.repositoryEvents]);
+    this.positioned = true;
   }
 
   jobsFor(uuid: string) {
