@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -9,7 +10,8 @@ const NATIVE = {
   mongo: ['mongodb'],
 };
 const ALL_NATIVE = Object.values(NATIVE).flat();
-const LIBS = ['config', 'logger', 'errors', 'kafka', 'events', 'mongo', 'producer', 'subscriptions', 'delivery', 'render', 'auth', 'observability', 'routing', 'store', 'testing', 'metrics', 'http', 'http-guard'];
+// Every folder under libs/ is a lib; each gets the native-import bans of its tag.
+const LIBS = readdirSync(new URL('./libs/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
 const bannedFor = (lib) => ALL_NATIVE.filter((p) => !(NATIVE[lib] ?? []).includes(p));
 
