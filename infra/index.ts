@@ -6,3 +6,10 @@ export type { StopOptions } from './down.js';
 export { stackStatus } from './status.js';
 export type { ServiceStatus } from './status.js';
 export { StackError } from './stack-error.js';
+// The demo's pieces, reused by the end-to-end test.
+export { startInbox } from './demo/inbox.js';
+export type { Inbox, Received } from './demo/inbox.js';
+export { startMailCatcher } from './demo/mail-catcher.js';
+export { seedDemo, demoToken } from './demo/seed.js';
+export { startServices, SERVICES } from './demo/services.js';
+export type { ServiceName, DemoEndpoints } from './demo/services.js';

@@ -16,6 +16,8 @@ export interface Inbox {
   received: Received[];
   /** Records a message from another receiver (the SMTP catcher) so one page shows everything. */
   add(r: Omit<Received, 'at'>): void;
+  /** The status answered to a POST on `path` (200 by default; tests make an endpoint fail). */
+  statusFor: (path: string) => number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startInbox(port: number): Promise<Inbox> {
     received.unshift({ at: new Date().toISOString(), ...r });
     received.length = Math.min(received.length, MAX_KEPT);
   };
+  const inbox = { statusFor: (_path: string) => 200 };
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const path = req.url ?? '/';
@@ -45,8 +48,9 @@ export async function startInbox(port: number): Promise<Inbox> {
         return;
       }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      const status = inbox.statusFor(path);
       add({ receiver: path.split('/')[1] || 'webhook', method: req.method ?? 'POST', path: path.split('?')[0] ?? path, headers, body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300 }));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -54,7 +58,7 @@ export async function startInbox(port: number): Promise<Inbox> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, add, close: () => new Promise((r) => server.close(() => r())) };
+  return Object.assign(inbox, { url, received, add, close: () => new Promise<void>((r) => server.close(() => r())) });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

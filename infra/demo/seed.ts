@@ -7,9 +7,9 @@ interface Api {
   (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
 }
 
-/** An admin token for the demo namespace (and its org, for in-app alerts). */
-export function demoToken(secret: string): Promise<string> {
-  return mintToken({ secret, sub: 'admin', grants: ['demo/*:admin'], orgs: ['demo'], ttlSeconds: 7 * 24 * 3600 });
+/** An admin token for a namespace (default the demo's), with its org for in-app alerts. */
+export function demoToken(secret: string, namespace = 'demo'): Promise<string> {
+  return mintToken({ secret, sub: 'admin', grants: [`${namespace}/*:admin`], orgs: [namespace], ttlSeconds: 7 * 24 * 3600 });
 }
 
 function client(apiUrl: string, token: string): Api {
@@ -29,9 +29,9 @@ function client(apiUrl: string, token: string): Api {
  * existing demo setup is kept). The e-mail address is authorized first; `confirm` follows the link
  * that the confirmation mail carries.
  */
-export async function seedDemo(apiUrl: string, token: string, inboxUrl: string, confirm: () => Promise<void>): Promise<string[]> {
+export async function seedDemo(apiUrl: string, token: string, inboxUrl: string, confirm: () => Promise<void>, repository = DEMO_REPOSITORY): Promise<string[]> {
   const api = client(apiUrl, token);
-  const base = `/api/v1/repository/${DEMO_REPOSITORY}`;
+  const base = `/api/v1/repository/${repository}`;
   const existing = await api('GET', `${base}/notification/`);
   if (existing.status !== 200) throw new Error(`listing demo notifications failed: ${existing.status} ${JSON.stringify(existing.body)}`);
   const have = new Set(((existing.body as { notifications: { method: string }[] }).notifications ?? []).map((n) => n.method));

@@ -18,9 +18,15 @@ export interface DemoEndpoints {
   smtpPort: number;
   jwtSecret: string;
   logDir: string;
+  /** Added to every service's environment (tests: own database and consumer groups). */
+  env?: Record<string, string>;
+  /** Per-service additions, e.g. a consumer group id. */
+  envFor?: (service: ServiceName) => Record<string, string>;
 }
 
-function envFor(name: (typeof SERVICES)[number], e: DemoEndpoints): Record<string, string> {
+export type ServiceName = (typeof SERVICES)[number];
+
+function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
   const loopback = '127.0.0.1/32';
   // Short retry delays so the demo shows retries and failure accounting within a minute.
   const delivery = { DELIVERY_RETRY_DELAYS_MS: '2000,10000,30000' };
@@ -50,7 +56,7 @@ export async function startServices(e: DemoEndpoints, log: (msg: string) => void
   const running = new Map<string, ServiceProcess>();
   for (const name of SERVICES) {
     const t0 = Date.now();
-    const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e) }, name, e.logDir);
+    const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, name, e.logDir);
     running.set(name, p);
     await p.ready(120_000);
     log(`${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile})`);

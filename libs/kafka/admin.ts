@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { topicSpecs, type TopicSpec } from './topics.js';
 
@@ -55,19 +56,33 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
  * Commits a consumer group's offsets at the current end of each topic, so a new group starts with
  * what is produced from now on instead of replaying history (tests, benchmarks, fresh deployments
  * that must not re-send old notifications). The group must have no active members.
+ *
+ * Commits through a transaction's TxnOffsetCommit, which needs no group membership: kafkajs's
+ * admin.setOffsets joins the group once per topic (seconds each).
  */
 export async function setGroupOffsetsToEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<Map<string, Map<number, number>>> {
   const admin = kafka.admin();
-  await admin.connect();
+  const producer = kafka.producer({ transactionalId: `herald-set-offsets-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+  await Promise.all([admin.connect(), producer.connect()]);
   try {
     const out = new Map<string, Map<number, number>>();
     for (const topic of topics) {
       const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
       out.set(topic, new Map(ends.map((e) => [e.partition, Number(e.high)])));
+    }
+    const tx = await producer.transaction();
+    try {
+      await tx.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [...out].map(([topic, ends]) => ({ topic, partitions: [...ends].map(([partition, offset]) => ({ partition, offset: String(offset) })) })),
+      });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
     }
     return out;
   } finally {
-    await admin.disconnect();
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
   }
 }
