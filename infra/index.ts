@@ -13,3 +13,4 @@ export { startMailCatcher } from './demo/mail-catcher.js';
 export { seedDemo, demoToken } from './demo/seed.js';
 export { startServices, SERVICES } from './demo/services.js';
 export type { ServiceName, DemoEndpoints } from './demo/services.js';
+export { envExample, readmeBlock, renderReference, serviceNames, shapeKeys, ROOT as REPO_ROOT } from './config-reference.js';

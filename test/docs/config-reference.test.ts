@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envExample, readmeBlock, renderReference, ROOT, serviceNames, shapeKeys } from '../../scripts/config-reference.js';
+import { envExample, readmeBlock, renderReference, REPO_ROOT as ROOT, serviceNames, shapeKeys } from '@herald/infra';
 
 // Every environment variable a service reads is in its .env.example and in README.md, and nothing
 // else is: the documentation cannot drift from the config schemas.
@@ -17,5 +17,5 @@ for (const service of serviceNames()) {
 test('README.md configuration reference matches the .env.example files', () => {
   const block = readmeBlock(readFileSync(join(ROOT, 'README.md'), 'utf8'));
   assert.ok(block, 'README.md has the generated block');
-  assert.equal(block, renderReference(), 'run: node --import tsx scripts/config-reference.ts --write');
+  assert.equal(block, renderReference(), 'run: node --import tsx infra/config-reference.ts --write');
 });

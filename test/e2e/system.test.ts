@@ -11,6 +11,7 @@ import { createKafka, DELIVERY_METHODS, setGroupOffsetsToEnd, TOPICS } from '@he
 import { demoToken, ensureStack, seedDemo, startInbox, startMailCatcher, startServices, type Inbox, type ServiceName } from '@herald/infra';
 import { freePort, ROOT, type ServiceProcess } from '@herald/testing';
 import { connectDb, createMongoClient } from '@herald/mongo';
+import { createEventPublisher } from '@herald/producer';
 import { eventually } from '../helpers/wait.js';
 
 // The whole system as deployed: every service its own process, real Kafka, registry and FerretDB;
@@ -143,7 +144,6 @@ test('a webhook that keeps failing ends disabled with an in-app alert; reset re-
   });
   assert.equal(res.status, 201);
   const uuid = res.body.uuid;
-  const { createEventPublisher } = await import('@herald/producer');
   const stack = await ensureStack();
   const publisher = createEventPublisher({ kafka: createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-e2e-pub' }), registryUrl: stack.registryUrl });
   await publisher.connect();

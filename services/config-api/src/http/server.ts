@@ -6,6 +6,7 @@ import { registerHealth } from '../routes/health.js';
 import { registerOpenApi } from '../routes/openapi.js';
 import { registerRepositoryRoutes } from '../routes/repository-routes.js';
 import { registerUserNotifications } from '../routes/user-notifications.js';
+import { registerWeb } from '../routes/web.js';
 import { NotFoundError } from './http-errors.js';
 import { errorHandler } from './error-handler.js';
 import { installJsonParser } from './json-body.js';
@@ -32,5 +33,6 @@ export function buildServer(deps: ApiDeps, logger: Logger): FastifyInstance {
   registerConfirmEmail(app, deps);
   registerUserNotifications(app, deps);
   registerRepositoryRoutes(app, deps);
+  registerWeb(app);
   return app;
 }

@@ -1,6 +1,6 @@
 // Generates README.md's configuration reference from every service's config shape and its
 // .env.example (defaults and the comments above each variable), so the documentation cannot drift:
-// `node --import tsx scripts/config-reference.ts --write` rewrites the block; a test checks it.
+// `node --import tsx infra/config-reference.ts --write` rewrites the block; a test checks it.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,0 +1,156 @@
+/** A failed API call, carrying what the server's JSON error body says (`error_message`, `field`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Raised for 401: the token is missing, invalid or expired, and the user must sign in again. */
+export class SignedOutError extends ApiError {}
+
+export interface Notification {
+  uuid: string;
+  title: string | null;
+  event: string;
+  method: string;
+  config: Record<string, unknown>;
+  event_config: Record<string, unknown>;
+  number_of_failures: number;
+  disabled: boolean;
+  disabled_reason: string | null;
+  created: string;
+  updated: string;
+  signing_secret?: string;
+}
+
+export interface InAppNotification {
+  uuid: string;
+  kind: string;
+  created: string;
+  metadata: Record<string, unknown>;
+  dismissed: boolean;
+  repository: string;
+}
+
+export interface EmailAuthorization {
+  email: string;
+  repository: string;
+  confirmed: boolean;
+}
+
+/** One attempt of the attempt log (SPEC §4). */
+export interface Attempt {
+  delivery_id?: string;
+  attempt?: number;
+  time?: string;
+  outcome?: string;
+  status_code?: number | null;
+  error?: string | null;
+  duration_ms?: number;
+  test?: boolean;
+}
+
+export interface CreateRequest {
+  event: string;
+  method: string;
+  config: Record<string, unknown>;
+  eventConfig: Record<string, unknown>;
+  title?: string;
+}
+
+/** Repository names may hold `/`: each segment is encoded, the slashes are kept. */
+export function repositoryPath(repository: string): string {
+  return `/api/v1/repository/${repository.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  let message = `${res.status} ${res.statusText}`.trim();
+  let field: string | undefined;
+  try {
+    const body = (await res.json()) as Record<string, unknown>;
+    if (typeof body['error_message'] === 'string') message = body['error_message'];
+    else if (typeof body['error'] === 'string') message = body['error'];
+    if (typeof body['field'] === 'string') field = body['field'];
+  } catch {
+    // Not JSON (a proxy's error page): the status line is all there is.
+  }
+  return res.status === 401 ? new SignedOutError(401, message, field) : new ApiError(res.status, message, field);
+}
+
+/** The JSON API, called with the bearer token. */
+export class Api {
+  constructor(private readonly token: string) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+    const init: RequestInit = { method, headers, cache: 'no-store', credentials: 'omit', redirect: 'error' };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch(path, init);
+    if (!res.ok) throw await errorOf(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  async listNotifications(repository: string): Promise<Notification[]> {
+    const r = await this.call<{ notifications: Notification[] }>('GET', `${repositoryPath(repository)}/notification/`);
+    return r.notifications;
+  }
+
+  createNotification(repository: string, req: CreateRequest): Promise<Notification> {
+    return this.call('POST', `${repositoryPath(repository)}/notification/`, req);
+  }
+
+  private notificationPath(repository: string, uuid: string): string {
+    return `${repositoryPath(repository)}/notification/${encodeURIComponent(uuid)}`;
+  }
+
+  deleteNotification(repository: string, uuid: string): Promise<void> {
+    return this.call('DELETE', this.notificationPath(repository, uuid));
+  }
+
+  resetNotification(repository: string, uuid: string): Promise<void> {
+    return this.call('POST', this.notificationPath(repository, uuid));
+  }
+
+  testNotification(repository: string, uuid: string): Promise<{ delivery_id?: string }> {
+    return this.call('POST', `${this.notificationPath(repository, uuid)}/test`);
+  }
+
+  attempts(repository: string, uuid: string): Promise<unknown> {
+    return this.call('GET', `${this.notificationPath(repository, uuid)}/attempts`);
+  }
+
+  redrive(repository: string, uuid: string): Promise<unknown> {
+    return this.call('POST', `${this.notificationPath(repository, uuid)}/redrive`);
+  }
+
+  private emailPath(repository: string, email: string): string {
+    return `${repositoryPath(repository)}/authorizedemail/${encodeURIComponent(email)}`;
+  }
+
+  getEmailAuthorization(repository: string, email: string): Promise<EmailAuthorization> {
+    return this.call('GET', this.emailPath(repository, email));
+  }
+
+  requestEmailAuthorization(repository: string, email: string): Promise<EmailAuthorization> {
+    return this.call('POST', this.emailPath(repository, email));
+  }
+
+  /** The caller's undismissed in-app notifications, newest first (the first 50). */
+  inAppPage(): Promise<{ notifications: InAppNotification[]; has_additional: boolean }> {
+    return this.call('GET', '/api/v1/user/notifications?limit=50');
+  }
+
+  dismiss(uuid: string): Promise<InAppNotification> {
+    return this.call('PUT', `/api/v1/user/notifications/${encodeURIComponent(uuid)}`, { dismissed: true });
+  }
+}

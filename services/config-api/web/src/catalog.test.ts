@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ValidationError } from '@herald/errors';
+import { BUILD_EVENT_KINDS, EVENT_KINDS, VULNERABILITY_PRIORITIES } from '@herald/events';
+import { DELIVERY_METHODS } from '@herald/kafka';
+import { validateEventConfig } from '../../src/validation/event-config.js';
+import { validateMethodConfig } from '../../src/validation/method-config.js';
+import { EVENTS, METHODS, PRIORITIES, describeFilter, describeTarget } from './catalog.js';
+
+// A valid value for every field the form offers, keyed by the request path it fills.
+const SAMPLE: Record<string, unknown> = {
+  'config.url': 'https://hooks.example.com/x',
+  'config.template': '{"text": "${repository}"}',
+  'config.email': 'ops@example.com',
+  'config.flow_api_token': 'flow-token',
+  'config.room_id': '42',
+  'config.notification_token': 'room-token',
+  'config.target.kind': 'team',
+  'config.target.name': 'acme/owners',
+  'eventConfig.ref-regex': 'heads/main',
+  'eventConfig.level': 2,
+  'eventConfig.days': 7,
+};
+
+function build(keys: readonly string[], prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const path = key.slice(prefix.length + 1).split('.');
+    let at = out;
+    for (const k of path.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+    at[path[path.length - 1] ?? ''] = SAMPLE[key];
+  }
+  return out;
+}
+
+test('the form offers exactly the service’s 11 events and 6 methods', () => {
+  assert.deepEqual(EVENTS.map((e) => e.kind).sort(), [...EVENT_KINDS].sort());
+  assert.deepEqual(METHODS.map((m) => m.method).sort(), [...DELIVERY_METHODS].sort());
+  assert.deepEqual([...PRIORITIES], [...VULNERABILITY_PRIORITIES]);
+  for (const kind of BUILD_EVENT_KINDS) {
+    assert.deepEqual(EVENTS.find((e) => e.kind === kind)?.filters.map((f) => f.key), ['eventConfig.ref-regex'], kind);
+  }
+});
+
+test('every field key is a request path the server validates and keeps', async () => {
+  const ctx = { repository: 'acme/app', isEmailConfirmed: async () => true };
+  for (const m of METHODS) {
+    const keys = m.fields.map((f) => f.key);
+    for (const k of keys) assert.ok(k in SAMPLE, `no sample for ${k}`);
+    const config = build(keys, 'config');
+    assert.deepEqual(await validateMethodConfig(m.method as (typeof DELIVERY_METHODS)[number], config, ctx), config, m.method);
+  }
+  for (const e of EVENTS) {
+    const ec = build(e.filters.map((f) => f.key), 'eventConfig');
+    assert.deepEqual(validateEventConfig(e.kind as (typeof EVENT_KINDS)[number], ec), ec, e.kind);
+  }
+});
+
+test('the server names the form’s own keys in its 400s', async () => {
+  const ctx = { repository: 'acme/app', isEmailConfirmed: async () => false };
+  const keys = new Set([...METHODS.flatMap((m) => m.fields), ...EVENTS.flatMap((e) => e.filters)].map((f) => f.key));
+  const fieldOf = async (fn: () => unknown): Promise<string> => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof ValidationError) return err.field;
+    }
+    return '(none)';
+  };
+  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('hipchat', { room_id: 'abc', notification_token: 't' }, ctx))));
+  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('email', { email: 'a@example.com' }, ctx))));
+  assert.ok(keys.has(await fieldOf(() => validateEventConfig('vulnerability_found', { level: 9 }))));
+  assert.ok(keys.has(await fieldOf(() => validateEventConfig('repo_image_expiry', {}))));
+  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('quay_notification', { target: { kind: 'x', name: 'n' } }, ctx))));
+});
+
+test('filters and targets in words', () => {
+  assert.equal(describeFilter('build_success', { 'ref-regex': 'heads/main' }), 'refs matching heads/main');
+  assert.equal(describeFilter('vulnerability_found', { level: '1' }), 'High or more severe');
+  assert.equal(describeFilter('repo_image_expiry', { days: 7 }), '7 days before expiry');
+  assert.equal(describeFilter('repo_push', {}), '');
+  assert.equal(describeTarget('hipchat', { room_id: '42', notification_token: '****' }), 'room 42, token ****');
+  assert.equal(describeTarget('quay_notification', { target: { kind: 'team', name: 'acme/owners' } }), 'team acme/owners');
+  assert.equal(describeTarget('webhook', { url: { not: 'a string' } }), '');
+});
