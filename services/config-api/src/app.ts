@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '@herald/auth';
+import { AttemptLog, redriveDeadLetters } from '@herald/delivery';
 import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, type Db } from '@herald/mongo';
@@ -61,7 +62,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     if (v === undefined) throw new Error(`${what} used before start()`);
     return v;
   };
-  let stores: { notifications: NotificationStore; emails: AuthorizedEmailStore; inapp: InAppStore } | undefined;
+  let stores: { notifications: NotificationStore; emails: AuthorizedEmailStore; inapp: InAppStore; attempts: AttemptLog } | undefined;
 
   const deps: ApiDeps = {
     verifier,
@@ -74,6 +75,11 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     get inapp() {
       return lazy(() => stores?.inapp, 'in-app store');
     },
+    get attempts() {
+      return lazy(() => stores?.attempts, 'attempt log');
+    },
+    redrive: (n) =>
+      redriveDeadLetters({ kafka, codec: kafkaSide.codec, db: lazy(() => db, 'database'), method: n.method, notificationUuid: n.uuid, logger }),
     changes: kafkaSide.changes,
     testDelivery: kafkaSide.testDelivery,
     mailer,
@@ -97,7 +103,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
   return {
     async start() {
       db = await connectDb(mongo, config.MONGO_DB);
-      stores = { notifications: new NotificationStore(db), emails: new AuthorizedEmailStore(db), inapp: new InAppStore(db) };
+      stores = { notifications: new NotificationStore(db), emails: new AuthorizedEmailStore(db), inapp: new InAppStore(db), attempts: new AttemptLog(db) };
       await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.inapp.ensureIndexes()]);
       await kafkaSide.connect();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });

@@ -1,4 +1,5 @@
 import type { TokenVerifier } from '@herald/auth';
+import type { AttemptLog, RedriveResult } from '@herald/delivery';
 import type { AuthorizedEmailStore, InAppStore } from '@herald/store';
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { ConfirmationMailer } from './mail/mailer.js';
@@ -23,6 +24,10 @@ export interface ApiDeps {
   inapp: InAppStore;
   changes: ChangeFeed;
   testDelivery: TestDelivery;
+  /** The delivery attempt log (written by the delivery services). */
+  attempts: AttemptLog;
+  /** Re-publishes a notification's dead-lettered jobs. */
+  redrive(n: NotificationDoc): Promise<RedriveResult>;
   mailer: ConfirmationMailer;
   /** Base URL for links in mails, without a trailing slash. */
   publicUrl: string;

@@ -8,6 +8,7 @@ import { createTestDelivery, type TestDelivery } from './test-delivery.js';
 
 /** What the config service publishes to Kafka, and whether it can. */
 export interface KafkaSide {
+  codec: SchemaRegistryCodec;
   changes: ChangeFeed;
   testDelivery: TestDelivery;
   connect(): Promise<void>;
@@ -30,6 +31,7 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
   producer.on(producer.events.CONNECT, () => (up = true));
   producer.on(producer.events.DISCONNECT, () => (up = false));
   return {
+    codec,
     changes: publisher,
     testDelivery: createTestDelivery(producer, codec),
     async connect() {

@@ -103,16 +103,20 @@ export function openApiDocument(serverUrl?: string): Json {
       },
       [`${NOTIF}/{uuid}/attempts`]: {
         parameters: [...REPO_PARAMS, UUID_PARAM],
-        get: adminOp('The attempt log (not implemented yet)', {
+        get: adminOp('The attempt log: every delivery attempt (time, outcome, status code or error, duration), newest first', {
+          '200': json({ type: 'object', properties: { attempts: { type: 'array', items: { type: 'object' } } }, required: ['attempts'] }, 'Attempts'),
           '404': err('No such notification in this repository'),
-          '501': err('Not implemented yet'),
         }),
       },
       [`${NOTIF}/{uuid}/redrive`]: {
         parameters: [...REPO_PARAMS, UUID_PARAM],
-        post: adminOp('Re-drive dead-lettered deliveries (not implemented yet)', {
+        post: adminOp('Re-drive the dead-lettered deliveries of this notification (each at most once)', {
+          '200': json(
+            { type: 'object', properties: { found: { type: 'integer' }, redriven: { type: 'integer' }, already_redriven: { type: 'integer' }, undecodable: { type: 'integer' } } },
+            'Re-driven',
+          ),
           '404': err('No such notification in this repository'),
-          '501': err('Not implemented yet'),
+          '503': err('Kafka is unavailable'),
         }),
       },
       '/api/v1/repository/{namespace}/{repository}/authorizedemail/{email}': {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { NotificationDoc } from '@herald/subscriptions';
 import type { Principal } from '@herald/auth';
 import type { ApiDeps } from '../deps.js';
-import { NotFoundError, NotImplementedError, UpstreamError } from '../http/http-errors.js';
+import { NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { notificationView } from '../present/notification-view.js';
 import { validateCreateRequest } from '../validation/create-request.js';
 import type { NotificationAction } from './repository-path.js';
@@ -107,9 +107,17 @@ export async function notificationAction(
         throw new UpstreamError(503, 'the test notification could not be queued; retry', err);
       }
     }
-    case 'attempts':
-      throw new NotImplementedError('the attempt log is not available yet');
-    case 'redrive':
-      throw new NotImplementedError('re-driving dead-lettered deliveries is not available yet');
+    case 'attempts': {
+      const attempts = await deps.attempts.list(n.uuid, { limit: 200 });
+      return { attempts: attempts.map(({ notification_uuid: _n, ...a }) => a) };
+    }
+    case 'redrive': {
+      try {
+        const r = await deps.redrive(n);
+        return { found: r.found, redriven: r.redriven, already_redriven: r.alreadyRedriven, undecodable: r.undecodable, delivery_ids: r.deliveryIds };
+      } catch (err) {
+        throw new UpstreamError(503, 'the dead-lettered jobs could not be re-driven; retry', err);
+      }
+    }
   }
 }
