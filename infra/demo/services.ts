@@ -51,14 +51,20 @@ function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
   }
 }
 
+/** Starts one service as its own process (its log: `<logDir>/<label>.log`) and waits until it is ready. */
+export async function startOneService(name: ServiceName, e: DemoEndpoints, label: string = name): Promise<ServiceProcess> {
+  const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, label, e.logDir);
+  await p.ready(120_000);
+  return p;
+}
+
 /** Starts every service as its own process and waits until each is ready. */
 export async function startServices(e: DemoEndpoints, log: (msg: string) => void): Promise<Map<string, ServiceProcess>> {
   const running = new Map<string, ServiceProcess>();
   for (const name of SERVICES) {
     const t0 = Date.now();
-    const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, name, e.logDir);
+    const p = await startOneService(name, e);
     running.set(name, p);
-    await p.ready(120_000);
     log(`${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile})`);
   }
   return running;

@@ -1,81 +1,34 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EVENT_KINDS, sampleEvent } from '@herald/events';
-import { createKafka, DELIVERY_METHODS, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
-import { demoToken, ensureStack, seedDemo, startInbox, startMailCatcher, startServices, type Inbox, type ServiceName } from '@herald/infra';
-import { freePort, ROOT, type ServiceProcess } from '@herald/testing';
-import { connectDb, createMongoClient } from '@herald/mongo';
+import { createKafka, DELIVERY_METHODS } from '@herald/kafka';
+import { ensureStack, seedDemo } from '@herald/infra';
 import { createEventPublisher } from '@herald/producer';
+import { ROOT } from '@herald/testing';
 import { eventually } from '../helpers/wait.js';
+import { SystemFixture } from '../support/system-fixture.js';
 
 // The whole system as deployed: every service its own process, real Kafka, registry and FerretDB;
 // an admin configures through the API, the registry side publishes with the emit CLI.
-const id = randomBytes(3).toString('hex');
-const namespace = `e2e-${id}`;
-const repository = `${namespace}/app`;
-const secret = randomBytes(24).toString('hex');
-const mails: { raw: string; to: string[] }[] = [];
-let inbox: Inbox;
-let mail: { close(): Promise<void> };
-let services = new Map<string, ServiceProcess>();
+const sys = new SystemFixture({ DELIVERY_RETRY_DELAYS_MS: '300,300' });
+const repository = sys.repository;
+const mails = sys.mails;
+let inbox: SystemFixture['inbox'];
 let apiUrl = '';
 let token = '';
-
-const groupFor = (s: ServiceName) => (s === 'router' ? `herald-e2e-${id}-router` : `herald-e2e-${id}-${s}`);
-
-async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const api = <T = unknown>(method: string, path: string, body?: unknown) => sys.api<T>(method, path, body);
 
 before(async () => {
-  const stack = await ensureStack();
-  // New consumer groups start at the end of their topics: this run's traffic only.
-  const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-e2e' });
-  await setGroupOffsetsToEnd(kafka, groupFor('router'), [TOPICS.repositoryEvents]);
-  for (const m of DELIVERY_METHODS) {
-    const service = (m === 'quay_notification' ? 'delivery-inapp' : `delivery-${m}`) as ServiceName;
-    await setGroupOffsetsToEnd(kafka, groupFor(service), [TOPICS.jobs(m), ...[1, 2, 3, 4, 5, 6].map((n) => TOPICS.retry(m, n))]);
-  }
-  inbox = await startInbox(0);
-  const smtpPort = await freePort();
-  mail = await startMailCatcher(smtpPort, (raw, to) => mails.push({ raw, to }));
-  const apiPort = await freePort();
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  services = await startServices(
-    {
-      apiPort,
-      inboxUrl: inbox.url,
-      smtpPort,
-      jwtSecret: secret,
-      logDir: join(ROOT, 'test-results', `e2e-${id}`),
-      env: { MONGO_DB: `herald_e2e_${id}`, DELIVERY_RETRY_DELAYS_MS: '300,300', ROUTER_INSTANCE_ID: `e2e-${id}` },
-      envFor: (s): Record<string, string> => (s === 'router' ? { ROUTER_GROUP_ID: groupFor(s) } : s === 'config-api' ? {} : { DELIVERY_GROUP_ID: groupFor(s) }),
-    },
-    () => {},
-  );
-  token = await demoToken(secret, namespace);
+  await sys.start();
+  ({ inbox, apiUrl, token } = sys);
 });
 
-after(async () => {
-  await Promise.all([...services.values()].map((p) => p.kill('SIGTERM')));
-  await Promise.all([inbox?.close(), mail?.close()]);
-  const stack = await ensureStack();
-  const client = createMongoClient({ url: stack.mongoUrl });
-  await (await connectDb(client, `herald_e2e_${id}`)).dropDatabase();
-  await client.close();
-});
+after(() => sys.stop());
 
 test('one notification per method through the API; every event kind via the emit CLI; each delivery arrives with the right content', async () => {
   const confirm = async () => {
