@@ -1,0 +1,184 @@
+// `npm run bench:webhook`: webhook delivery throughput against a fast local receiver, with retries,
+// failure accounting and the attempt log on, beside a raw undici POST loop at the same concurrency
+// to the same receiver in the same run; then, against a receiver that answers after 50 ms, the
+// throughput of two delivery processes vs one; then p50/p99 job→receipt latency at a fixed rate.
+// Loopback only. The last line printed is one JSON object with the figures.
+import { randomBytes } from 'node:crypto';
+import { ensureStack } from '@herald/infra';
+import { SchemaRegistryCodec } from '@herald/events';
+import { createKafka } from '@herald/kafka';
+import { createLogger } from '@herald/logger';
+import { connectDb, createMongoClient } from '@herald/mongo';
+import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
+import { rssMb, startService, type ServiceProcess } from '@herald/testing';
+import { cpuDuring } from './cpu.js';
+import { rawPostLoop } from './raw-baseline.js';
+import { spawnReceiver, type Watch } from './receiver.js';
+import { createHooks, encodeJobs, jobsFor, positionAtEnd, publishJobs, sendEncoded, sleep } from './setup.js';
+
+const JOBS = Number(process.env['BENCH_JOBS'] ?? 20_000);
+const CONCURRENCY = 64;
+const SLOW_MS = 50;
+const SLOW_JOBS = Number(process.env['BENCH_SLOW_JOBS'] ?? 5_000);
+const SLOW_CONCURRENCY = 16;
+const SLOW_WARMUP_JOBS = 1_500;
+const RATE = 500;
+const RATE_SECONDS = 10;
+const HOOKS = 200;
+const LEVELS = 6;
+
+const log = (msg: string) => console.log(`[bench:webhook] ${msg}`);
+const id = randomBytes(3).toString('hex');
+const stack = await ensureStack();
+const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-bench' });
+const codec = new SchemaRegistryCodec({ url: stack.registryUrl });
+const logger = createLogger({ service: 'bench-webhook', level: 'warn' });
+const dbName = `herald_bench_webhook_${id}`;
+const mongo = createMongoClient({ url: stack.mongoUrl });
+const db = await connectDb(mongo, dbName);
+const store = new NotificationStore(db);
+await store.ensureIndexes();
+const feed = new SubscriptionChangePublisher(kafka, registryChangeCodec(codec), logger);
+await feed.connect();
+const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+await producer.connect();
+
+const baseEnv = {
+  KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+  SCHEMA_REGISTRY_URL: stack.registryUrl,
+  MONGO_URL: stack.mongoUrl,
+  MONGO_DB: dbName,
+  WEBHOOK_ALLOW_LIST: '127.0.0.1',
+  DELIVERY_SESSION_TIMEOUT_MS: '6000',
+  LOG_LEVEL: 'warn',
+};
+const services: ServiceProcess[] = [];
+async function startDelivery(groupId: string, label: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env }, `bench-webhook-${id}-${label}`);
+  services.push(svc);
+  await svc.ready(120_000);
+  return svc;
+}
+
+/** Deliveries/s of a watched set, from its first arrival to its last, once all `n` arrived. */
+async function rateOf(w: Watch, n: number, timeoutMs = 300_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (w.n < n) {
+    if (Date.now() > deadline) throw new Error(`only ${w.n}/${n} deliveries arrived`);
+    await sleep(100);
+  }
+  return (n / Math.max(1, w.last - w.first)) * 1000;
+}
+
+// 1. Fast receiver: the service (pre-queued jobs) vs a raw undici loop, same concurrency.
+const fast = await spawnReceiver(0);
+const hooks = await createHooks(store, feed, fast.url, HOOKS, id);
+const sampleBody = JSON.stringify({ repository: hooks[0]?.repository, namespace: `bench-${id}`, name: 'repo-0', docker_url: 'x', homepage: 'y', updated_tags: ['t0'] });
+await rawPostLoop(`${fast.url}/warmup`, 2_000, CONCURRENCY, sampleBody, 'warmup-');
+const baselineWatch = fast.watch('baseline-');
+let t = Date.now();
+const baselineRun = await cpuDuring({ loop: process.pid, receiver: fast.pid }, async () => {
+  await rawPostLoop(`${fast.url}/baseline`, JOBS, CONCURRENCY, sampleBody, 'baseline-');
+  return rateOf(baselineWatch, JOBS);
+});
+const baselineRate = baselineRun.value;
+log(`raw undici loop: ${baselineRate.toFixed(0)} requests/s (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+
+const fastGroup = `herald-bench-webhook-${id}-fast`;
+await positionAtEnd(kafka, fastGroup, LEVELS);
+const svc = await startDelivery(fastGroup, 'fast', { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY) });
+// Warm-up (JIT, connection pools, caches), as the baseline had.
+const warmup = jobsFor(hooks, 3_000);
+const warmupWatch = fast.watch(new Set(warmup.map((j) => j.delivery_id)));
+await publishJobs(producer, codec, warmup);
+await rateOf(warmupWatch, warmup.length);
+const jobs = jobsFor(hooks, JOBS);
+const encoded = await encodeJobs(codec, jobs);
+const fastWatch = fast.watch(new Set(jobs.map((j) => j.delivery_id)));
+t = Date.now();
+const serviceRun = await cpuDuring({ service: svc.child.pid ?? 0, receiver: fast.pid }, async () => {
+  await sendEncoded(producer, encoded);
+  return rateOf(fastWatch, JOBS);
+});
+const serviceRate = serviceRun.value;
+log(`delivery service: ${serviceRate.toFixed(0)} deliveries/s (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+const duplicates = fastWatch.repeats;
+
+// 2. Latency at a fixed rate, the service caught up.
+const latencyJobs = jobsFor(hooks, RATE * RATE_SECONDS);
+const latencyWatch = fast.watch(new Set(latencyJobs.map((j) => j.delivery_id)));
+const t0 = Date.now();
+for (let tick = 0; tick < RATE_SECONDS * 20; tick++) {
+  await sleep(Math.max(0, t0 + tick * 50 - Date.now()));
+  await publishJobs(producer, codec, latencyJobs.slice(tick * (RATE / 20), (tick + 1) * (RATE / 20)));
+}
+const achievedRate = latencyJobs.length / ((Date.now() - t0) / 1000);
+await rateOf(latencyWatch, latencyJobs.length, 60_000);
+const latencies = latencyJobs.map((j) => (latencyWatch.firstArrival.get(j.delivery_id) ?? NaN) - j.created_at).sort((a, b) => a - b);
+const rss = rssMb(svc.child.pid ?? 0) ?? 0;
+await svc.kill('SIGTERM');
+await fast.close();
+
+// 3. A receiver that answers after 50 ms: one delivery process vs two (same per-process concurrency).
+const slow = await spawnReceiver(SLOW_MS);
+const slowHooks = await createHooks(store, feed, slow.url, HOOKS, `${id}-slow`);
+const slowEnv = { DELIVERY_CONCURRENCY: String(SLOW_CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(SLOW_CONCURRENCY) };
+async function slowRun(processes: number): Promise<number> {
+  const group = `herald-bench-webhook-${id}-slow${processes}`;
+  await positionAtEnd(kafka, group, LEVELS);
+  const procs: ServiceProcess[] = [];
+  for (let p = 0; p < processes; p++) procs.push(await startDelivery(group, `slow${processes}-${p}`, slowEnv));
+  await sleep(3_000); // the group settles after the last member joined
+  // Warm-up (JIT, connection pools, caches) before measuring, as for the baseline.
+  const warm = jobsFor(slowHooks, SLOW_WARMUP_JOBS * processes);
+  const warmWatch = slow.watch(new Set(warm.map((j) => j.delivery_id)));
+  await publishJobs(producer, codec, warm);
+  await rateOf(warmWatch, warm.length);
+  const run = jobsFor(slowHooks, SLOW_JOBS);
+  const encodedRun = await encodeJobs(codec, run);
+  const w = slow.watch(new Set(run.map((j) => j.delivery_id)));
+  await sendEncoded(producer, encodedRun);
+  const rate = await rateOf(w, SLOW_JOBS);
+  await Promise.all(procs.map((s) => s.kill('SIGTERM')));
+  return rate;
+}
+const one = await slowRun(1);
+log(`50 ms receiver, 1 process: ${one.toFixed(0)} deliveries/s`);
+const two = await slowRun(2);
+log(`50 ms receiver, 2 processes: ${two.toFixed(0)} deliveries/s`);
+await slow.close();
+
+for (const s of services) await s.kill('SIGKILL');
+await producer.disconnect();
+await feed.disconnect();
+await db.dropDatabase();
+await mongo.close();
+
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+console.log(
+  JSON.stringify({
+    bench: 'webhook',
+    jobs: JOBS,
+    concurrency: CONCURRENCY,
+    throughput: Math.round(serviceRate),
+    baseline: Math.round(baselineRate),
+    ratio: Number((serviceRate / baselineRate).toFixed(3)),
+    // CPU per delivery of the service process vs per request of the raw loop (Linux /proc), and of the receiver in each.
+    service_cpu_ms_per_delivery: Number(((serviceRun.cpu['service'] ?? NaN) / JOBS).toFixed(3)),
+    baseline_cpu_ms_per_request: Number(((baselineRun.cpu['loop'] ?? NaN) / JOBS).toFixed(3)),
+    receiver_cpu_ms_per_request: Number(((serviceRun.cpu['receiver'] ?? NaN) / JOBS).toFixed(3)),
+    duplicates,
+    slow_receiver_ms: SLOW_MS,
+    slow_jobs: SLOW_JOBS,
+    slow_concurrency_per_process: SLOW_CONCURRENCY,
+    one_process: Math.round(one),
+    two_processes: Math.round(two),
+    scaling: Number((two / one).toFixed(3)),
+    latency_rate: Math.round(achievedRate),
+    latency_samples: latencies.length,
+    p50_ms: pct(50),
+    p99_ms: pct(99),
+    rss_mb: rss,
+  }),
+);
+process.exit(0);

@@ -1,0 +1,81 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
+import { TOPICS, type Kafka, type Producer } from '@herald/kafka';
+import type { NotificationDoc, NotificationStore, SubscriptionChangePublisher } from '@herald/subscriptions';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Webhook notifications pointing at `url`, stored and published on the feed. */
+export async function createHooks(store: NotificationStore, feed: SubscriptionChangePublisher, url: string, count: number, tag: string): Promise<NotificationDoc[]> {
+  const docs: NotificationDoc[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = await store.insert({
+      uuid: randomUUID(),
+      repository: `bench-${tag}/repo-${i}`,
+      event: 'repo_push',
+      method: 'webhook',
+      config: { url: `${url}/n/${i}` },
+      event_config: {},
+      title: null,
+      signing_secret: `whsec_${randomBytes(32).toString('base64')}`,
+      created_by: 'bench',
+    });
+    await feed.upsert(n);
+    docs.push(n);
+  }
+  return docs;
+}
+
+export function jobsFor(hooks: NotificationDoc[], n: number): DeliveryJob[] {
+  return Array.from({ length: n }, (_, i) => {
+    const h = hooks[i % hooks.length] as NotificationDoc;
+    return createDeliveryJob({ event: sampleEvent('repo_push', { repository: h.repository, body: { updated_tags: [`t${i}`] } }), notificationUuid: h.uuid, method: 'webhook' });
+  });
+}
+
+/** Publishes jobs (created_at is set now, so job→receipt latency starts here). */
+export async function publishJobs(producer: Producer, codec: SchemaRegistryCodec, jobs: DeliveryJob[]): Promise<void> {
+  await codec.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
+  for (let i = 0; i < jobs.length; i += 1_000) {
+    const now = Date.now();
+    const messages = jobs.slice(i, i + 1_000).map((j) => {
+      j.created_at = now;
+      return { key: j.notification_uuid, value: codec.encode(SUBJECTS.jobs('webhook'), j) };
+    });
+    await producer.send({ topic: TOPICS.jobs('webhook'), acks: -1, messages });
+  }
+}
+
+/** Encodes jobs ahead of time, so that sending them costs the bench little CPU while the service runs. */
+export async function encodeJobs(codec: SchemaRegistryCodec, jobs: DeliveryJob[]): Promise<{ key: string; value: Buffer }[]> {
+  await codec.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
+  return jobs.map((j) => ({ key: j.notification_uuid, value: codec.encode(SUBJECTS.jobs('webhook'), j) }));
+}
+
+export async function sendEncoded(producer: Producer, messages: { key: string; value: Buffer }[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 2_000) {
+    await producer.send({ topic: TOPICS.jobs('webhook'), acks: -1, messages: messages.slice(i, i + 2_000) });
+  }
+}
+
+/** Commits the group's offsets at the end of the webhook job and retry topics (one short-lived member). */
+export async function positionAtEnd(kafka: Kafka, groupId: string, levels: number): Promise<void> {
+  const topics = [TOPICS.jobs('webhook'), ...Array.from({ length: levels }, (_, i) => TOPICS.retry('webhook', i + 1))];
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets: { topic: string; partition: number; offset: string }[] = [];
+  try {
+    for (const topic of topics) for (const e of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, partition: e.partition, offset: e.high });
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await consumer.commitOffsets(offsets);
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -1,0 +1,53 @@
+import { deliveryId, type DeliveryJob, type InAppAlertTarget } from '@herald/events';
+import type { NotificationDoc } from '@herald/subscriptions';
+
+/** The in-app kind of the alert sent when a notification is disabled. */
+export const NOTIFICATION_DISABLED = 'notification_disabled';
+
+/** What the in-app notification of a disabled notification shows (`alert.data`). */
+export interface DisabledAlertData {
+  notification_uuid: string;
+  repository: string;
+  title: string | null;
+  method: string;
+  event: string;
+  reason: string;
+  number_of_failures: number;
+  disabled_at: number;
+}
+
+/**
+ * The in-app alert for a notification that was just disabled (SPEC §4), as a job for
+ * `notifications.quay_notification`: addressed to the user who created the notification and to
+ * the admins of the repository's namespace (org target), carried in the job's `alert` field.
+ * Its delivery id derives from the failed delivery, so re-processing that delivery after a crash
+ * produces the same alert, which the in-app store keeps once.
+ */
+export function disabledAlertJob(failed: DeliveryJob, n: NotificationDoc, reason: string, now = Date.now()): DeliveryJob {
+  const namespace = failed.event.namespace;
+  const targets: InAppAlertTarget[] = [];
+  if (n.created_by) targets.push({ kind: 'user', name: n.created_by });
+  targets.push({ kind: 'org', name: namespace });
+  const data: DisabledAlertData = {
+    notification_uuid: n.uuid,
+    repository: n.repository,
+    title: n.title,
+    method: n.method,
+    event: n.event,
+    reason,
+    number_of_failures: n.number_of_failures,
+    disabled_at: now,
+  };
+  return {
+    delivery_id: deliveryId(`${NOTIFICATION_DISABLED}/${failed.delivery_id}`, n.uuid),
+    notification_uuid: n.uuid,
+    method: 'quay_notification',
+    test: false,
+    attempt: 0,
+    created_at: now,
+    event: failed.event,
+    kind: failed.kind,
+    repository: failed.repository,
+    alert: { kind: NOTIFICATION_DISABLED, targets, data: JSON.stringify(data) },
+  };
+}

@@ -1,0 +1,18 @@
+export { createDeliveryRuntime } from './runtime.js';
+export type { DeliveryRuntime } from './runtime.js';
+export type { DeliveryRuntimeOptions } from './runtime-options.js';
+export type { Sender, SendRequest, SendResult } from './sender.js';
+export { DeliveryError, configError, errorClassOf } from './delivery-error.js';
+export type { DeliveryErrorOptions } from './delivery-error.js';
+export { deliveryErrorForStatus, parseRetryAfter } from './http-status.js';
+export { RetrySchedule } from './retry-schedule.js';
+export type { RetryStep } from './retry-schedule.js';
+export { AttemptLog, DELIVERY_ATTEMPTS_COLLECTION } from './attempt-log.js';
+export type { AttemptRecord, AttemptLogOptions, AttemptListOptions } from './attempt-log.js';
+export { redriveDeadLetters, REDRIVEN_FROM_HEADER } from './redrive.js';
+export type { RedriveOptions, RedriveResult } from './redrive.js';
+export { RedriveClaims, DELIVERY_REDRIVES_COLLECTION } from './redrive-claims.js';
+export { disabledAlertJob, NOTIFICATION_DISABLED } from './disable-alert.js';
+export type { DisabledAlertData } from './disable-alert.js';
+export { NotificationLookup } from './notification-lookup.js';
+export type { NotificationState } from './notification-lookup.js';

@@ -1,0 +1,242 @@
+import { performance } from 'node:perf_hooks';
+import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
+import { isRetriable } from '@herald/errors';
+import { TOPICS, type DeliveryMethod, type KafkaMessage, type Message } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import type { AttemptLog } from './attempt-log.js';
+import type { BatchingProducer } from './batching-producer.js';
+import { DeliveryError, errorClassOf } from './delivery-error.js';
+import type { FailureAccounting } from './failure-accounting.js';
+import { dlqHeaders, dueAtOf, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
+import type { DeliveryMetrics } from './metrics.js';
+import type { NotificationLookup, NotificationState } from './notification-lookup.js';
+import type { RetrySchedule } from './retry-schedule.js';
+import type { Sender } from './sender.js';
+import { Abandoned, type Task } from './task.js';
+import { untilDone } from './until-done.js';
+
+export interface JobProcessorOptions {
+  method: DeliveryMethod;
+  codec: SchemaRegistryCodec;
+  lookup: NotificationLookup;
+  sender: Sender;
+  schedule: RetrySchedule;
+  out: BatchingProducer;
+  accounting: FailureAccounting;
+  attemptLog: AttemptLog;
+  metrics: DeliveryMetrics;
+  logger: Logger;
+  attemptTimeoutMs: number;
+  /** Aborted when the runtime gives up in-flight work (shutdown past its drain time). */
+  stopSignal: AbortSignal;
+}
+
+/** A failure as results and logs show it: no secrets (senders never put URLs or tokens in messages). */
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${(err as { code?: string }).code ?? err.name}: ${err.message}`.slice(0, 500);
+  return String(err).slice(0, 500);
+}
+
+/**
+ * What happens to one consumed job: decode, look up the notification, attempt with a timeout, and
+ * route the outcome — result record always; retry topic with its due time, or dead-letter topic
+ * with the reason; failure accounting; attempt log. Every Kafka and MongoDB step is retried until
+ * durable (see untilDone), so the offset is committed only after the outcome is safe.
+ */
+export class JobProcessor {
+  private readonly subject: string;
+  /** Attempts in flight, aborted together when the runtime stops (one listener, not one per attempt). */
+  private readonly attempts = new Set<AbortController>();
+  private readonly counters = new Map<string, { inc(): void }>();
+  private readonly attemptSeconds: { observe(v: number): void };
+  private readonly endToEndSeconds: { observe(v: number): void };
+
+  constructor(private readonly o: JobProcessorOptions) {
+    this.subject = SUBJECTS.jobs(o.method);
+    this.attemptSeconds = o.metrics.attemptSeconds.labels({ method: o.method });
+    this.endToEndSeconds = o.metrics.endToEndSeconds.labels({ method: o.method });
+    o.stopSignal.addEventListener('abort', () => {
+      for (const c of this.attempts) c.abort(o.stopSignal.reason);
+    });
+  }
+
+  /** The attempts counter for an outcome and error class (label children cached: this runs per delivery). */
+  private count(outcome: string, errorClass: string): void {
+    const key = `${outcome}/${errorClass}`;
+    let c = this.counters.get(key);
+    if (!c) this.counters.set(key, (c = this.o.metrics.attempts.labels({ method: this.o.method, outcome, error_class: errorClass })));
+    c.inc();
+  }
+
+  private step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return untilDone(what, fn, { signal: this.o.stopSignal, logger: this.o.logger });
+  }
+
+  async prepare(message: KafkaMessage, source: MessageSource): Promise<Task> {
+    const key = message.key?.toString() ?? '';
+    const decoded = await this.step('decode job', () => this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA));
+    if (!decoded.ok) {
+      return this.now(key, () => this.setAside(message, source, 'undecodable', `${decoded.error.code}: ${decoded.error.message}`));
+    }
+    const job = decoded.value;
+    if (job.method !== this.o.method) {
+      return this.now(key, () => this.setAside(message, source, 'wrong_method', `a ${job.method} job on ${source.topic}`));
+    }
+    const state = await this.resolve(job);
+    if (state.state !== 'active') return this.now(job.notification_uuid, () => this.drop(job, state));
+    const dueAt = source.level > 0 ? dueAtOf(message, this.o.schedule.delayOf(source.level)) : 0;
+    return { key: job.notification_uuid, dueAt, attempt: true, run: (release) => this.attempt(job, message, source, release) };
+  }
+
+  /**
+   * The job's notification. Herald's own alerts (`job.alert`, e.g. "this notification was disabled")
+   * name a notification that is disabled by design: they go out unless it was deleted.
+   */
+  private async resolve(job: DeliveryJob): Promise<NotificationState> {
+    if (!job.alert) return this.step('look up notification', () => this.o.lookup.resolve(job.notification_uuid));
+    const doc = await this.step('look up notification', () => this.o.lookup.document(job.notification_uuid));
+    return doc ? { state: 'active', doc } : { state: 'deleted' };
+  }
+
+  private now(key: string, run: () => Promise<void>): Task {
+    return { key, dueAt: 0, attempt: false, run: () => run() };
+  }
+
+  private async attempt(job: DeliveryJob, message: KafkaMessage, source: MessageSource, release: () => void): Promise<void> {
+    // The job may have waited (retry topic, queue): the notification may be disabled or gone by now.
+    const state = await this.resolve(job);
+    if (state.state !== 'active') {
+      release();
+      return this.drop(job, state);
+    }
+    const attempt = job.attempt + 1;
+    const control = new AbortController();
+    const timer = setTimeout(() => control.abort(new DOMException('the attempt timed out', 'TimeoutError')), this.o.attemptTimeoutMs);
+    this.attempts.add(control);
+    const t0 = performance.now();
+    let error: unknown;
+    let statusCode: number | undefined;
+    try {
+      if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
+      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, signal: control.signal, attempt }));
+    } catch (err) {
+      error = err ?? new Error('sender failed without an error');
+    } finally {
+      clearTimeout(timer);
+      this.attempts.delete(control);
+      release();
+    }
+    const durationMs = performance.now() - t0;
+    this.attemptSeconds.observe(durationMs / 1000);
+    if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
+    if (error === undefined) return this.succeeded(job, state.doc.number_of_failures, { outcome: 'success', attempt, durationMs, statusCode });
+    return this.failed(job, message, source, error, attempt, durationMs);
+  }
+
+  private async succeeded(job: DeliveryJob, docFailures: number, f: ResultFields): Promise<void> {
+    await this.step('publish result', () => this.o.out.send(TOPICS.deliveryResults, this.resultMessage(job, f)));
+    // An alert's notification is the one it is about: its delivery says nothing of that endpoint.
+    const known = job.alert ? 0 : Math.max(docFailures, this.o.lookup.subscription(job.notification_uuid)?.number_of_failures ?? 0);
+    await this.step('record success', () => this.o.accounting.success(job.notification_uuid, known));
+    if (known > 0) this.o.lookup.invalidate(job.notification_uuid);
+    this.count('success', '');
+    this.endToEndSeconds.observe(Math.max(0, Date.now() - job.created_at) / 1000);
+    this.log(job, f);
+  }
+
+  private async failed(job: DeliveryJob, message: KafkaMessage, source: MessageSource, err: unknown, attempt: number, durationMs: number): Promise<void> {
+    const de = err instanceof DeliveryError ? err : undefined;
+    const errorClass = errorClassOf(err);
+    const errorMessage = describe(err);
+    const base = { attempt, durationMs, statusCode: de?.statusCode, errorClass, errorMessage };
+    if (isRetriable(err)) {
+      const step = this.o.schedule.next(source.level, de?.retryAfterMs);
+      if (step.kind === 'retry') {
+        const dueAt = Date.now() + step.delayMs;
+        const retry: Message = { key: job.notification_uuid, value: this.encode({ ...job, attempt }), headers: retryHeaders(dueAt, attempt, source, message) };
+        const f: ResultFields = { ...base, outcome: 'retry' };
+        await this.step('publish retry', () =>
+          this.o.out.sendAll([
+            { topic: TOPICS.retry(this.o.method, step.level), message: retry },
+            { topic: TOPICS.deliveryResults, message: this.resultMessage(job, f) },
+          ]),
+        );
+        this.count('retry', errorClass);
+        this.o.logger.debug({ deliveryId: job.delivery_id, notificationUuid: job.notification_uuid, attempt, level: step.level, dueAt, errorClass }, 'delivery retry scheduled');
+        this.log(job, f);
+        return;
+      }
+      return this.deadLetter(job, message, source, 'retries_exhausted', { ...base, outcome: 'dead_letter', disable: de?.disable ?? false });
+    }
+    return this.deadLetter(job, message, source, 'permanent_failure', { ...base, outcome: 'dead_letter', disable: de?.disable ?? false });
+  }
+
+  private async deadLetter(job: DeliveryJob, message: KafkaMessage, source: MessageSource, reason: string, f: ResultFields): Promise<void> {
+    const dlq: Message = {
+      key: job.notification_uuid,
+      value: this.encode({ ...job, attempt: f.attempt }),
+      headers: dlqHeaders(reason, f.errorMessage ?? reason, f.attempt, source, message),
+    };
+    await this.step('publish dead letter', () =>
+      this.o.out.sendAll([
+        { topic: TOPICS.dlq(this.o.method), message: dlq },
+        { topic: TOPICS.deliveryResults, message: this.resultMessage(job, f) },
+      ]),
+    );
+    this.count('dead_letter', f.errorClass ?? '');
+    this.o.metrics.deadLettered.inc({ method: this.o.method, reason });
+    this.o.logger.info(
+      { deliveryId: job.delivery_id, notificationUuid: job.notification_uuid, attempt: f.attempt, reason, errorClass: f.errorClass, statusCode: f.statusCode },
+      'delivery dead-lettered',
+    );
+    if (job.alert) return;
+    const summary = f.errorMessage ?? reason;
+    await this.step('record failure', () => this.o.accounting.failure(job, summary, f.disable ?? false));
+    // This process changed the notification: don't wait for the feed to echo it back.
+    this.o.lookup.invalidate(job.notification_uuid);
+    this.log(job, f);
+  }
+
+  /** Not attempted: the notification is deleted or disabled (SPEC §4), also for queued retries. */
+  private async drop(job: DeliveryJob, state: Exclude<NotificationState, { state: 'active' }>): Promise<void> {
+    const f: ResultFields = { outcome: 'dropped', attempt: job.attempt + 1, durationMs: 0, errorClass: state.state, errorMessage: `notification ${state.state}` };
+    await this.step('publish result', () => this.o.out.send(TOPICS.deliveryResults, this.resultMessage(job, f)));
+    this.o.metrics.dropped.inc({ method: this.o.method, reason: state.state });
+    this.o.logger.info({ deliveryId: job.delivery_id, notificationUuid: job.notification_uuid, reason: state.state }, 'job dropped');
+    if (state.state === 'disabled') this.log(job, f);
+  }
+
+  /** A message that is not a job of this method: kept on the dead-letter topic as it was, with the reason. */
+  private async setAside(message: KafkaMessage, source: MessageSource, reason: string, error: string): Promise<void> {
+    const copy: Message = { key: message.key, value: message.value, headers: { ...message.headers, ...dlqHeaders(reason, error, 0, source, message) } };
+    await this.step('publish dead letter', () => this.o.out.send(TOPICS.dlq(this.o.method), copy));
+    this.o.metrics.deadLettered.inc({ method: this.o.method, reason });
+    this.o.logger.warn({ topic: source.topic, partition: source.partition, offset: message.offset, reason, error }, 'message set aside');
+  }
+
+  private encode(job: DeliveryJob): Buffer {
+    return this.o.codec.encode(this.subject, job);
+  }
+
+  private resultMessage(job: DeliveryJob, f: ResultFields): Message {
+    return { key: job.notification_uuid, value: this.o.codec.encode(SUBJECTS.deliveryResults, resultOf(job, f)) };
+  }
+
+  private log(job: DeliveryJob, f: ResultFields): void {
+    // Alerts are not deliveries of the notification they name: its attempt log stays its own.
+    if (job.alert) return;
+    this.o.attemptLog.record({
+      notification_uuid: job.notification_uuid,
+      delivery_id: job.delivery_id,
+      attempt: f.attempt,
+      time: new Date(),
+      outcome: f.outcome,
+      status_code: f.statusCode ?? null,
+      error: f.errorMessage ?? null,
+      error_class: f.errorClass ?? null,
+      duration_ms: Math.round(f.durationMs),
+      kind: job.kind,
+      test: job.test,
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KafkaMessage } from '@herald/kafka';
+import { PartitionWorker } from './partition-worker.js';
+import { SlotPool } from './slot-pool.js';
+import type { Task } from './task.js';
+
+const msg = (offset: number, key = 'k'): KafkaMessage =>
+  ({ offset: String(offset), key: Buffer.from(key), value: Buffer.from(''), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+/** A worker whose tasks finish when the test says so. */
+function harness(opts: { isRetry?: boolean; concurrency?: number; slots?: SlotPool; dueAt?: (o: number) => number; maxBuffered?: number } = {}) {
+  const finish = new Map<string, () => void>();
+  const started: string[] = [];
+  const paused: boolean[] = [];
+  const w = new PartitionWorker({
+    topic: 't',
+    partition: 0,
+    isRetry: opts.isRetry ?? false,
+    slots: opts.slots ?? new SlotPool(100, 100),
+    concurrency: opts.concurrency ?? 100,
+    maxBuffered: opts.maxBuffered ?? 1000,
+    prepare: async (m): Promise<Task> => ({
+      key: m.key?.toString() ?? '',
+      dueAt: opts.dueAt?.(Number(m.offset)) ?? 0,
+      attempt: true,
+      run: () =>
+        new Promise<void>((resolve) => {
+          started.push(m.offset);
+          finish.set(m.offset, resolve);
+        }),
+    }),
+    setFetchPaused: (p) => paused.push(p),
+    wake: () => setImmediate(() => w.pump()),
+  });
+  return { w, finish, started, paused };
+}
+
+test('commits in offset order, only past finished messages', async () => {
+  const { w, finish, started } = harness();
+  w.add([msg(10), msg(11), msg(12)], '12');
+  w.pump();
+  await tick();
+  await tick();
+  assert.deepEqual(started, ['10', '11', '12']);
+  assert.equal(w.commitOffset(), '10', 'nothing finished: the oldest message is the commit point');
+  finish.get('11')?.();
+  finish.get('12')?.();
+  await tick();
+  assert.equal(w.commitOffset(), '10', 'message 10 is still in flight');
+  finish.get('10')?.();
+  await tick();
+  assert.equal(w.commitOffset(), '13');
+  w.markCommitted('13');
+  assert.equal(w.commitOffset(), undefined);
+});
+
+test('a re-fetch after a rebalance is skipped; control-record gaps are committed past', async () => {
+  const { w, finish } = harness();
+  w.add([msg(0), msg(1)], '2');
+  w.pump();
+  await tick();
+  await tick();
+  w.add([msg(0), msg(1)], '2');
+  finish.get('0')?.();
+  finish.get('1')?.();
+  await tick();
+  assert.equal(w.commitOffset(), '3');
+});
+
+test('per-partition and per-notification limits hold', async () => {
+  const slots = new SlotPool(100, 2);
+  const { w, started } = harness({ slots, concurrency: 3 });
+  w.add([msg(0, 'hang'), msg(1, 'hang'), msg(2, 'hang'), msg(3, 'a'), msg(4, 'b')], '4');
+  w.pump();
+  await tick();
+  await tick();
+  assert.deepEqual(started, ['0', '1', '3'], 'two for the hanging key, then another key; partition limit 3');
+});
+
+test('a retry partition waits for its head message and pauses fetching meanwhile', async () => {
+  const due = Date.now() + 150;
+  const { w, started, paused } = harness({ isRetry: true, dueAt: () => due });
+  w.add([msg(5)], '5');
+  w.pump();
+  await tick();
+  await tick();
+  assert.deepEqual(started, []);
+  assert.deepEqual(paused, [true]);
+  await new Promise((r) => setTimeout(r, 250));
+  assert.deepEqual(started, ['5']);
+  assert.deepEqual(paused, [true, false]);
+});

@@ -1,0 +1,44 @@
+import type { SchemaRegistryCodec } from '@herald/events';
+import type { DeliveryMethod, Kafka } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import type { MongoClient } from '@herald/mongo';
+import type { Registry } from '@herald/observability';
+import type { AttemptLogOptions } from './attempt-log.js';
+import type { Sender } from './sender.js';
+
+export interface DeliveryRuntimeOptions {
+  method: DeliveryMethod;
+  sender: Sender;
+  kafka: Kafka;
+  codec: SchemaRegistryCodec;
+  /** Connected by `start()`; closing it is the caller's. */
+  mongo: MongoClient;
+  dbName: string;
+  logger: Logger;
+  /** Where the runtime's metrics go (the service's registry). */
+  registry: Registry;
+  /** One group per method service (e.g. `herald-delivery-webhook`). */
+  groupId: string;
+  /** One fixed delay per retry topic (default SPEC §4: 10 s … 6 h). */
+  retryDelaysMs?: readonly number[];
+  /** Per-attempt limit (default 10 s). */
+  attemptTimeoutMs?: number;
+  /** Attempts in flight in this process (default 64). */
+  concurrency?: number;
+  /** Attempts in flight per partition (default 16). */
+  partitionConcurrency?: number;
+  /** Attempts in flight per notification (default 4): a hanging endpoint holds no more slots. */
+  notificationConcurrency?: number;
+  /** Unfinished messages per partition before its fetching pauses (default 1,000). */
+  maxBufferedPerPartition?: number;
+  /** Consecutive failed deliveries that disable a notification (default 3). */
+  failureThreshold?: number;
+  sessionTimeoutMs?: number;
+  /** Where a brand-new group starts (default true: deliver what is already queued). */
+  fromBeginning?: boolean;
+  attemptLog?: Omit<AttemptLogOptions, 'logger'>;
+  /** How often finished offsets are committed (default 100 ms). */
+  commitIntervalMs?: number;
+  /** How often the attempt log is pruned (default 60 s). */
+  pruneIntervalMs?: number;
+}

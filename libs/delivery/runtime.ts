@@ -1,0 +1,249 @@
+import {
+  DELIVERY_JOB_SCHEMA,
+  DELIVERY_RESULT_SCHEMA,
+  SUBJECTS,
+} from '@herald/events';
+import { DEFAULT_RETRY_DELAYS_MS, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
+import { connectDb } from '@herald/mongo';
+import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
+import { AttemptLog } from './attempt-log.js';
+import { BatchingProducer } from './batching-producer.js';
+import { FailureAccounting } from './failure-accounting.js';
+import { JobProcessor } from './job-processor.js';
+import { createDeliveryMetrics } from './metrics.js';
+import { NotificationLookup } from './notification-lookup.js';
+import { PartitionWorker } from './partition-worker.js';
+import { RetrySchedule } from './retry-schedule.js';
+import type { DeliveryRuntimeOptions } from './runtime-options.js';
+import { SlotPool } from './slot-pool.js';
+
+export interface DeliveryRuntime {
+  /** Connects, bootstraps the subscription view, and starts consuming (dependencies first). */
+  start(): Promise<void>;
+  /**
+   * Stops fetching, lets in-flight attempts finish for up to `drainMs` (default 12 s), commits
+   * what finished, and disconnects. Unfinished work stays uncommitted and is redelivered. Idempotent.
+   */
+  stop(opts?: { drainMs?: number }): Promise<void>;
+  /** True while consuming. */
+  ready(): boolean;
+}
+
+/**
+ * The shared delivery runtime (DESIGN.md): one consumer group per method over
+ * `notifications.<method>` and its retry topics, bounded concurrent attempts with in-order
+ * commits, retry topics with due times, dead-letter topic, result records, failure accounting and
+ * the attempt log. The method-specific part is the `sender`.
+ */
+export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntime {
+  const { method, kafka, codec, logger } = o;
+  const schedule = new RetrySchedule(o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS);
+  const slots = new SlotPool(o.concurrency ?? 64, o.notificationConcurrency ?? 4);
+  const workers = new Map<string, PartitionWorker>();
+  const aborter = new AbortController();
+  const retryTopics = Array.from({ length: schedule.levels }, (_, i) => TOPICS.retry(method, i + 1));
+  const levelOf = new Map<string, number>([[TOPICS.jobs(method), 0], ...retryTopics.map((t, i) => [t, i + 1] as const)]);
+  const metrics = createDeliveryMetrics(o.registry, {
+    inFlight: () => slots.inFlight,
+    buffered: () => [...workers.values()].reduce((n, w) => n + w.pending, 0),
+  });
+
+  const consumer: Consumer = kafka.consumer({
+    groupId: o.groupId,
+    sessionTimeout: o.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 100,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+  });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const out = new BatchingProducer(producer);
+  const changeCodec = registryChangeCodec(codec);
+  const feed = new SubscriptionChangePublisher(kafka, changeCodec, logger);
+
+  let view: SubscriptionView | undefined;
+  let attemptLog: AttemptLog | undefined;
+  let processor: JobProcessor | undefined;
+  let running = false;
+  let stopping: Promise<void> | undefined;
+  let pumpScheduled = false;
+  let committing: Promise<void> | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      const now = Date.now();
+      // Rotate the starting worker so no partition always gets the free slots first.
+      const list = [...workers.values()];
+      const start = list.length === 0 ? 0 : Math.floor(Math.random() * list.length);
+      for (let i = 0; i < list.length; i++) (list[(start + i) % list.length] as PartitionWorker).pump(now);
+    });
+  }
+
+  function workerFor(topic: string, partition: number): PartitionWorker {
+    const id = `${topic}:${partition}`;
+    let w = workers.get(id);
+    if (!w) {
+      const level = levelOf.get(topic) ?? 0;
+      const source = { topic, partition, level };
+      w = new PartitionWorker({
+        topic,
+        partition,
+        isRetry: level > 0,
+        slots,
+        concurrency: o.partitionConcurrency ?? 16,
+        maxBuffered: o.maxBufferedPerPartition ?? 1_000,
+        prepare: (message) => (processor as JobProcessor).prepare(message, source),
+        setFetchPaused: (paused) => {
+          try {
+            if (paused) consumer.pause([{ topic, partitions: [partition] }]);
+            else consumer.resume([{ topic, partitions: [partition] }]);
+          } catch (err) {
+            // The consumer is stopping or rejoining; the partition's state is rebuilt after a join.
+            logger.debug({ err, topic, partition, paused }, 'pause/resume skipped');
+          }
+        },
+        wake: schedulePump,
+      });
+      workers.set(id, w);
+    }
+    return w;
+  }
+
+  async function eachBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || stopping) return;
+    workerFor(batch.topic, batch.partition).add(batch.messages, batch.lastOffset());
+    // The fetch position moves on; what is committed is decided by the workers (commitOnce).
+    resolveOffset(batch.lastOffset());
+    schedulePump();
+  }
+
+  async function commitOnce(): Promise<void> {
+    if (committing) return committing;
+    const offsets: { topic: string; partition: number; offset: string }[] = [];
+    const owners: PartitionWorker[] = [];
+    for (const w of workers.values()) {
+      const offset = w.commitOffset();
+      if (offset !== undefined) {
+        offsets.push({ topic: w.opts.topic, partition: w.opts.partition, offset });
+        owners.push(w);
+      }
+    }
+    if (offsets.length === 0) return;
+    committing = consumer
+      .commitOffsets(offsets)
+      .then(() => offsets.forEach((c, i) => owners[i]?.markCommitted(c.offset)))
+      .catch((err: unknown) => logger.warn({ err, partitions: offsets.length }, 'offset commit failed, will retry'))
+      .finally(() => (committing = undefined));
+    return committing;
+  }
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}:${p}`)));
+    for (const [id, w] of workers) {
+      if (!assigned.has(id)) {
+        w.close();
+        workers.delete(id);
+      }
+    }
+    logger.info({ groupId: o.groupId, partitions: assigned.size }, 'partitions assigned');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
+
+  return {
+    ready: () => running,
+    async start() {
+      const wanted = new Set([TOPICS.jobs(method), ...retryTopics, TOPICS.dlq(method), TOPICS.deliveryResults, TOPICS.subscriptionChanges, TOPICS.jobs('quay_notification')]);
+      // topicSpecs' parameter is typed as the literal default length (6); any level count is valid.
+      const specsFor = topicSpecs as (retryLevels: number) => TopicSpec[];
+      const created = await ensureTopics(kafka, specsFor(schedule.levels).filter((s) => wanted.has(s.name)));
+      if (created.length > 0) logger.info({ topics: created }, 'topics created');
+      await Promise.all([
+        codec.register(SUBJECTS.jobs(method), DELIVERY_JOB_SCHEMA),
+        codec.register(SUBJECTS.jobs('quay_notification'), DELIVERY_JOB_SCHEMA),
+        codec.register(SUBJECTS.deliveryResults, DELIVERY_RESULT_SCHEMA),
+      ]);
+      const db = await connectDb(o.mongo, o.dbName);
+      const store = new NotificationStore(db);
+      attemptLog = new AttemptLog(db, { ...o.attemptLog, logger, onDropped: (n) => metrics.attemptLogDropped.inc({ method }, n) });
+      await attemptLog.ensureIndexes();
+      const lookup = new NotificationLookup({ get: (uuid) => view?.get(uuid) }, store);
+      view = new SubscriptionView({
+        kafka,
+        store,
+        codec: changeCodec,
+        logger,
+        groupPrefix: `${o.groupId}-view`,
+        onChange: (s) => lookup.invalidate(s.uuid),
+      });
+      const accounting = new FailureAccounting({
+        store,
+        feed,
+        threshold: o.failureThreshold ?? 3,
+        logger,
+        publishAlert: (job) => out.send(TOPICS.jobs('quay_notification'), { key: job.notification_uuid, value: codec.encode(SUBJECTS.jobs('quay_notification'), job) }),
+        onDisabled: () => metrics.disabled.inc({ method }),
+      });
+      processor = new JobProcessor({
+        method,
+        codec,
+        lookup,
+        sender: o.sender,
+        schedule,
+        out,
+        accounting,
+        attemptLog,
+        metrics,
+        logger,
+        attemptTimeoutMs: o.attemptTimeoutMs ?? 10_000,
+        stopSignal: aborter.signal,
+      });
+      await producer.connect();
+      await feed.connect();
+      await view.start();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [TOPICS.jobs(method), ...retryTopics], fromBeginning: o.fromBeginning ?? true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      const log = attemptLog;
+      timers.push(setInterval(() => void commitOnce(), o.commitIntervalMs ?? 100));
+      timers.push(
+        setInterval(() => {
+          log.prune().catch((err: unknown) => logger.warn({ err }, 'attempt log prune failed'));
+        }, o.pruneIntervalMs ?? 60_000),
+      );
+      running = true;
+      logger.info({ method, groupId: o.groupId, retryDelaysMs: schedule.delaysMs, concurrency: slots.max }, 'delivery runtime started');
+    },
+    stop(opts = {}) {
+      stopping ??= (async () => {
+        running = false;
+        for (const w of workers.values()) w.drain();
+        const topics = [TOPICS.jobs(method), ...retryTopics];
+        try {
+          consumer.pause(topics.map((topic) => ({ topic })));
+        } catch {
+          // Not running yet: nothing to pause.
+        }
+        const deadline = Date.now() + (opts.drainMs ?? 12_000);
+        while ([...workers.values()].some((w) => !w.idle) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        // Whatever is still in flight is given up (and redelivered to the next owner).
+        aborter.abort();
+        await new Promise((r) => setTimeout(r, 50));
+        await commitOnce();
+        await committing;
+        for (const t of timers) clearInterval(t);
+        await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer disconnect failed'));
+        await out.flush().catch(() => undefined);
+        await producer.disconnect().catch(() => undefined);
+        await feed.disconnect().catch(() => undefined);
+        await view?.stop().catch(() => undefined);
+        await attemptLog?.flush();
+        logger.info({ method }, 'delivery runtime stopped');
+      })();
+      return stopping;
+    },
+  };
+}

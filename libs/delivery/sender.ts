@@ -1,0 +1,27 @@
+import type { DeliveryJob } from '@herald/events';
+import type { DeliveryMethod } from '@herald/kafka';
+import type { NotificationDoc } from '@herald/subscriptions';
+
+export interface SendRequest {
+  job: DeliveryJob;
+  /** The notification with its secrets (`config`, `signing_secret`); never log it. */
+  notification: NotificationDoc;
+  /** Aborted at the attempt timeout or when the runtime stops; pass it to every I/O call. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+export interface SendResult {
+  statusCode?: number;
+}
+
+/**
+ * The method-specific part of a delivery service: one attempt to deliver one job. Resolve on
+ * success; throw a DeliveryError (or any HeraldError) otherwise — its `retriable` decides retry or
+ * dead-letter, and a DeliveryError's `disable` disables the notification at once.
+ */
+export interface Sender {
+  readonly method: DeliveryMethod;
+  send(req: SendRequest): Promise<SendResult>;
+}

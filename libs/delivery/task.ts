@@ -1,0 +1,23 @@
+/** Thrown when work is given up because the runtime is stopping; its offset stays uncommitted. */
+export class Abandoned extends Error {
+  constructor(what: string) {
+    super(`abandoned while stopping: ${what}`);
+    this.name = 'Abandoned';
+  }
+}
+
+/** What one consumed message needs, decided after decoding it and looking up its notification. */
+export interface Task {
+  /** The notification uuid (the message key). */
+  key: string;
+  /** Epoch ms before which the attempt must not start (retry topics); 0 = at once. */
+  dueAt: number;
+  /** True when it makes a delivery attempt (takes a slot); false for drops and bad input. */
+  attempt: boolean;
+  /**
+   * Does the work and resolves once its outcome is durable (produced with acks = all), so the
+   * offset may be committed. Calls `release` as soon as the slot is no longer needed. Rejects only
+   * with Abandoned.
+   */
+  run(release: () => void): Promise<void>;
+}

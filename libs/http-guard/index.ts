@@ -1,0 +1,15 @@
+export { AddressGuard } from './address-guard.js';
+export type { AddressGuardOptions, CheckedAddress, Resolver } from './address-guard.js';
+export { AllowList } from './allow-list.js';
+export { SsrfRefusedError, DnsLookupError } from './guard-errors.js';
+export { blockedRange } from './ip-policy.js';
+export type { BlockedKind, BlockedVerdict } from './ip-policy.js';
+export { parseIp, formatIp, embeddedIpv4 } from './ip-address.js';
+export type { IpAddress } from './ip-address.js';
+export { parseCidr, cidrContains } from './cidr.js';
+export type { Cidr } from './cidr.js';
+export { createGuardedAgent } from './guarded-agent.js';
+export type { GuardedAgentOptions, TlsClientMaterial } from './guarded-agent.js';
+export { createGuardedHttpClient } from './http-client.js';
+export type { GuardedHttpClient, PostRequest, PostResponse } from './http-client.js';
+export { transportError } from './transport-error.js';

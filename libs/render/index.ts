@@ -1,0 +1,12 @@
+export { renderEvent } from './render-event.js';
+export type { RenderedMessage } from './render-event.js';
+export { summary } from './summary.js';
+export { level, LEVELS } from './level.js';
+export type { Level } from './level.js';
+export { messageHtml } from './message.js';
+export { htmlToMrkdwn, escapeMrkdwn, escapeSlackText } from './mrkdwn.js';
+export { htmlToText } from './text.js';
+export { html, join, link, escapeHtml, cleanText, safeHttpUrl, SafeHtml } from './html.js';
+export type { HtmlValue } from './html.js';
+export { SLACK_COLORS, HIPCHAT_COLORS, EMAIL_COLORS, slackColor, hipchatColor } from './colors.js';
+export { repositoryPage } from './messages/parts.js';

@@ -1,0 +1,42 @@
+import type { RepositoryEvent } from '@herald/events';
+import { EMAIL_COLORS, html, link, renderEvent, SafeHtml } from '@herald/render';
+
+/** One notification e-mail: subject = summary, an HTML part and its plain-text alternative. */
+export interface EmailMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface EmailContext {
+  /** The recipient, named in the footer so a forwarded mail still says why it was sent. */
+  to: string;
+  /** The notification's title, when it has one. */
+  title?: string | null | undefined;
+  /** A "test notification" delivery. */
+  test?: boolean;
+}
+
+/**
+ * The e-mail of an event, laid out like Quay's: the summary as heading, the event's message, a link to
+ * the repository page, and a footer saying why the reader gets it. Event text is escaped throughout.
+ */
+export function emailMessage(event: RepositoryEvent, ctx: EmailContext): EmailMessage {
+  const r = renderEvent(event);
+  const why = `You are receiving this because ${ctx.to} is authorized for notifications of repository ${event.repository}`;
+  const footer = ctx.title ? `${why} (notification "${ctx.title}").` : `${why}.`;
+  const testNote = ctx.test ? 'This is a test notification.' : '';
+  const body = html`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${r.summary}</title></head>
+<body style="font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 14px; color: #333;">
+<div style="border-top: 4px solid ${EMAIL_COLORS[r.level]}; padding: 8px 0;">
+<h2 style="font-size: 18px; margin: 8px 0;">${r.summary}</h2>
+${testNote ? html`<p><i>${testNote}</i></p>` : ''}<p style="line-height: 1.5;">${new SafeHtml(r.html)}</p>
+<p>${link(event.homepage, 'View in the registry')}</p>
+</div>
+<p style="color: #777; font-size: 12px;">${footer}</p>
+</body></html>
+`;
+  const text = [r.summary, testNote, r.text, `View in the registry: ${event.homepage}`, `--\n${footer}`].filter((s) => s !== '').join('\n\n');
+  return { subject: r.summary, html: body.value, text: `${text}\n` };
+}

@@ -1,0 +1,72 @@
+import { createDeliveryRuntime, type Sender } from '@herald/delivery';
+import { SchemaRegistryCodec } from '@herald/events';
+import { createKafka, type DeliveryMethod } from '@herald/kafka';
+import type { Logger } from '@herald/logger';
+import { connectDb, createMongoClient, type Db } from '@herald/mongo';
+import { createMetricsRegistry, createOpsServer } from '@herald/observability';
+import { runtimeTuning, type DeliveryConfig } from './delivery-config.js';
+
+export interface DeliveryApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The ops server's port once started (0 = ephemeral in tests). */
+  opsPort(): number;
+}
+
+export interface DeliveryAppParts {
+  /** e.g. `delivery-slack`: metrics prefix, Kafka client id, log records. */
+  service: string;
+  method: DeliveryMethod;
+  config: DeliveryConfig;
+  logger: Logger;
+  /** The method's sender, made once MongoDB is connected (some senders read it). */
+  sender(db: Db): Sender | Promise<Sender>;
+  /** Releases what the sender holds (connection pools); called after the runtime stopped. */
+  close?(): Promise<void> | void;
+}
+
+/**
+ * A delivery service: the shared delivery runtime with one method's sender, and the ops server
+ * (health, readiness, metrics). Constructing connects nothing; `start()` connects dependencies
+ * first and consumes last; `stop()` drains in-flight attempts within the shutdown budget.
+ */
+export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
+  const { config, logger } = p;
+  const registry = createMetricsRegistry(p.service);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
+  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: `herald-${p.service}` });
+  const mongo = createMongoClient({ url: config.MONGO_URL });
+  let sender: Sender | undefined;
+  // The runtime takes its sender up front; the real one needs MongoDB, so it is bound in start().
+  const late: Sender = {
+    method: p.method,
+    send: (req) => {
+      if (!sender) throw new Error('sender used before start');
+      return sender.send(req);
+    },
+  };
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config) });
+  const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry, ready: () => runtime.ready() });
+  let port = 0;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    opsPort: () => port,
+    async start() {
+      port = await ops.start();
+      sender = await p.sender(await connectDb(mongo, config.MONGO_DB));
+      await runtime.start();
+      logger.info({ opsPort: port, groupId: config.DELIVERY_GROUP_ID }, `${p.service} started`);
+    },
+    stop() {
+      stopped ??= (async () => {
+        // Leave a few seconds of the shutdown budget for commits and disconnects.
+        await runtime.stop({ drainMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3_000) });
+        await p.close?.();
+        await mongo.close();
+        await ops.stop();
+      })();
+      return stopped;
+    },
+  };
+}

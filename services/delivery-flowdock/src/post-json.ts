@@ -1,0 +1,20 @@
+import { deliveryErrorForStatus, type SendResult } from '@herald/delivery';
+import type { GuardedHttpClient } from '@herald/http-guard';
+
+/**
+ * POSTs a JSON body through the SSRF-guarded client and maps the status to the delivery outcome
+ * (2xx success; 408/429/5xx retry; 410 disables; other statuses permanent). Transport errors come
+ * from the client already classified, naming the host only, never the URL with its secrets.
+ */
+export async function postJson(
+  http: GuardedHttpClient,
+  url: string,
+  body: unknown,
+  opts: { signal: AbortSignal; userAgent: string },
+): Promise<SendResult> {
+  const headers = { 'content-type': 'application/json', 'user-agent': opts.userAgent };
+  const res = await http.post(url, { headers, body: JSON.stringify(body), signal: opts.signal });
+  const err = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
+  if (err) throw err;
+  return { statusCode: res.statusCode };
+}

@@ -1,0 +1,54 @@
+import { configError, deliveryErrorForStatus, type Sender } from '@herald/delivery';
+import { toQuayPayload, type DeliveryJob } from '@herald/events';
+import type { GuardedHttpClient } from '@herald/http-guard';
+import { TemplateCache } from './json-template.js';
+import { standardWebhookSignature } from './signature.js';
+
+export interface WebhookSenderOptions {
+  http: GuardedHttpClient;
+  userAgent: string;
+  /** Clock for `webhook-timestamp` (tests). */
+  now?: () => number;
+}
+
+/** The request body: the Quay payload, or the notification's template rendered over it. */
+export function webhookBody(job: DeliveryJob, template: unknown, templates: TemplateCache): string {
+  const payload = toQuayPayload(job.event);
+  if (template === undefined || template === null || template === '') return JSON.stringify(payload);
+  if (typeof template !== 'string') throw configError('the webhook template must be a string holding a JSON document');
+  return templates.get(template).render(payload);
+}
+
+/**
+ * Webhook delivery (SPEC §3, §4): `POST config.url` with the body, `Content-Type: application/json`,
+ * `User-Agent`, and the Standard Webhooks headers (`webhook-id` = delivery id, stable across
+ * attempts; `webhook-timestamp`; `webhook-signature` with the notification's secret). The HTTP
+ * client is SSRF-guarded, keeps connections alive, presents the configured client certificate
+ * over HTTPS and never follows redirects.
+ */
+export function createWebhookSender(o: WebhookSenderOptions): Sender {
+  const templates = new TemplateCache();
+  const now = o.now ?? Date.now;
+  return {
+    method: 'webhook',
+    async send({ job, notification, signal }) {
+      const url = notification.config['url'];
+      if (typeof url !== 'string' || url === '') throw configError('the webhook has no URL');
+      const body = webhookBody(job, notification.config['template'], templates);
+      const timestamp = Math.floor(now() / 1000);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': o.userAgent,
+        'webhook-id': job.delivery_id,
+        'webhook-timestamp': String(timestamp),
+      };
+      if (notification.signing_secret) {
+        headers['webhook-signature'] = standardWebhookSignature(notification.signing_secret, job.delivery_id, timestamp, body);
+      }
+      const res = await o.http.post(url, { headers, body, signal });
+      const failure = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
+      if (failure) throw failure;
+      return { statusCode: res.statusCode };
+    },
+  };
+}
