@@ -119,3 +119,17 @@ export function url(fallback?: string): Reader<string> {
     return v;
   };
 }
+
+/** A comma-separated list of integers within [min, max] (e.g. a retry schedule in ms). */
+export function intList(fallback: readonly number[], min: number, max: number): Reader<number[]> {
+  const read = list(fallback.map(String));
+  return (env, name, problems) => {
+    const items = read(env, name, problems);
+    const nums = items.map(Number);
+    if (nums.length === 0 || items.some((s, i) => !/^\d+$/.test(s) || (nums[i] as number) < min || (nums[i] as number) > max)) {
+      problems.push(`${name} must be a comma-separated list of integers between ${min} and ${max}, got "${items.join(',')}"`);
+      return [...fallback];
+    }
+    return nums;
+  };
+}

@@ -16,3 +16,8 @@ export { disabledAlertJob, NOTIFICATION_DISABLED } from './disable-alert.js';
 export type { DisabledAlertData } from './disable-alert.js';
 export { NotificationLookup } from './notification-lookup.js';
 export type { NotificationState } from './notification-lookup.js';
+export { createDeliveryApp } from './service-app.js';
+export type { DeliveryApp, DeliveryAppParts } from './service-app.js';
+export { deliveryShape, runtimeTuning } from './service-config.js';
+export type { DeliveryConfig } from './service-config.js';
+export { postJson } from './post-json.js';

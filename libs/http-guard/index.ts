@@ -13,3 +13,4 @@ export type { GuardedAgentOptions, TlsClientMaterial } from './guarded-agent.js'
 export { createGuardedHttpClient } from './http-client.js';
 export type { GuardedHttpClient, PostRequest, PostResponse } from './http-client.js';
 export { transportError } from './transport-error.js';
+export { allowListReader } from './allow-list-reader.js';

@@ -1,13 +1,13 @@
 import type { Logger } from '@herald/logger';
 import { AuthorizedEmailStore } from '@herald/store';
-import { createDeliveryApp, type DeliveryApp } from './delivery-app.js';
+import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { EmailConfig } from './config.js';
 import { createEmailSender } from './email-sender.js';
 import { createSmtpMailer } from './mailer.js';
 
 export { loadConfig } from './config.js';
 export type { EmailConfig } from './config.js';
-export type { DeliveryApp } from './delivery-app.js';
+export type { DeliveryApp } from '@herald/delivery';
 
 /** The e-mail delivery service: the shared delivery runtime with the SMTP sender. */
 export function createApp(config: EmailConfig, logger: Logger): DeliveryApp {

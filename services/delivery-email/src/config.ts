@@ -1,5 +1,5 @@
 import { bool, int, optionalStr, parseConfig, str } from '@herald/config';
-import { deliveryShape } from './delivery-config.js';
+import { deliveryShape } from '@herald/delivery';
 
 export const emailShape = {
   ...deliveryShape('delivery-email', 9411),

@@ -1,12 +1,12 @@
 import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from './delivery-app.js';
+import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { FlowdockConfig } from './config.js';
 import { createFlowdockSender } from './flowdock-sender.js';
 
 export { loadConfig } from './config.js';
 export type { FlowdockConfig } from './config.js';
-export type { DeliveryApp } from './delivery-app.js';
+export type { DeliveryApp } from '@herald/delivery';
 
 /** The Flowdock delivery service: the shared delivery runtime with the Flowdock sender. */
 export function createApp(config: FlowdockConfig, logger: Logger): DeliveryApp {

@@ -1,6 +1,7 @@
 import { int, parseConfig, str, url } from '@herald/config';
-import { deliveryShape } from './delivery-config.js';
-import { allowList, VERSION } from './http-config.js';
+import { deliveryShape } from '@herald/delivery';
+import { allowListReader } from '@herald/http-guard';
+import { VERSION } from './version.js';
 
 export const flowdockShape = {
   ...deliveryShape('delivery-flowdock', 9413),
@@ -9,7 +10,7 @@ export const flowdockShape = {
   FLOWDOCK_SOURCE: str('Herald'),
   FLOWDOCK_FROM_ADDRESS: str('herald@localhost'),
   /** Exceptions to the SSRF guard (self-hosted endpoints, local tests). */
-  FLOWDOCK_ALLOW_LIST: allowList(),
+  FLOWDOCK_ALLOW_LIST: allowListReader(),
   FLOWDOCK_CONNECTIONS_PER_ORIGIN: int(16, 1, 1_024),
   FLOWDOCK_USER_AGENT: str(`Herald/${VERSION}`),
 };

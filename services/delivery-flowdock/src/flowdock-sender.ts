@@ -1,6 +1,6 @@
 import { configError, type Sender } from '@herald/delivery';
 import type { GuardedHttpClient } from '@herald/http-guard';
-import { postJson } from './post-json.js';
+import { postJson } from '@herald/delivery';
 import { flowdockPayload, flowdockUrl } from './request.js';
 
 export interface FlowdockSenderOptions {

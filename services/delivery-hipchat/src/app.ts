@@ -1,12 +1,12 @@
 import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from './delivery-app.js';
+import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { HipchatConfig } from './config.js';
 import { createHipchatSender } from './hipchat-sender.js';
 
 export { loadConfig } from './config.js';
 export type { HipchatConfig } from './config.js';
-export type { DeliveryApp } from './delivery-app.js';
+export type { DeliveryApp } from '@herald/delivery';
 
 /** The HipChat delivery service: the shared delivery runtime with the HipChat sender. */
 export function createApp(config: HipchatConfig, logger: Logger): DeliveryApp {

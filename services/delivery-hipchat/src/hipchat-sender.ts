@@ -1,6 +1,6 @@
 import { configError, type Sender } from '@herald/delivery';
 import type { GuardedHttpClient } from '@herald/http-guard';
-import { postJson } from './post-json.js';
+import { postJson } from '@herald/delivery';
 import { hipchatPayload, hipchatUrl } from './request.js';
 
 /** HipChat delivery: a room notification to `config.room_id` with `config.notification_token` (a secret). */

@@ -1,12 +1,12 @@
 import type { Logger } from '@herald/logger';
 import { InAppStore } from '@herald/store';
-import { createDeliveryApp, type DeliveryApp } from './delivery-app.js';
+import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { InAppConfig } from './config.js';
 import { createInAppSender } from './inapp-sender.js';
 
 export { loadConfig } from './config.js';
 export type { InAppConfig } from './config.js';
-export type { DeliveryApp } from './delivery-app.js';
+export type { DeliveryApp } from '@herald/delivery';
 
 /** The in-app delivery service (`quay_notification`): the shared delivery runtime storing in MongoDB. */
 export function createApp(config: InAppConfig, logger: Logger): DeliveryApp {

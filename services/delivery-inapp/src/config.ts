@@ -1,5 +1,5 @@
 import { parseConfig } from '@herald/config';
-import { deliveryShape } from './delivery-config.js';
+import { deliveryShape } from '@herald/delivery';
 
 export const inAppShape = {
   ...deliveryShape('delivery-inapp', 9415),

@@ -1,12 +1,12 @@
 import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from './delivery-app.js';
+import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { SlackConfig } from './config.js';
 import { createSlackSender } from './slack-sender.js';
 
 export { loadConfig } from './config.js';
 export type { SlackConfig } from './config.js';
-export type { DeliveryApp } from './delivery-app.js';
+export type { DeliveryApp } from '@herald/delivery';
 
 /** The Slack delivery service: the shared delivery runtime with the Slack sender. */
 export function createApp(config: SlackConfig, logger: Logger): DeliveryApp {

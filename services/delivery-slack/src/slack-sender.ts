@@ -1,6 +1,6 @@
 import { configError, type Sender } from '@herald/delivery';
 import type { GuardedHttpClient } from '@herald/http-guard';
-import { postJson } from './post-json.js';
+import { postJson } from '@herald/delivery';
 import { slackPayload } from './request.js';
 
 /** Slack delivery: `POST config.url` (an incoming-webhook URL, a secret) with the Slack payload. */

@@ -1,30 +1,15 @@
-import { bool, commonShape, int, list, str, type ConfigOf, type Reader } from '@herald/config';
-import type { DeliveryRuntimeOptions } from '@herald/delivery';
+import { bool, commonShape, int, intList, opsShape, str, type ConfigOf } from '@herald/config';
+import type { DeliveryRuntimeOptions } from './runtime-options.js';
 import { DEFAULT_RETRY_DELAYS_MS } from '@herald/kafka';
 
-/** A comma-separated list of integers within [min, max] (a retry schedule in ms). */
-function intList(fallback: readonly number[], min: number, max: number): Reader<number[]> {
-  const read = list(fallback.map(String));
-  return (env, name, problems) => {
-    const items = read(env, name, problems);
-    const nums = items.map(Number);
-    if (nums.length === 0 || items.some((s, i) => !/^\d+$/.test(s) || (nums[i] as number) < min || (nums[i] as number) > max)) {
-      problems.push(`${name} must be a comma-separated list of integers between ${min} and ${max}, got "${items.join(',')}"`);
-      return [...fallback];
-    }
-    return nums;
-  };
-}
-
 /**
- * The variables every delivery service shares (the same names as delivery-webhook's): where the
+ * The variables every delivery service shares: where the
  * stack is, the ops server, and the delivery runtime's tuning.
  */
 export function deliveryShape(service: string, opsPort: number) {
   return {
     ...commonShape,
-    OPS_HOST: str('127.0.0.1'),
-    OPS_PORT: int(opsPort, 0, 65535),
+    ...opsShape(opsPort),
     DELIVERY_GROUP_ID: str(`herald-${service}`),
     /** One delay per retry topic; the default is SPEC §4's 10 s, 1 min, 5 min, 30 min, 2 h, 6 h. */
     DELIVERY_RETRY_DELAYS_MS: intList(DEFAULT_RETRY_DELAYS_MS, 0, 6 * 24 * 3600_000),

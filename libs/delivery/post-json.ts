@@ -1,4 +1,5 @@
-import { deliveryErrorForStatus, type SendResult } from '@herald/delivery';
+import { deliveryErrorForStatus } from './http-status.js';
+import type { SendResult } from './sender.js';
 import type { GuardedHttpClient } from '@herald/http-guard';
 
 /**

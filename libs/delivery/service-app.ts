@@ -1,10 +1,11 @@
-import { createDeliveryRuntime, type Sender } from '@herald/delivery';
+import { createDeliveryRuntime } from './runtime.js';
+import type { Sender } from './sender.js';
 import { SchemaRegistryCodec } from '@herald/events';
 import { createKafka, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, type Db } from '@herald/mongo';
 import { createMetricsRegistry, createOpsServer } from '@herald/observability';
-import { runtimeTuning, type DeliveryConfig } from './delivery-config.js';
+import { runtimeTuning, type DeliveryConfig } from './service-config.js';
 
 export interface DeliveryApp {
   start(): Promise<void>;
@@ -23,6 +24,8 @@ export interface DeliveryAppParts {
   sender(db: Db): Sender | Promise<Sender>;
   /** Releases what the sender holds (connection pools); called after the runtime stopped. */
   close?(): Promise<void> | void;
+  /** Fields for the "started" log record (e.g. the allow-list). */
+  startInfo?: Record<string, unknown>;
 }
 
 /**
@@ -56,7 +59,7 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
       port = await ops.start();
       sender = await p.sender(await connectDb(mongo, config.MONGO_DB));
       await runtime.start();
-      logger.info({ opsPort: port, groupId: config.DELIVERY_GROUP_ID }, `${p.service} started`);
+      logger.info({ opsPort: port, groupId: config.DELIVERY_GROUP_ID, ...p.startInfo }, `${p.service} started`);
     },
     stop() {
       stopped ??= (async () => {
