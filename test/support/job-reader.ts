@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, type DeliveryJob } from '@herald/events';
-import { createKafka, type Consumer, type IHeaders } from '@herald/kafka';
+import { createKafka, setGroupOffsetsToEnd, type Consumer, type IHeaders } from '@herald/kafka';
 
 export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 export const TEST_REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -13,8 +13,9 @@ export interface ReadMessage<T> {
 }
 
 /**
- * Reads topics from the beginning with a fresh consumer group, isolation read_committed, keeping only
- * messages whose key `accept`s; values are decoded as delivery jobs unless `raw`.
+ * Reads what is produced to `topics` after `start()` (a fresh consumer group positioned at their
+ * current end: shared topics hold every earlier test's messages), isolation read_committed, keeping
+ * only messages whose key `accept`s; values are decoded as delivery jobs unless `raw`.
  */
 export class TopicReader<T = DeliveryJob> {
   readonly messages: ReadMessage<T>[] = [];
@@ -29,7 +30,9 @@ export class TopicReader<T = DeliveryJob> {
 
   async start(): Promise<void> {
     const kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'herald-test-reader' });
-    const consumer = kafka.consumer({ groupId: `herald-test-reader-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 100 });
+    const groupId = `herald-test-reader-${randomUUID()}`;
+    await setGroupOffsetsToEnd(kafka, groupId, this.topics);
+    const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
