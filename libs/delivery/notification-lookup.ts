@@ -25,8 +25,8 @@ export interface NotificationLookupOptions {
 }
 
 /**
- * Resolves a job's notification: disabled ones are known from the in-memory view (no MongoDB
- * query, including for jobs waiting in retry topics); the document with its secrets (`config`,
+ * Resolves a job's notification: active ones from a small cache, a "disabled" verdict (from the
+ * in-memory view or the cache) confirmed in MongoDB before a job is dropped; the document with its secrets (`config`,
  * `signing_secret`) comes from MongoDB through a small cache that the view's change callback
  * invalidates. MongoDB decides existence, because the view may not have seen a brand-new
  * notification yet (a test job right after creation).
@@ -64,8 +64,14 @@ export class NotificationLookup {
 
   /** Throws when MongoDB is unreachable (the caller retries; the job is not lost). */
   async resolve(uuid: string): Promise<NotificationState> {
-    if (this.view.get(uuid)?.disabled) return { state: 'disabled' };
-    const doc = await this.fetch(uuid);
+    const viewDisabled = this.view.get(uuid)?.disabled === true;
+    let doc = viewDisabled ? null : await this.fetch(uuid);
+    if (viewDisabled || doc?.disabled) {
+      // "Disabled" drops the job, so it is confirmed against MongoDB: the view and the cache can lag
+      // behind a reset that just happened. Only jobs of disabled notifications pay this read.
+      this.invalidate(uuid);
+      doc = await this.fetch(uuid);
+    }
     if (!doc) return { state: 'deleted' };
     return doc.disabled ? { state: 'disabled', doc } : { state: 'active', doc };
   }
