@@ -1,7 +1,7 @@
 import { createLogger } from '@herald/logger';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
-import { installShutdown } from './shutdown.js';
+import { installShutdown } from '@herald/observability';
 
 const config = loadConfig(process.env);
 const logger = createLogger({ service: 'config-api', level: config.LOG_LEVEL });
