@@ -26,6 +26,8 @@ const RATE = 500;
 const RATE_SECONDS = 10;
 const HOOKS = 200;
 const LEVELS = 6;
+// BENCH_ONLY=throughput measures only part 1 (for profiling: HERALD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR").
+const ONLY_THROUGHPUT = process.env['BENCH_ONLY'] === 'throughput';
 
 const log = (msg: string) => console.log(`[bench:webhook] ${msg}`);
 const id = randomBytes(3).toString('hex');
@@ -54,7 +56,8 @@ const baseEnv = {
 };
 const services: ServiceProcess[] = [];
 async function startDelivery(groupId: string, label: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env }, `bench-webhook-${id}-${label}`);
+  const prof = process.env['HERALD_NODE_ARGS'] ? { HERALD_NODE_ARGS: process.env['HERALD_NODE_ARGS'] } : {};
+  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env, ...prof }, `bench-webhook-${id}-${label}`);
   services.push(svc);
   await svc.ready(120_000);
   return svc;
@@ -103,6 +106,17 @@ const serviceRun = await cpuDuring({ service: svc.child.pid ?? 0, receiver: fast
 const serviceRate = serviceRun.value;
 log(`delivery service: ${serviceRate.toFixed(0)} deliveries/s (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 const duplicates = fastWatch.repeats;
+
+if (ONLY_THROUGHPUT) {
+  await svc.kill('SIGTERM');
+  await fast.close();
+  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', throughput: Math.round(serviceRate), baseline: Math.round(baselineRate), ratio: Number((serviceRate / baselineRate).toFixed(3)), service_cpu_ms_per_delivery: Number(((serviceRun.cpu['service'] ?? NaN) / JOBS).toFixed(3)), baseline_cpu_ms_per_request: Number(((baselineRun.cpu['loop'] ?? NaN) / JOBS).toFixed(3)), duplicates }));
+  await producer.disconnect();
+  await feed.disconnect();
+  await db.dropDatabase();
+  await mongo.close();
+  process.exit(0);
+}
 
 // 2. Latency at a fixed rate, the service caught up.
 const latencyJobs = jobsFor(hooks, RATE * RATE_SECONDS);

@@ -21,3 +21,6 @@ export type { DeliveryApp, DeliveryAppParts } from './service-app.js';
 export { deliveryShape, runtimeTuning } from './service-config.js';
 export type { DeliveryConfig } from './service-config.js';
 export { postJson } from './post-json.js';
+export { AttemptCancel, DeadlineSweep, attemptTimeout } from './attempt-cancel.js';
+export { timedOut } from '@herald/http-guard';
+export type { Cancellation } from '@herald/http-guard';

@@ -3,6 +3,7 @@ import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCod
 import { isRetriable } from '@herald/errors';
 import { TOPICS, type DeliveryMethod, type KafkaMessage, type Message } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
+import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { DeliveryError, errorClassOf } from './delivery-error.js';
@@ -45,8 +46,8 @@ function describe(err: unknown): string {
  */
 export class JobProcessor {
   private readonly subject: string;
-  /** Attempts in flight, aborted together when the runtime stops (one listener, not one per attempt). */
-  private readonly attempts = new Set<AbortController>();
+  /** Attempts in flight: aborted at their deadline, or together when the runtime stops. */
+  private readonly attempts = new DeadlineSweep();
   private readonly counters = new Map<string, { inc(): void }>();
   private readonly attemptSeconds: { observe(v: number): void };
   private readonly endToEndSeconds: { observe(v: number): void };
@@ -55,9 +56,7 @@ export class JobProcessor {
     this.subject = SUBJECTS.jobs(o.method);
     this.attemptSeconds = o.metrics.attemptSeconds.labels({ method: o.method });
     this.endToEndSeconds = o.metrics.endToEndSeconds.labels({ method: o.method });
-    o.stopSignal.addEventListener('abort', () => {
-      for (const c of this.attempts) c.abort(o.stopSignal.reason);
-    });
+    o.stopSignal.addEventListener('abort', () => this.attempts.abortAll(o.stopSignal.reason));
   }
 
   /** The attempts counter for an outcome and error class (label children cached: this runs per delivery). */
@@ -110,20 +109,18 @@ export class JobProcessor {
       return this.drop(job, state);
     }
     const attempt = job.attempt + 1;
-    const control = new AbortController();
-    const timer = setTimeout(() => control.abort(new DOMException('the attempt timed out', 'TimeoutError')), this.o.attemptTimeoutMs);
-    this.attempts.add(control);
     const t0 = performance.now();
+    const cancel = new AttemptCancel(Date.now() + this.o.attemptTimeoutMs);
+    this.attempts.add(cancel);
     let error: unknown;
     let statusCode: number | undefined;
     try {
       if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
-      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, signal: control.signal, attempt }));
+      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, cancel, attempt }));
     } catch (err) {
       error = err ?? new Error('sender failed without an error');
     } finally {
-      clearTimeout(timer);
-      this.attempts.delete(control);
+      this.attempts.delete(cancel);
       release();
     }
     const durationMs = performance.now() - t0;

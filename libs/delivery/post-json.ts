@@ -1,6 +1,6 @@
 import { deliveryErrorForStatus } from './http-status.js';
 import type { SendResult } from './sender.js';
-import type { GuardedHttpClient } from '@herald/http-guard';
+import type { Cancellation, GuardedHttpClient } from '@herald/http-guard';
 
 /**
  * POSTs a JSON body through the SSRF-guarded client and maps the status to the delivery outcome
@@ -11,10 +11,10 @@ export async function postJson(
   http: GuardedHttpClient,
   url: string,
   body: unknown,
-  opts: { signal: AbortSignal; userAgent: string },
+  opts: { cancel: Cancellation; userAgent: string },
 ): Promise<SendResult> {
   const headers = { 'content-type': 'application/json', 'user-agent': opts.userAgent };
-  const res = await http.post(url, { headers, body: JSON.stringify(body), signal: opts.signal });
+  const res = await http.post(url, { headers, body: JSON.stringify(body), cancel: opts.cancel });
   const err = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
   if (err) throw err;
   return { statusCode: res.statusCode };

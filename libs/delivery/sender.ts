@@ -1,13 +1,17 @@
 import type { DeliveryJob } from '@herald/events';
 import type { DeliveryMethod } from '@herald/kafka';
 import type { NotificationDoc } from '@herald/subscriptions';
+import type { AttemptCancel } from './attempt-cancel.js';
 
 export interface SendRequest {
   job: DeliveryJob;
   /** The notification with its secrets (`config`, `signing_secret`); never log it. */
   notification: NotificationDoc;
-  /** Aborted at the attempt timeout or when the runtime stops; pass it to every I/O call. */
-  signal: AbortSignal;
+  /**
+   * Aborted at the attempt timeout or when the runtime stops; pass it to every I/O call (the
+   * guarded HTTP client takes it as is; `cancel.signal` is an AbortSignal for other APIs).
+   */
+  cancel: AttemptCancel;
   /** 1 for the first attempt. */
   attempt: number;
 }

@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { HeraldError } from '@herald/errors';
-import { request, type Agent } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import type { Cancellation } from './cancellation.js';
 import { createGuardedAgent, type GuardedAgentOptions } from './guarded-agent.js';
 import { transportError } from './transport-error.js';
 
 export interface PostRequest {
   headers: Record<string, string>;
   body: string | Buffer;
-  /** Aborts the exchange (the attempt timeout); an abort by timeout becomes HTTP_TIMEOUT. */
-  signal?: AbortSignal;
+  /** Aborts the exchange (the attempt timeout, a shutdown); an abort by timeout becomes HTTP_TIMEOUT. */
+  cancel?: Cancellation;
 }
 
 export interface PostResponse {
@@ -25,23 +26,92 @@ export interface GuardedHttpClient {
   close(): Promise<void>;
 }
 
+/** Bytes of a non-2xx body kept for the snippet. */
 const SNIPPET_BYTES = 1024;
+/** A response body beyond this is not read: the exchange is cut (and its connection closed). */
+const MAX_BODY_BYTES = 64 * 1024;
 
+interface Target {
+  origin: string;
+  path: string;
+  host: string;
+}
+
+/** Parsed URLs, reused: a notification posts to the same URL every time. */
+const targets = new Map<string, Target>();
+const MAX_TARGETS = 10_000;
+
+function targetOf(url: string): Target {
+  let t = targets.get(url);
+  if (!t) {
+    const u = parseTarget(url);
+    t = { origin: u.origin, path: `${u.pathname}${u.search}`, host: u.host };
+    if (targets.size >= MAX_TARGETS) targets.delete(targets.keys().next().value as string);
+    targets.set(url, t);
+  }
+  return t;
+}
+
+/**
+ * The client posts with `dispatch` and a small handler rather than `request`: no response stream,
+ * no AbortSignal listener per request; the body is discarded as it arrives (2xx) or its start
+ * kept for the attempt log. This is the per-delivery hot path of every HTTP delivery method.
+ */
 export function createGuardedHttpClient(opts: GuardedAgentOptions): GuardedHttpClient {
   const agent = createGuardedAgent(opts);
   return {
     agent,
-    async post(url, req) {
-      const target = parseTarget(url);
+    post(url, req) {
+      let target: Target;
       try {
-        const res = await request(target, { method: 'POST', headers: req.headers, body: req.body, dispatcher: agent, signal: req.signal });
-        let bodySnippet = '';
-        if (res.statusCode >= 200 && res.statusCode < 300) await res.body.dump({ limit: 64 * 1024 });
-        else bodySnippet = await readSnippet(res.body);
-        return { statusCode: res.statusCode, headers: res.headers, bodySnippet };
+        target = targetOf(url);
       } catch (err) {
-        throw transportError(err, target.host, req.signal);
+        return Promise.reject(err);
       }
+      return new Promise<PostResponse>((resolve, reject) => {
+        const { cancel } = req;
+        let statusCode = 0;
+        let headers: IncomingHttpHeaders = {};
+        let size = 0;
+        let chunks: Buffer[] | undefined;
+        let cutShort = false;
+        const finish = () => {
+          cancel?.onAbort(undefined);
+          const bodySnippet = chunks ? snippet(chunks) : '';
+          resolve({ statusCode, headers, bodySnippet });
+        };
+        const handler: Dispatcher.DispatchHandler = {
+          onRequestStart(controller) {
+            if (cancel?.aborted) controller.abort(cancel.reason as Error);
+            else cancel?.onAbort((reason) => controller.abort(reason as Error));
+          },
+          onResponseStart(_controller, status, responseHeaders) {
+            statusCode = status;
+            headers = responseHeaders as IncomingHttpHeaders;
+            if (status < 200 || status >= 300) chunks = [];
+          },
+          onResponseData(controller, chunk) {
+            size += chunk.length;
+            if (chunks && size - chunk.length < SNIPPET_BYTES) chunks.push(chunk);
+            if (size > MAX_BODY_BYTES) {
+              cutShort = true;
+              controller.abort(new Error('response body too large'));
+            }
+          },
+          onResponseEnd: finish,
+          onResponseError(_controller, err) {
+            if (cutShort) return finish();
+            cancel?.onAbort(undefined);
+            reject(transportError(err, target.host, cancel));
+          },
+        };
+        try {
+          agent.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, handler);
+        } catch (err) {
+          cancel?.onAbort(undefined);
+          reject(transportError(err, target.host, cancel));
+        }
+      });
     },
     close: () => agent.close(),
   };
@@ -60,19 +130,6 @@ function parseTarget(url: string): URL {
   return u;
 }
 
-async function readSnippet(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= SNIPPET_BYTES) break;
-    }
-  } catch {
-    // The body is informational only.
-  } finally {
-    body.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 200);
+function snippet(chunks: Buffer[]): string {
+  return Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').replace(/[^\x20-\x7e]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200);
 }

@@ -14,3 +14,5 @@ export { createGuardedHttpClient } from './http-client.js';
 export type { GuardedHttpClient, PostRequest, PostResponse } from './http-client.js';
 export { transportError } from './transport-error.js';
 export { allowListReader } from './allow-list-reader.js';
+export { timedOut } from './cancellation.js';
+export type { Cancellation } from './cancellation.js';

@@ -1,4 +1,5 @@
 import { HeraldError } from '@herald/errors';
+import { timedOut, type Cancellation } from './cancellation.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/;
@@ -17,12 +18,10 @@ function codeOf(err: unknown): string | undefined {
  * aborted). All are retriable: the endpoint may come back. HeraldErrors (the SSRF guard's) pass
  * through unchanged. Messages carry the host, never the URL (it may hold credentials).
  */
-export function transportError(err: unknown, host: string, signal: AbortSignal | undefined): HeraldError {
+export function transportError(err: unknown, host: string, cancel: Pick<Cancellation, 'aborted' | 'reason'> | undefined): HeraldError {
   if (err instanceof HeraldError) return err;
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
-    const timedOut = (reason as { name?: string } | null)?.name === 'TimeoutError';
-    return timedOut
+  if (cancel?.aborted) {
+    return timedOut(cancel)
       ? new HeraldError('HTTP_TIMEOUT', `no response from ${host} within the attempt timeout`, { retriable: true, details: { errorClass: 'timeout' } })
       : new HeraldError('HTTP_ABORTED', `request to ${host} aborted`, { retriable: true, details: { errorClass: 'aborted' } });
   }

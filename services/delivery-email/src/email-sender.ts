@@ -1,4 +1,4 @@
-import { configError, DeliveryError, type Sender } from '@herald/delivery';
+import { configError, DeliveryError, timedOut, type Cancellation, type Sender } from '@herald/delivery';
 import { HeraldError } from '@herald/errors';
 import { isEmailAddress, type AuthorizedEmailStore } from '@herald/store';
 import { emailMessage } from './email-message.js';
@@ -13,30 +13,29 @@ export interface EmailSenderOptions {
   messageIdDomain: string;
 }
 
-/** Rejects when `signal` aborts: nodemailer takes no signal, and the attempt must end at its timeout. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(timeoutError(signal));
+/** Rejects when the attempt is aborted: nodemailer takes no signal, and the attempt must end at its timeout. */
+function abortable<T>(work: Promise<T>, cancel: Cancellation): Promise<T> {
+  if (cancel.aborted) return Promise.reject(abortError(cancel));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(timeoutError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    cancel.onAbort(() => reject(abortError(cancel)));
     work.then(
       (v) => {
-        signal.removeEventListener('abort', onAbort);
+        cancel.onAbort(undefined);
         resolve(v);
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        cancel.onAbort(undefined);
         reject(err);
       },
     );
   });
 }
 
-function timeoutError(signal: AbortSignal): HeraldError {
-  const timedOut = (signal.reason as { name?: string } | null)?.name === 'TimeoutError';
-  return new HeraldError(timedOut ? 'SMTP_TIMEOUT' : 'SMTP_ABORTED', timedOut ? 'no SMTP answer within the attempt timeout' : 'SMTP send aborted', {
+function abortError(cancel: Cancellation): HeraldError {
+  const late = timedOut(cancel);
+  return new HeraldError(late ? 'SMTP_TIMEOUT' : 'SMTP_ABORTED', late ? 'no SMTP answer within the attempt timeout' : 'SMTP send aborted', {
     retriable: true,
-    details: { errorClass: timedOut ? 'timeout' : 'aborted' },
+    details: { errorClass: late ? 'timeout' : 'aborted' },
   });
 }
 
@@ -48,7 +47,7 @@ function timeoutError(signal: AbortSignal): HeraldError {
 export function createEmailSender(opts: EmailSenderOptions): Sender {
   return {
     method: 'email',
-    async send({ job, notification, signal }) {
+    async send({ job, notification, cancel }) {
       const to = notification.config['email'];
       if (typeof to !== 'string' || !isEmailAddress(to)) throw configError('config.email is missing or not an e-mail address');
       if (!(await opts.emails.isConfirmed(notification.repository, to))) {
@@ -69,7 +68,7 @@ export function createEmailSender(opts: EmailSenderOptions): Sender {
             // RFC 3834: automatic mail, so responders do not answer it.
             headers: { 'Auto-Submitted': 'auto-generated', 'X-Herald-Delivery-Id': job.delivery_id, 'X-Herald-Event': job.kind },
           }),
-          signal,
+          cancel,
         );
       } catch (err) {
         throw err instanceof HeraldError ? err : classifySmtpError(err);

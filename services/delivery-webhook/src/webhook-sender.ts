@@ -31,7 +31,7 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
   const now = o.now ?? Date.now;
   return {
     method: 'webhook',
-    async send({ job, notification, signal }) {
+    async send({ job, notification, cancel }) {
       const url = notification.config['url'];
       if (typeof url !== 'string' || url === '') throw configError('the webhook has no URL');
       const body = webhookBody(job, notification.config['template'], templates);
@@ -45,7 +45,7 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
       if (notification.signing_secret) {
         headers['webhook-signature'] = standardWebhookSignature(notification.signing_secret, job.delivery_id, timestamp, body);
       }
-      const res = await o.http.post(url, { headers, body, signal });
+      const res = await o.http.post(url, { headers, body, cancel });
       const failure = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
       if (failure) throw failure;
       return { statusCode: res.statusCode };
