@@ -56,7 +56,7 @@ const baseEnv = {
 };
 const services: ServiceProcess[] = [];
 async function startDelivery(groupId: string, label: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const prof = process.env['HERALD_NODE_ARGS'] ? { HERALD_NODE_ARGS: process.env['HERALD_NODE_ARGS'] } : {};
+  const prof: Record<string, string> = process.env['HERALD_NODE_ARGS'] ? { HERALD_NODE_ARGS: process.env['HERALD_NODE_ARGS'] } : {};
   const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env, ...prof }, `bench-webhook-${id}-${label}`);
   services.push(svc);
   await svc.ready(120_000);
