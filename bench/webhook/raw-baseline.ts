@@ -1,5 +1,7 @@
 import { Agent, request } from 'undici';
 
+const SIGNATURE = `v1,${'A'.repeat(43)}=`;
+
 /**
  * The baseline: a bare undici POST loop (keep-alive, `concurrency` requests in flight) sending
  * `n` requests with the same kind of body and headers the service sends, to the same receiver.
@@ -14,7 +16,14 @@ export async function rawPostLoop(url: string, n: number, concurrency: number, b
         method: 'POST',
         dispatcher: agent,
         body,
-        headers: { 'content-type': 'application/json', 'user-agent': 'Herald/bench', 'webhook-id': `${idPrefix}${i}`, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Herald/bench',
+          'webhook-id': `${idPrefix}${i}`,
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          // A signature header of the real length (the loop does not compute it: it is the baseline).
+          'webhook-signature': SIGNATURE,
+        },
       });
       await res.body.dump();
     }

@@ -26,7 +26,8 @@ export interface AttemptRecord {
 interface StoredEntry {
   d: string;
   a: number;
-  t: Date;
+  /** Epoch ms. */
+  t: number;
   o: DeliveryOutcome;
   ms: number;
   s?: number;
@@ -38,14 +39,26 @@ interface StoredEntry {
 
 /**
  * A bucket: the attempts of one notification written together (MongoDB's bucket pattern), so a
- * busy notification costs one document per flush instead of one per attempt.
+ * busy notification costs one document per flush instead of one per attempt. The entries are one
+ * JSON string (`packed`), not an array of sub-documents: the database never queries inside them,
+ * and FerretDB converts every stored value one by one, which at delivery rate cost it more CPU
+ * than the delivery service itself spent.
  */
 interface Bucket {
   notification_uuid: string;
   first: Date;
   last: Date;
   n: number;
-  entries: StoredEntry[];
+  /** JSON of StoredEntry[]. */
+  packed: string;
+}
+
+function unpack(b: Pick<Bucket, 'packed'>): StoredEntry[] {
+  try {
+    return JSON.parse(b.packed) as StoredEntry[];
+  } catch {
+    return []; // a damaged bucket hides its own entries, not the whole log
+  }
 }
 
 export interface AttemptLogOptions {
@@ -72,7 +85,7 @@ export interface AttemptListOptions {
 const BUCKET_ENTRIES = 200;
 
 function toStored(r: AttemptRecord): StoredEntry {
-  const e: StoredEntry = { d: r.delivery_id, a: r.attempt, t: r.time, o: r.outcome, ms: r.duration_ms };
+  const e: StoredEntry = { d: r.delivery_id, a: r.attempt, t: r.time.getTime(), o: r.outcome, ms: r.duration_ms };
   if (r.status_code !== null) e.s = r.status_code;
   if (r.error !== null) e.e = r.error;
   if (r.error_class !== null) e.c = r.error_class;
@@ -86,7 +99,7 @@ function fromStored(uuid: string, e: StoredEntry): AttemptRecord {
     notification_uuid: uuid,
     delivery_id: e.d,
     attempt: e.a,
-    time: e.t,
+    time: new Date(e.t),
     outcome: e.o,
     status_code: e.s ?? null,
     error: e.e ?? null,
@@ -136,7 +149,7 @@ export class AttemptLog {
         out.sort((x, y) => y.time.getTime() - x.time.getTime());
         if (b.last.getTime() < (out[limit - 1] as AttemptRecord).time.getTime()) break;
       }
-      for (const e of b.entries) if (!opts.before || e.t < opts.before) out.push(fromStored(notificationUuid, e));
+      for (const e of unpack(b)) if (!opts.before || e.t < opts.before.getTime()) out.push(fromStored(notificationUuid, e));
     }
     return out.sort((x, y) => y.time.getTime() - x.time.getTime()).slice(0, limit);
   }
@@ -186,7 +199,7 @@ export class AttemptLog {
       for (let i = 0; i < list.length; i += BUCKET_ENTRIES) {
         const part = list.slice(i, i + BUCKET_ENTRIES);
         const times = part.map((r) => r.time.getTime());
-        out.push({ notification_uuid: uuid, first: new Date(Math.min(...times)), last: new Date(Math.max(...times)), n: part.length, entries: part.map(toStored) });
+        out.push({ notification_uuid: uuid, first: new Date(Math.min(...times)), last: new Date(Math.max(...times)), n: part.length, packed: JSON.stringify(part.map(toStored)) });
       }
     }
     return out;

@@ -89,9 +89,8 @@ export class PartitionWorker {
   /** Starts what can start now: attempts that are due and have a slot, and drops. */
   pump(now = Date.now()): void {
     if (this.closed || this.draining) return;
-    const capacity = () => this.running < this.opts.concurrency && !this.opts.slots.full;
     // Saturated and nothing to drop: nothing can start, and the due timer is already set.
-    if (this.readyFree === 0 && !capacity()) return;
+    if (this.readyFree === 0 && !this.hasCapacity()) return;
     this.compact();
     let earliest = Infinity;
     let first = true;
@@ -107,13 +106,17 @@ export class PartitionWorker {
           earliest = Math.min(earliest, t.dueAt);
           if (first) headWaits = true;
         } else if (!t.attempt) this.run(e, false);
-        else if (capacity() && this.opts.slots.tryAcquire(t.key)) this.run(e, true);
+        else if (this.hasCapacity() && this.opts.slots.tryAcquire(t.key)) this.run(e, true);
       }
       first = false;
-      if (this.readyFree === 0 && !capacity() && !this.opts.isRetry) break;
+      if (this.readyFree === 0 && !this.hasCapacity() && !this.opts.isRetry) break;
     }
     if (this.opts.isRetry) this.setPause('due', headWaits);
     if (earliest < Infinity) this.wakeAt(earliest, now);
+  }
+
+  private hasCapacity(): boolean {
+    return this.running < this.opts.concurrency && !this.opts.slots.full;
   }
 
   /** The offset to commit (the oldest unfinished message, or the fetch position), if it moved. */

@@ -3,7 +3,7 @@ import {
   DELIVERY_RESULT_SCHEMA,
   SUBJECTS,
 } from '@herald/events';
-import { DEFAULT_RETRY_DELAYS_MS, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
+import { cachedKeyPartitioner, DEFAULT_RETRY_DELAYS_MS, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
 import { connectDb } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
 import { AttemptLog } from './attempt-log.js';
@@ -56,7 +56,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     readUncommitted: false,
     allowAutoTopicCreation: false,
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: cachedKeyPartitioner });
   const out = new BatchingProducer(producer);
   const changeCodec = registryChangeCodec(codec);
   const feed = new SubscriptionChangePublisher(kafka, changeCodec, logger);

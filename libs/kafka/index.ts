@@ -1,4 +1,4 @@
-export { createKafka, kafkaLogCreator } from './client.js';
+export { cachedKeyPartitioner, createKafka, kafkaLogCreator } from './client.js';
 export type { KafkaClientOptions } from './client.js';
 export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';
 export { TOPICS, HEADERS, PARTITIONS, DELIVERY_METHODS, DEFAULT_RETRY_DELAYS_MS, topicSpecs } from './topics.js';

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '@herald/logger';
+import { cachedKeyPartitioner } from './client.js';
 
 /** Messages to produce for one consumed batch. */
 export type TopicMessages = { topic: string; messages: Message[] };
@@ -59,6 +60,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     transactionTimeout: 30_000,
+    createPartitioner: cachedKeyPartitioner,
   });
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
