@@ -1,7 +1,7 @@
 import { deliveryId, type DeliveryJob, type InAppAlertTarget } from '@herald/events';
 import type { NotificationDoc } from '@herald/subscriptions';
 
-/** The in-app kind of the alert sent when a notification is disabled. */
+/** The alert kind (in-app and e-mail) sent when a notification is disabled. */
 export const NOTIFICATION_DISABLED = 'notification_disabled';
 
 /** What the in-app notification of a disabled notification shows (`alert.data`). */
@@ -49,5 +49,20 @@ export function disabledAlertJob(failed: DeliveryJob, n: NotificationDoc, reason
     kind: failed.kind,
     repository: failed.repository,
     alert: { kind: NOTIFICATION_DISABLED, targets, data: JSON.stringify(data) },
+  };
+}
+
+/**
+ * The same alert by e-mail, as a job for `notifications.email`: the e-mail service sends it to the
+ * addresses authorized and confirmed for the repository (the only addresses Herald knows for it),
+ * if any. No in-app targets; its delivery id differs from the in-app alert's.
+ */
+export function disabledAlertEmailJob(failed: DeliveryJob, n: NotificationDoc, reason: string, now = Date.now()): DeliveryJob {
+  const inApp = disabledAlertJob(failed, n, reason, now);
+  return {
+    ...inApp,
+    delivery_id: deliveryId(`${NOTIFICATION_DISABLED}/email/${failed.delivery_id}`, n.uuid),
+    method: 'email',
+    alert: { kind: NOTIFICATION_DISABLED, targets: [], data: inApp.alert?.data ?? '{}' },
   };
 }

@@ -12,7 +12,7 @@ export type { AttemptRecord, AttemptLogOptions, AttemptListOptions } from './att
 export { redriveDeadLetters, REDRIVEN_FROM_HEADER } from './redrive.js';
 export type { RedriveOptions, RedriveResult } from './redrive.js';
 export { RedriveClaims, DELIVERY_REDRIVES_COLLECTION } from './redrive-claims.js';
-export { disabledAlertJob, NOTIFICATION_DISABLED } from './disable-alert.js';
+export { disabledAlertEmailJob, disabledAlertJob, NOTIFICATION_DISABLED } from './disable-alert.js';
 export type { DisabledAlertData } from './disable-alert.js';
 export { NotificationLookup } from './notification-lookup.js';
 export type { NotificationState } from './notification-lookup.js';

@@ -32,6 +32,11 @@ export interface DeliveryRuntimeOptions {
   /** Unfinished messages per partition before its fetching pauses (default 1,000). */
   maxBufferedPerPartition?: number;
   /** Consecutive failed deliveries that disable a notification (default 3). */
+  /**
+   * E-mail the alert of a disabled notification too (to the repository's confirmed addresses, sent
+   * by the e-mail service), besides the in-app one (default true).
+   */
+  alertEmail?: boolean;
   failureThreshold?: number;
   sessionTimeoutMs?: number;
   /** Where a brand-new group starts (default true: deliver what is already queued). */

@@ -3,7 +3,7 @@ import {
   DELIVERY_RESULT_SCHEMA,
   SUBJECTS,
 } from '@herald/events';
-import { cachedKeyPartitioner, DEFAULT_RETRY_DELAYS_MS, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
+import { cachedKeyPartitioner, DEFAULT_RETRY_DELAYS_MS, type DeliveryMethod, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
 import { connectDb } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
 import { AttemptLog } from './attempt-log.js';
@@ -156,14 +156,17 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   return {
     ready: () => running,
     async start() {
-      const wanted = new Set([TOPICS.jobs(method), ...retryTopics, TOPICS.dlq(method), TOPICS.deliveryResults, TOPICS.subscriptionChanges, TOPICS.jobs('quay_notification')]);
+      const alertEmail = o.alertEmail ?? true;
+      // Where disable alerts go: in-app always, e-mail where configured.
+      const alertMethods: DeliveryMethod[] = alertEmail ? ['quay_notification', 'email'] : ['quay_notification'];
+      const wanted = new Set([TOPICS.jobs(method), ...retryTopics, TOPICS.dlq(method), TOPICS.deliveryResults, TOPICS.subscriptionChanges, ...alertMethods.map((m) => TOPICS.jobs(m))]);
       // topicSpecs' parameter is typed as the literal default length (6); any level count is valid.
       const specsFor = topicSpecs as (retryLevels: number) => TopicSpec[];
       const created = await ensureTopics(kafka, specsFor(schedule.levels).filter((s) => wanted.has(s.name)));
       if (created.length > 0) logger.info({ topics: created }, 'topics created');
       await Promise.all([
         codec.register(SUBJECTS.jobs(method), DELIVERY_JOB_SCHEMA),
-        codec.register(SUBJECTS.jobs('quay_notification'), DELIVERY_JOB_SCHEMA),
+        ...alertMethods.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)),
         codec.register(SUBJECTS.deliveryResults, DELIVERY_RESULT_SCHEMA),
       ]);
       const db = await connectDb(o.mongo, o.dbName);
@@ -184,7 +187,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         feed,
         threshold: o.failureThreshold ?? 3,
         logger,
-        publishAlert: (job) => out.send(TOPICS.jobs('quay_notification'), { key: job.notification_uuid, value: codec.encode(SUBJECTS.jobs('quay_notification'), job) }),
+        alertEmail,
+        publishAlert: (job) => out.send(TOPICS.jobs(job.method), { key: job.notification_uuid, value: codec.encode(SUBJECTS.jobs(job.method), job) }),
         onDisabled: () => metrics.disabled.inc({ method }),
       });
       processor = new JobProcessor({

@@ -19,6 +19,8 @@ export function deliveryShape(service: string, opsPort: number) {
     DELIVERY_NOTIFICATION_CONCURRENCY: int(4, 1, 10_000),
     DELIVERY_MAX_BUFFERED_PER_PARTITION: int(1_000, 10, 1_000_000),
     DELIVERY_FAILURE_THRESHOLD: int(3, 1, 1_000),
+    /** Also e-mail a disabled notification's alert to the repository's confirmed addresses. */
+    DELIVERY_DISABLE_ALERT_EMAIL: bool(true),
     DELIVERY_SESSION_TIMEOUT_MS: int(10_000, 6_000, 300_000),
     DELIVERY_FROM_BEGINNING: bool(true),
     ATTEMPT_LOG_MAX_AGE_SECONDS: int(14 * 24 * 3600, 60, 365 * 24 * 3600),
@@ -39,6 +41,7 @@ export function runtimeTuning(c: DeliveryConfig) {
     notificationConcurrency: c.DELIVERY_NOTIFICATION_CONCURRENCY,
     maxBufferedPerPartition: c.DELIVERY_MAX_BUFFERED_PER_PARTITION,
     failureThreshold: c.DELIVERY_FAILURE_THRESHOLD,
+    alertEmail: c.DELIVERY_DISABLE_ALERT_EMAIL,
     sessionTimeoutMs: c.DELIVERY_SESSION_TIMEOUT_MS,
     fromBeginning: c.DELIVERY_FROM_BEGINNING,
     attemptLog: { maxAgeMs: c.ATTEMPT_LOG_MAX_AGE_SECONDS * 1000, maxPerNotification: c.ATTEMPT_LOG_MAX_PER_NOTIFICATION },

@@ -58,6 +58,12 @@ export class AuthorizedEmailStore {
     return d ? view(d) : null;
   }
 
+  /** The addresses authorized and confirmed for the repository, sorted. */
+  async confirmedFor(repository: string): Promise<string[]> {
+    const docs = await this.col.find({ repository, confirmed: true }, { projection: { _id: 0, email: 1 } }).toArray();
+    return docs.map((d) => d.email).sort();
+  }
+
   /** True when the address is authorized and confirmed for the repository. */
   async isConfirmed(repository: string, email: string): Promise<boolean> {
     const d = await this.col.findOne({ repository, email: normalizeEmail(email), confirmed: true });

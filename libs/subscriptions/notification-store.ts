@@ -12,7 +12,12 @@ export interface FailureOutcome {
   notification: NotificationDoc;
   /** True when this failure crossed the threshold and disabled the notification. */
   justDisabled: boolean;
+  /** True when this delivery's failure had been counted already (nothing was changed). */
+  repeated: boolean;
 }
+
+/** How many counted delivery ids a notification remembers. */
+const COUNTED_FAILURES_KEPT = 20;
 
 /**
  * MongoDB repository of notifications. Uses only operations that FerretDB v1 and MongoDB share
@@ -64,7 +69,7 @@ export class NotificationStore {
 
   /** Resets the failure count and re-enables. Returns the updated document, or null if absent. */
   reset(uuid: string): Promise<NotificationDoc | null> {
-    return this.update(uuid, { $set: { number_of_failures: 0, disabled: false, disabled_reason: null } });
+    return this.update(uuid, { $set: { number_of_failures: 0, disabled: false, disabled_reason: null, disabled_by: null } });
   }
 
   /** Disables at once (e.g. 410 Gone). */
@@ -78,16 +83,21 @@ export class NotificationStore {
   }
 
   /**
-   * A failed delivery. Increments atomically; the caller that takes the count to `threshold` is the
-   * one that disables, so exactly one disable (and one alert) happens under concurrency.
+   * The failed delivery `deliveryId`. Counted once, however often it is recorded (a crash between
+   * this write and the consumer's offset commit re-processes the delivery). Under the
+   * notification's lock, so exactly one failure crosses `threshold` and disables (one alert).
    */
-  recordFailure(uuid: string, threshold: number, reason: string): Promise<FailureOutcome | null> {
+  recordFailure(uuid: string, threshold: number, reason: string, deliveryId: string): Promise<FailureOutcome | null> {
     return this.locked(uuid, async () => {
-      const n = await this.apply(uuid, { $inc: { number_of_failures: 1 } });
-      if (!n) return null;
-      if (n.disabled || n.number_of_failures < threshold) return { notification: n, justDisabled: false };
-      const disabled = await this.apply(uuid, { $set: { disabled: true, disabled_reason: reason } }, { disabled: false });
-      return disabled ? { notification: disabled, justDisabled: true } : { notification: n, justDisabled: false };
+      const current = await this.get(uuid);
+      if (!current) return null;
+      const counted = current.counted_failures ?? [];
+      if (counted.includes(deliveryId)) return { notification: current, justDisabled: false, repeated: true };
+      const $set: Partial<NotificationDoc> = { counted_failures: [...counted, deliveryId].slice(-COUNTED_FAILURES_KEPT) };
+      const disables = !current.disabled && current.number_of_failures + 1 >= threshold;
+      if (disables) Object.assign($set, { disabled: true, disabled_reason: reason, disabled_by: deliveryId });
+      const n = await this.apply(uuid, { $set, $inc: { number_of_failures: 1 } });
+      return n ? { notification: n, justDisabled: disables, repeated: false } : null;
     });
   }
 

@@ -23,6 +23,13 @@ export interface NotificationDoc {
   updated_at: Date;
   /** Incremented on every change; lets subscription views ignore stale feed records. */
   version: number;
+  /**
+   * The delivery ids of the latest failures counted (at most 20): a failure that is recorded again
+   * (the delivery re-processed after a crash before its offset was committed) is not counted twice.
+   */
+  counted_failures?: string[];
+  /** The delivery whose failure disabled the notification (null or absent otherwise). */
+  disabled_by?: string | null;
 }
 
 /** What the router and delivery services need to know about a notification: no secrets. */

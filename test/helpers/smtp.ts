@@ -23,6 +23,17 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
+/** Decodes RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`) in a header value. */
+export function decodeMimeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(decodeQuotedPrintable(text.replace(/_/g, ' ')), 'latin1').toString('utf8'),
+    );
+}
+
 /** Undoes quoted-printable encoding (soft line breaks and `=XX`). */
 export function decodeQuotedPrintable(s: string): string {
   return s

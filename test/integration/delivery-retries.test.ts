@@ -16,6 +16,7 @@ const uuids = new Set<string>();
 let svc: Instance;
 let dlq: TailReader;
 let alerts: TailReader;
+let emailAlerts: TailReader;
 let results: TailReader<DeliveryResult>;
 let rawDlq: TailReader<Buffer | null>;
 
@@ -23,9 +24,10 @@ before(async () => {
   await fx.setup();
   dlq = new TailReader(fx.kafka, fx.codec, [TOPICS.dlq('webhook')], (k) => uuids.has(k));
   alerts = new TailReader(fx.kafka, fx.codec, [TOPICS.jobs('quay_notification')], (k) => uuids.has(k));
+  emailAlerts = new TailReader(fx.kafka, fx.codec, [TOPICS.jobs('email')], (k) => uuids.has(k));
   results = new TailReader(fx.kafka, fx.codec, [TOPICS.deliveryResults], (k) => uuids.has(k), (c, v) => c.decode(v, DELIVERY_RESULT_SCHEMA));
   rawDlq = new TailReader(fx.kafka, fx.codec, [TOPICS.dlq('webhook')], (k) => uuids.has(k), async (_c, v) => v);
-  await Promise.all([dlq.start(), alerts.start(), results.start(), rawDlq.start()]);
+  await Promise.all([dlq.start(), alerts.start(), emailAlerts.start(), results.start(), rawDlq.start()]);
   svc = await fx.instance({
     WEBHOOK_ALLOW_LIST: '127.0.0.1',
     DELIVERY_RETRY_DELAYS_MS: DELAYS.join(','),
@@ -35,7 +37,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([dlq?.stop(), alerts?.stop(), results?.stop(), rawDlq?.stop()]);
+  await Promise.all([dlq?.stop(), alerts?.stop(), emailAlerts?.stop(), results?.stop(), rawDlq?.stop()]);
   await fx.teardown();
 });
 
@@ -152,6 +154,15 @@ test('410 Gone disables the notification at once, with an in-app alert; later jo
   });
   assert.equal(alert!.value.alert?.kind, 'notification_disabled');
   assert.deepEqual(alert!.value.alert?.targets, [{ kind: 'user', name: 'carol' }, { kind: 'org', name: n.repository.split('/')[0] }]);
+  // …and by e-mail where configured (on by default): a job for the e-mail service, no in-app targets.
+  const [mail] = await eventually(() => {
+    const m = emailAlerts.of(n.uuid);
+    assert.equal(m.length, 1);
+    return m;
+  });
+  assert.deepEqual([mail!.value.method, mail!.value.alert?.kind, mail!.value.alert?.targets], ['email', 'notification_disabled', []]);
+  assert.equal(mail!.value.alert?.data, alert!.value.alert?.data);
+  assert.notEqual(mail!.value.delivery_id, alert!.value.delivery_id);
   await fx.publish([fx.job(n)]);
   await eventually(() => assert.ok(results.of(n.uuid).some((r) => r.value.outcome === 'dropped'), 'no dropped result yet'));
   assert.equal(rx.requests.length, 1, 'the job after the disable was not attempted');

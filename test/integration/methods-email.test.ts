@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { AttemptLog } from '@herald/delivery';
+import { AttemptLog, disabledAlertEmailJob } from '@herald/delivery';
 // Tests start a service in-process through its app factory (and only that).
 import { createApp, loadConfig, type DeliveryApp } from '@herald/delivery-email';
 import {
@@ -24,7 +24,7 @@ import { createKafka, HEADERS, TOPICS, type Producer } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 import { AuthorizedEmailStore } from '@herald/store';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { decodeQuotedPrintable } from '../helpers/smtp.js';
+import { decodeMimeWords, decodeQuotedPrintable } from '../helpers/smtp.js';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { eventually } from '../helpers/wait.js';
 import { BROKERS, header, positionAtEnd, REGISTRY_URL, TailReader } from './webhook-fixture.js';
@@ -300,4 +300,39 @@ test('SMTP 4xx is retried, 5xx is dead-lettered', async () => {
   assert.equal(header(dead.headers, HEADERS.dlqReason), 'permanent_failure');
   assert.match(header(dead.headers, HEADERS.dlqError) ?? '', /SMTP_REJECTED: SMTP 550/);
   assert.equal(refusals.get(rejected), 1, 'a 5xx is not retried');
+});
+
+test('the alert of a disabled notification is mailed to each address confirmed for its repository, escaped; none confirmed, none sent', async () => {
+  const [first, second, pendingAddress] = ['ops', 'dev', 'pending'].map((p) => `${p}-${randomBytes(3).toString('hex')}@example.com`) as [string, string, string];
+  // A webhook notification of the repository was disabled (its failed job is the one below).
+  const n = await emailNotification('repo_push', first);
+  await confirm(n.repository, second);
+  await emails.request(n.repository, pendingAddress);
+  const hook = { ...n, method: 'webhook' as const, title: '<b>Deploy</b> hook', number_of_failures: 3, disabled: true };
+  const failed = createDeliveryJob({ event: sampleEvent('repo_push', { repository: n.repository }) as RepositoryEvent, notificationUuid: n.uuid, method: 'webhook' });
+  const job = disabledAlertEmailJob(failed, hook, '3 consecutive failed deliveries; last: HTTP 500 <script>x</script>');
+  await producer.send({ topic: TOPICS.jobs('email'), acks: -1, messages: [{ key: n.uuid, value: codec.encode(SUBJECTS.jobs('email'), job) }] });
+  for (const to of [first, second]) {
+    const mail = parseMail((await mailTo(to)).raw);
+    assert.deepEqual((await mailTo(to)).to, [to], 'one mail per address');
+    assert.match(decodeMimeWords(mail.headers['subject'] ?? ''), /Notification "<b>Deploy<\/b> hook" of mail-[0-9a-f]+\/app was disabled/);
+    assert.match(mail.text, /stopped delivering repo_push events of mail-[0-9a-f]+\/app by webhook .* after 3 failed deliveries/);
+    assert.match(mail.text, /Reason: 3 consecutive failed deliveries; last: HTTP 500 <script>x<\/script>/);
+    assert.match(mail.html, /Reason: 3 consecutive failed deliveries; last: HTTP 500 &lt;script&gt;x&lt;\/script&gt;/);
+    assert.ok(!mail.html.includes('<script>') && !mail.html.includes('<b>Deploy'), 'no markup from the notification or the error');
+    assert.equal(mail.headers['x-herald-event'], 'notification_disabled');
+  }
+  assert.equal(mails.filter((m) => m.to.includes(pendingAddress)).length, 0, 'an unconfirmed address gets nothing');
+
+  // A repository without confirmed addresses: the alert is done (not retried, not dead-lettered), nothing sent.
+  const lonely = await emailNotification('repo_push', `x-${randomBytes(3).toString('hex')}@example.com`, { confirmed: false });
+  const before = mails.length;
+  const lonelyJob = disabledAlertEmailJob(createDeliveryJob({ event: sampleEvent('repo_push', { repository: lonely.repository }) as RepositoryEvent, notificationUuid: lonely.uuid, method: 'webhook' }), { ...lonely, method: 'webhook' }, 'gone');
+  await producer.send({ topic: TOPICS.jobs('email'), acks: -1, messages: [{ key: lonely.uuid, value: codec.encode(SUBJECTS.jobs('email'), lonelyJob) }] });
+  // Followed by a regular job on the same key: once it is mailed, the alert before it was handled.
+  await confirm(lonely.repository, String(lonely.config['email']));
+  await publish(lonely);
+  await mailTo(String(lonely.config['email']));
+  assert.equal(mails.length, before + 1, 'only the regular job was mailed');
+  assert.equal(dlq.of(lonely.uuid).length, 0);
 });

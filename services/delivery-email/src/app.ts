@@ -25,7 +25,7 @@ export function createApp(config: EmailConfig, logger: Logger): DeliveryApp {
     method: 'email',
     config,
     logger,
-    sender: (db) => createEmailSender({ mailer, emails: new AuthorizedEmailStore(db), messageIdDomain: config.EMAIL_MESSAGE_ID_DOMAIN }),
+    sender: (db) => createEmailSender({ mailer, emails: new AuthorizedEmailStore(db), messageIdDomain: config.EMAIL_MESSAGE_ID_DOMAIN, logger }),
     close: () => mailer.close(),
   });
 }
