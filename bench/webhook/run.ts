@@ -1,8 +1,10 @@
 // `npm run bench:webhook`: webhook delivery throughput against a fast local receiver, with retries,
 // failure accounting and the attempt log on, beside a raw undici POST loop at the same concurrency
-// to the same receiver in the same run; then, against a receiver that answers after 50 ms, the
-// throughput of two delivery processes vs one; then p50/p99 job→receipt latency at a fixed rate.
+// to the same receiver in the same run (alternating rounds, BENCH_ROUNDS, default 3); then p50/p99
+// job→receipt latency at a fixed rate; then, against a receiver that answers after 50 ms, the
+// throughput of two delivery processes vs one.
 // Loopback only. The last line printed is one JSON object with the figures.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
 import { SchemaRegistryCodec, toQuayPayload, type DeliveryJob } from '@herald/events';
@@ -18,6 +20,7 @@ import { createHooks, encodeJobs, jobsFor, positionAtEnd, publishJobs, sendEncod
 
 const JOBS = Number(process.env['BENCH_JOBS'] ?? 20_000);
 const CONCURRENCY = 64;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SLOW_MS = 50;
 const SLOW_JOBS = Number(process.env['BENCH_SLOW_JOBS'] ?? 5_000);
 const SLOW_CONCURRENCY = 16;
@@ -79,48 +82,85 @@ const hooks = await createHooks(store, feed, fast.url, HOOKS, id);
 // The same body the service sends for these jobs (the Quay payload of a repo_push).
 const sampleBody = JSON.stringify(toQuayPayload((jobsFor(hooks, 1)[0] as DeliveryJob).event));
 await rawPostLoop(`${fast.url}/warmup`, 2_000, CONCURRENCY, sampleBody, 'warmup-');
-/** The raw loop once (JOBS requests); it runs before and after the service, as the machine's speed drifts. */
+/** The pid of the local stack's server whose command line has `pattern` (0, so NaN CPU figures, if none). */
+function pidOf(pattern: string): number {
+  const out = spawnSync('pgrep', ['-f', '-o', pattern], { encoding: 'utf8' }).stdout.trim();
+  return Number(out.split('\n')[0]) || 0;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const perDelivery = (ms: number, n: number) => Number((ms / n).toFixed(3));
+
+/** The raw loop once (JOBS requests). */
 async function baseline(round: number) {
   const prefix = `baseline${round}-`;
   const watch = fast.watch(prefix);
-  const started = Date.now();
-  const run = await cpuDuring({ loop: process.pid, receiver: fast.pid }, async () => {
+  const run = await cpuDuring({ loop: process.pid }, async () => {
     await rawPostLoop(`${fast.url}/baseline`, JOBS, CONCURRENCY, sampleBody, prefix);
     return rateOf(watch, JOBS);
   });
-  log(`raw undici loop (${round === 1 ? 'before' : 'after'} the service): ${run.value.toFixed(0)} requests/s (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(`round ${round}: raw undici loop ${run.value.toFixed(0)} requests/s`);
   return run;
 }
-const baselineBefore = await baseline(1);
-let t = Date.now();
 
 const fastGroup = `herald-bench-webhook-${id}-fast`;
 await positionAtEnd(kafka, fastGroup, LEVELS);
 const svc = await startDelivery(fastGroup, 'fast', { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY) });
 // Warm-up (JIT, connection pools, caches), as the baseline had.
-const warmup = jobsFor(hooks, 3_000);
+const warmup = jobsFor(hooks, 10_000);
 const warmupWatch = fast.watch(new Set(warmup.map((j) => j.delivery_id)));
 await publishJobs(producer, codec, warmup);
 await rateOf(warmupWatch, warmup.length);
-const jobs = jobsFor(hooks, JOBS);
-const encoded = await encodeJobs(codec, jobs);
-const fastWatch = fast.watch(new Set(jobs.map((j) => j.delivery_id)));
-t = Date.now();
-const serviceRun = await cpuDuring({ service: svc.child.pid ?? 0, receiver: fast.pid }, async () => {
-  await sendEncoded(producer, encoded);
-  return rateOf(fastWatch, JOBS);
-});
-const serviceRate = serviceRun.value;
-log(`delivery service: ${serviceRate.toFixed(0)} deliveries/s (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-const duplicates = fastWatch.repeats;
-const baselineAfter = await baseline(2);
-const baselineRate = (baselineBefore.value + baselineAfter.value) / 2;
-const baselineCpuMs = ((baselineBefore.cpu['loop'] ?? NaN) + (baselineAfter.cpu['loop'] ?? NaN)) / 2;
+
+/** The service once: JOBS pre-encoded jobs published at once, from the first receipt to the last. */
+async function service(round: number) {
+  const jobs = jobsFor(hooks, JOBS);
+  const encoded = await encodeJobs(codec, jobs);
+  const watch = fast.watch(new Set(jobs.map((j) => j.delivery_id)));
+  const run = await cpuDuring({ service: svc.child.pid ?? 0, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, async () => {
+    await sendEncoded(producer, encoded);
+    return rateOf(watch, JOBS);
+  });
+  log(`round ${round}: delivery service ${run.value.toFixed(0)} deliveries/s`);
+  return { ...run, repeats: () => watch.repeats };
+}
+
+// The machine is shared and its speed drifts: rounds alternate loop and service, each service
+// round between two loop rounds, and the ratio is the median of the rounds' ratios.
+const loopRounds = [await baseline(0)];
+const serviceRounds: Awaited<ReturnType<typeof service>>[] = [];
+for (let r = 1; r <= ROUNDS; r++) {
+  serviceRounds.push(await service(r));
+  loopRounds.push(await baseline(r));
+}
+const ratios = serviceRounds.map((s, i) => s.value / (((loopRounds[i]?.value ?? NaN) + (loopRounds[i + 1]?.value ?? NaN)) / 2));
+const serviceRate = median(serviceRounds.map((s) => s.value));
+const baselineRate = median(loopRounds.map((b) => b.value));
+const ratio = median(ratios);
+const cpuOf = (runs: { cpu: Record<string, number> }[], k: string) => perDelivery(runs.reduce((sum, r) => sum + (r.cpu[k] ?? NaN), 0), runs.length * JOBS);
+const duplicates = serviceRounds.reduce((n, s) => n + s.repeats(), 0);
+const throughputFigures = {
+  jobs_per_round: JOBS,
+  rounds: ROUNDS,
+  concurrency: CONCURRENCY,
+  throughput: Math.round(serviceRate),
+  baseline: Math.round(baselineRate),
+  ratio: Number(ratio.toFixed(3)),
+  round_ratios: ratios.map((x) => Number(x.toFixed(3))),
+  // CPU per delivery of the service process vs per request of the raw loop (Linux /proc), and what
+  // the rest of the machine (2 cores here) spent per delivery while the service ran.
+  service_cpu_ms_per_delivery: cpuOf(serviceRounds, 'service'),
+  baseline_cpu_ms_per_request: cpuOf(loopRounds, 'loop'),
+  receiver_cpu_ms_per_delivery: cpuOf(serviceRounds, 'receiver'),
+  kafka_cpu_ms_per_delivery: cpuOf(serviceRounds, 'kafka'),
+  ferretdb_cpu_ms_per_delivery: cpuOf(serviceRounds, 'ferretdb'),
+  duplicates,
+};
+log(`service ${throughputFigures.throughput}/s vs raw loop ${throughputFigures.baseline}/s: ratio ${throughputFigures.ratio} (rounds ${throughputFigures.round_ratios.join(', ')})`);
 
 if (ONLY_THROUGHPUT) {
   await svc.kill('SIGTERM');
   await fast.close();
-  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', throughput: Math.round(serviceRate), baseline: Math.round(baselineRate), ratio: Number((serviceRate / baselineRate).toFixed(3)), service_cpu_ms_per_delivery: Number(((serviceRun.cpu['service'] ?? NaN) / JOBS).toFixed(3)), baseline_cpu_ms_per_request: Number((baselineCpuMs / JOBS).toFixed(3)), duplicates }));
+  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', ...throughputFigures }));
   await producer.disconnect();
   await feed.disconnect();
   await db.dropDatabase();
@@ -182,18 +222,7 @@ const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((
 console.log(
   JSON.stringify({
     bench: 'webhook',
-    jobs: JOBS,
-    concurrency: CONCURRENCY,
-    throughput: Math.round(serviceRate),
-    baseline: Math.round(baselineRate),
-    baseline_before: Math.round(baselineBefore.value),
-    baseline_after: Math.round(baselineAfter.value),
-    ratio: Number((serviceRate / baselineRate).toFixed(3)),
-    // CPU per delivery of the service process vs per request of the raw loop (Linux /proc), and of the receiver in each.
-    service_cpu_ms_per_delivery: Number(((serviceRun.cpu['service'] ?? NaN) / JOBS).toFixed(3)),
-    baseline_cpu_ms_per_request: Number((baselineCpuMs / JOBS).toFixed(3)),
-    receiver_cpu_ms_per_request: Number(((serviceRun.cpu['receiver'] ?? NaN) / JOBS).toFixed(3)),
-    duplicates,
+    ...throughputFigures,
     slow_receiver_ms: SLOW_MS,
     slow_jobs: SLOW_JOBS,
     slow_concurrency_per_process: SLOW_CONCURRENCY,
