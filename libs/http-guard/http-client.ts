@@ -69,52 +69,70 @@ export function createGuardedHttpClient(opts: GuardedAgentOptions): GuardedHttpC
         return Promise.reject(err);
       }
       return new Promise<PostResponse>((resolve, reject) => {
-        const { cancel } = req;
-        let statusCode = 0;
-        let headers: IncomingHttpHeaders = {};
-        let size = 0;
-        let chunks: Buffer[] | undefined;
-        let cutShort = false;
-        const finish = () => {
-          cancel?.onAbort(undefined);
-          const bodySnippet = chunks ? snippet(chunks) : '';
-          resolve({ statusCode, headers, bodySnippet });
-        };
-        const handler: Dispatcher.DispatchHandler = {
-          onRequestStart(controller) {
-            if (cancel?.aborted) controller.abort(cancel.reason as Error);
-            else cancel?.onAbort((reason) => controller.abort(reason as Error));
-          },
-          onResponseStart(_controller, status, responseHeaders) {
-            statusCode = status;
-            headers = responseHeaders as IncomingHttpHeaders;
-            if (status < 200 || status >= 300) chunks = [];
-          },
-          onResponseData(controller, chunk) {
-            size += chunk.length;
-            if (chunks && size - chunk.length < SNIPPET_BYTES) chunks.push(chunk);
-            if (size > MAX_BODY_BYTES) {
-              cutShort = true;
-              controller.abort(new Error('response body too large'));
-            }
-          },
-          onResponseEnd: finish,
-          onResponseError(_controller, err) {
-            if (cutShort) return finish();
-            cancel?.onAbort(undefined);
-            reject(transportError(err, target.host, cancel));
-          },
-        };
+        const exchange = new Exchange(target.host, req.cancel, resolve, reject);
         try {
-          agent.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, handler);
+          agent.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, exchange);
         } catch (err) {
-          cancel?.onAbort(undefined);
-          reject(transportError(err, target.host, cancel));
+          exchange.onResponseError(undefined, err as Error);
         }
       });
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * One POST's dispatch handler: keeps the status and headers, discards a 2xx body as it arrives or
+ * keeps the start of another for the snippet, and ties the request to its cancellation. A class,
+ * not closures: one object per request on the hot path.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  private size = 0;
+  private chunks: Buffer[] | undefined;
+  private cutShort = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly cancel: Cancellation | undefined,
+    private readonly resolve: (r: PostResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    const { cancel } = this;
+    if (!cancel) return;
+    if (cancel.aborted) controller.abort(cancel.reason as Error);
+    else cancel.onAbort((reason) => controller.abort(reason as Error));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.statusCode = statusCode;
+    this.headers = headers as IncomingHttpHeaders;
+    if (statusCode < 200 || statusCode >= 300) this.chunks = [];
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const before = this.size;
+    this.size += chunk.length;
+    if (this.chunks && before < SNIPPET_BYTES) this.chunks.push(chunk);
+    if (this.size > MAX_BODY_BYTES) {
+      this.cutShort = true;
+      controller.abort(new Error('response body too large'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.cancel?.onAbort(undefined);
+    this.resolve({ statusCode: this.statusCode, headers: this.headers, bodySnippet: this.chunks ? snippet(this.chunks) : '' });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.cutShort) return this.onResponseEnd();
+    this.cancel?.onAbort(undefined);
+    this.reject(transportError(err, this.host, this.cancel));
+  }
 }
 
 function parseTarget(url: string): URL {
