@@ -2,7 +2,7 @@
 // failure accounting and the attempt log on, beside a raw undici POST loop at the same concurrency
 // to the same receiver in the same run (alternating rounds, BENCH_ROUNDS, default 3); then p50/p99
 // job→receipt latency at a fixed rate; then, against a receiver that answers after 50 ms, the
-// throughput of two delivery processes vs one.
+// throughput of two delivery processes vs one (jobs spread evenly over the partitions).
 // Loopback only. The last line printed is one JSON object with the figures.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +16,7 @@ import { rssMb, startService, type ServiceProcess } from '@herald/testing';
 import { cpuDuring } from './cpu.js';
 import { rawPostLoop } from './raw-baseline.js';
 import { spawnReceiver, type Watch } from './receiver.js';
-import { createHooks, encodeJobs, jobsFor, positionAtEnd, publishJobs, sendEncoded, sleep } from './setup.js';
+import { balancedJobsFor, createHooks, encodeJobs, jobsFor, positionAtEnd, publishJobs, sendEncoded, sleep } from './setup.js';
 
 const JOBS = Number(process.env['BENCH_JOBS'] ?? 20_000);
 const CONCURRENCY = 64;
@@ -194,11 +194,11 @@ async function slowRun(processes: number): Promise<number> {
   for (let p = 0; p < processes; p++) procs.push(await startDelivery(group, `slow${processes}-${p}`, slowEnv));
   await sleep(3_000); // the group settles after the last member joined
   // Warm-up (JIT, connection pools, caches) before measuring, as for the baseline.
-  const warm = jobsFor(slowHooks, SLOW_WARMUP_JOBS * processes);
+  const warm = balancedJobsFor(slowHooks, SLOW_WARMUP_JOBS * processes);
   const warmWatch = slow.watch(new Set(warm.map((j) => j.delivery_id)));
   await publishJobs(producer, codec, warm);
   await rateOf(warmWatch, warm.length);
-  const run = jobsFor(slowHooks, SLOW_JOBS);
+  const run = balancedJobsFor(slowHooks, SLOW_JOBS);
   const encodedRun = await encodeJobs(codec, run);
   const w = slow.watch(new Set(run.map((j) => j.delivery_id)));
   await sendEncoded(producer, encodedRun);

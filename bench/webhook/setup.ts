@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
-import { TOPICS, type Kafka, type Producer } from '@herald/kafka';
+import { cachedKeyPartitioner, PARTITIONS, TOPICS, type Kafka, type Producer } from '@herald/kafka';
 import type { NotificationDoc, NotificationStore, SubscriptionChangePublisher } from '@herald/subscriptions';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,6 +29,25 @@ export async function createHooks(store: NotificationStore, feed: SubscriptionCh
 export function jobsFor(hooks: NotificationDoc[], n: number): DeliveryJob[] {
   return Array.from({ length: n }, (_, i) => {
     const h = hooks[i % hooks.length] as NotificationDoc;
+    return createDeliveryJob({ event: sampleEvent('repo_push', { repository: h.repository, body: { updated_tags: [`t${i}`] } }), notificationUuid: h.uuid, method: 'webhook' });
+  });
+}
+
+/**
+ * Jobs spread evenly over the job topic's partitions (round-robin over partitions, then over the
+ * hooks whose key lands there), so that how the hash spreads a few hundred keys does not decide how
+ * evenly the work splits between consumers: the scaling figure measures the service, not the keys.
+ */
+export function balancedJobsFor(hooks: NotificationDoc[], n: number): DeliveryJob[] {
+  const partitionOf = cachedKeyPartitioner();
+  const meta = Array.from({ length: PARTITIONS.jobs }, (_, i) => ({ partitionId: i, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0, offlineReplicas: [] }));
+  const byPartition: NotificationDoc[][] = meta.map(() => []);
+  for (const h of hooks) byPartition[partitionOf({ topic: TOPICS.jobs('webhook'), partitionMetadata: meta, message: { key: h.uuid, value: null } })]?.push(h);
+  const used = byPartition.filter((list) => list.length > 0);
+  if (used.length < PARTITIONS.jobs) throw new Error(`hooks cover only ${used.length} of ${PARTITIONS.jobs} partitions; create more`);
+  return Array.from({ length: n }, (_, i) => {
+    const list = used[i % used.length] as NotificationDoc[];
+    const h = list[Math.floor(i / used.length) % list.length] as NotificationDoc;
     return createDeliveryJob({ event: sampleEvent('repo_push', { repository: h.repository, body: { updated_tags: [`t${i}`] } }), notificationUuid: h.uuid, method: 'webhook' });
   });
 }
