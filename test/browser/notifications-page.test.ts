@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { AttemptLog } from '@herald/delivery';
 import type { ServiceProcess } from '@herald/testing';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
@@ -208,6 +209,10 @@ describe('notifications page', () => {
   test('the attempts view lists the failed attempts with their status codes', async (t) => {
     const { page } = w;
     const r = row(page, 'Flaky hook');
+    // The attempt log is written within a second of each attempt (buffered): wait until it has all six.
+    const doc = await api.db.db.collection('notifications').findOne({ title: 'Flaky hook' });
+    const log = new AttemptLog(api.db.db);
+    await eventually(async () => assert.ok((await log.list(String(doc?.['uuid']))).length >= 6, 'six attempts logged'), 10_000);
     await r.getByRole('button', { name: 'Attempts: Flaky hook' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delivery attempts: Flaky hook' });
     await dialog.waitFor();
