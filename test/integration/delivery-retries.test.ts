@@ -112,6 +112,22 @@ test('400: dead-lettered at once, no retry', async () => {
   assert.equal(rx.requests.length, 1);
 });
 
+test('a dead-lettered delivery processed again (as after a crash before its commit) counts as one failure', async () => {
+  const rx = await startReceiver(() => ({ status: 400 }));
+  const n = await hook(rx);
+  const job = fx.job(n);
+  // The same job twice: what a consumer sees when it died after counting the failure but before
+  // committing the offset. Then a different delivery: the second failure.
+  await fx.publish([job, job]);
+  await deadLetters(n.uuid, 2);
+  await outcomes(n.uuid, 2);
+  assert.equal((await svc.store.get(n.uuid))?.number_of_failures, 1, 'the re-processed delivery was not counted again');
+  await fx.publish([fx.job(n)]);
+  await deadLetters(n.uuid, 3);
+  await eventually(async () => assert.equal((await svc.store.get(n.uuid))?.number_of_failures, 2), 10_000);
+  assert.equal((await svc.store.get(n.uuid))?.disabled, false);
+});
+
 test('429 with Retry-After: the next attempt waits at least that long', async () => {
   const rx = await startReceiver((_, i) => (i === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
   const n = await hook(rx);
