@@ -11,15 +11,35 @@ export function testKafka(clientId = 'herald-test'): Kafka {
 }
 
 /**
- * Reads `topic` from the beginning with a throwaway consumer group until `match` returns a value for
- * some message, or throws after `timeoutMs`.
+ * Per partition of `topic`, the offset of the first message written at or after `since` (epoch ms),
+ * or the end when there is none yet. A reader that seeks there (after `consumer.run`) reads this
+ * run's messages only: the local stack keeps its topics between runs, and reading a shared topic
+ * from the beginning gets slower with every run.
+ */
+export async function offsetsSince(kafka: Kafka, topic: string, since: number): Promise<{ partition: number; offset: string }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await admin.fetchTopicOffsetsByTimestamp(topic, since);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads `topic` with a throwaway consumer group until `match` returns a value for some message, or
+ * throws after `timeoutMs`. It starts at the first message written at or after `since` (epoch ms,
+ * e.g. taken just before the action that produces it): the local stack keeps its topics between
+ * runs, and reading a shared topic from the beginning gets slower with every run.
  */
 export async function findMessage<T>(
   kafka: Kafka,
   topic: string,
   match: (m: KafkaMessage) => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
+  opts: { since: number; timeoutMs?: number },
 ): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const starts = await offsetsSince(kafka, topic, opts.since);
   const consumer: Consumer = kafka.consumer({ groupId: `herald-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
@@ -35,6 +55,9 @@ export async function findMessage<T>(
               resolve(found);
             }
           },
+        })
+        .then(() => {
+          for (const s of starts) consumer.seek({ topic, partition: s.partition, offset: s.offset });
         })
         .catch(reject);
     });

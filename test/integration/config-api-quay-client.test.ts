@@ -105,13 +105,14 @@ test('create with eventConfig, list reading event_config, reset by POST, test, d
   assert.equal(reset['number_of_failures'], 0);
   assert.equal(reset['disabled'], false);
 
+  const since = Date.now();
   const { delivery_id } = await quay.test(REPO, uuid);
   const codec = new SchemaRegistryCodec({ url: TEST_SCHEMA_REGISTRY_URL });
   const job = await findMessage<DeliveryJob>(testKafka(), TOPICS.jobs('webhook'), async (m) => {
     if (m.key?.toString() !== uuid) return undefined;
     const j = await codec.decode(m.value, DELIVERY_JOB_SCHEMA);
     return j.delivery_id === delivery_id ? j : undefined;
-  });
+  }, { since });
   assert.equal(job.test, true);
   assert.equal(job.notification_uuid, uuid);
   assert.equal(job.method, 'webhook');

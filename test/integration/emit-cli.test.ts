@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPOSITORY_EVENT_SCHEMA, sampleData, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka, TOPICS, type KafkaMessage } from '@herald/kafka';
+import { offsetsSince } from '../helpers/kafka.js';
 
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const REGISTRY = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const HERALD = new URL('../../scripts/herald.mjs', import.meta.url).pathname;
 const PREFIX = `it-emit-${randomBytes(4).toString('hex')}`;
+/** This file's messages are written after this: readers start here (see offsetsSince). */
+const STARTED = Date.now() - 1_000;
 const kafka = createKafka({ brokers: BROKERS.split(','), clientId: 'herald-emit-it' });
 const codec = new SchemaRegistryCodec({ url: REGISTRY });
 
@@ -59,6 +62,7 @@ function publishedLines(stdout: string): Line[] {
 /** This run's events on `repository-events` (by key prefix), decoded, until `done` holds. */
 async function readOwn(done: (events: RepositoryEvent[]) => boolean, timeoutMs = 30_000): Promise<RepositoryEvent[]> {
   const events: RepositoryEvent[] = [];
+  const starts = await offsetsSince(kafka, TOPICS.repositoryEvents, STARTED);
   const consumer = kafka.consumer({ groupId: `herald-emit-it-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
@@ -77,6 +81,7 @@ async function readOwn(done: (events: RepositoryEvent[]) => boolean, timeoutMs =
             }
           },
         })
+        .then(() => starts.forEach((s) => consumer.seek({ topic: TOPICS.repositoryEvents, partition: s.partition, offset: s.offset })))
         .catch(reject);
     });
   } finally {

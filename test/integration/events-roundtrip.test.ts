@@ -11,12 +11,15 @@ import {
   type RepositoryEvent,
 } from '@herald/events';
 import { createKafka, TOPICS, type KafkaMessage } from '@herald/kafka';
+import { offsetsSince } from '../helpers/kafka.js';
 import { createEventPublisher, type EventPublisher, type PublishedEvent } from '@herald/producer';
 
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const REGISTRY = (process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7').replace(/\/+$/, '');
 // Every repository of this run starts with the prefix: the consumer keeps only this run's messages.
 const PREFIX = `it-events-${randomBytes(4).toString('hex')}`;
+/** This file's messages are written after this: readers start here (see offsetsSince). */
+const STARTED = Date.now() - 1_000;
 
 const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-events-it' });
 let publisher: EventPublisher;
@@ -31,6 +34,7 @@ interface Read {
 /** Reads `repository-events` from the start with a new group until `done` holds for this run's messages. */
 async function readOwn(done: (own: Read[]) => boolean, timeoutMs = 30_000): Promise<Read[]> {
   const own: Read[] = [];
+  const starts = await offsetsSince(kafka, TOPICS.repositoryEvents, STARTED);
   const consumer = kafka.consumer({ groupId: `herald-events-it-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
@@ -50,6 +54,7 @@ async function readOwn(done: (own: Read[]) => boolean, timeoutMs = 30_000): Prom
             }
           },
         })
+        .then(() => starts.forEach((s) => consumer.seek({ topic: TOPICS.repositoryEvents, partition: s.partition, offset: s.offset })))
         .catch(reject);
     });
   } finally {
