@@ -21,7 +21,8 @@ export interface TransactionalPipeOptions {
   /** Called when the consumer has crashed for good (kafkajs will not restart it): exit and let the orchestrator restart. */
   onFatal: (err: Error) => void;
   /** Called after each committed transaction (metrics). */
-  onCommit?: (info: { topic: string; partition: number; consumed: number; produced: number; lastOffset: string }) => void;
+  /** After each committed transaction; `messages` are the consumed ones whose output it committed. */
+  onCommit?: (info: { topic: string; partition: number; consumed: number; produced: number; lastOffset: string; messages: readonly KafkaMessage[] }) => void;
 }
 
 export interface TransactionalPipe {
@@ -75,7 +76,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       await sendOffsetsWithRetry(tx, { consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
       await tx.commit();
       resolveOffset(batch.lastOffset());
-      opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset() });
+      opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset(), messages: batch.messages });
     } catch (err) {
       logger.warn({ err, ...source }, 'transaction failed, aborting');
       await tx.abort().catch((abortErr: unknown) => logger.warn({ err: abortErr }, 'abort failed'));

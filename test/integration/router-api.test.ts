@@ -46,3 +46,18 @@ test('a notification created through the API routes events within 1 s', async ()
   // Secrets stay in MongoDB: the job carries no method config.
   assert.ok(!JSON.stringify(job).includes('hooks.example.com'));
 });
+
+test('the router exposes its work on /metrics: events, jobs per method, event→job latency', async () => {
+  const router = fx.router;
+  assert.ok(router, 'router running');
+  const scrape = async () => (await fetch(`http://127.0.0.1:${router.opsPort}/metrics`)).text();
+  const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const text = await scrape();
+  assert.ok(value(text, 'herald_router_events_total{service="router"}') >= 1, 'events counted');
+  assert.ok(value(text, 'herald_router_jobs_total{method="webhook",service="router"}') >= 1, 'webhook jobs counted');
+  const observed = value(text, 'herald_router_event_to_job_seconds_count{service="router"}');
+  assert.ok(observed >= 1, `event→job latency observed: ${observed}`);
+  // Every routed event took under 10 s from repository-events to its committed jobs.
+  assert.equal(value(text, 'herald_router_event_to_job_seconds_bucket{le="10",service="router"}'), observed);
+  assert.match(text, /^process_resident_memory_bytes\{service="router"\} \d+/m);
+});

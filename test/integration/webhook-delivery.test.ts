@@ -189,3 +189,14 @@ test('a redirect is not followed: 3xx is a permanent failure', async () => {
   assert.equal(entry?.error_class, 'redirect');
   assert.equal(entry?.outcome, 'dead_letter');
 });
+
+test('the delivery service exposes its work on /metrics: attempts by outcome, durations, in flight', async () => {
+  const text = await (await fetch(`http://127.0.0.1:${a.app.opsPort()}/metrics`)).text();
+  const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const success = value('herald_delivery_attempts_total{method="webhook",outcome="success",error_class="",service="delivery-webhook"}');
+  assert.ok(success >= 1, `successful attempts counted: ${success}`);
+  assert.ok(value('herald_delivery_attempt_duration_seconds_count{service="delivery-webhook",method="webhook"}') >= success);
+  assert.ok(value('herald_delivery_end_to_end_seconds_count{service="delivery-webhook",method="webhook"}') >= 1);
+  assert.equal(value('herald_delivery_in_flight{service="delivery-webhook"}'), 0, 'nothing in flight between tests');
+  assert.match(text, /^process_resident_memory_bytes\{service="delivery-webhook"\} \d+/m);
+});

@@ -37,7 +37,11 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
     transactionalId: `herald-router-${config.ROUTER_INSTANCE_ID}`,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
     transform: (messages, source) => routeBatch(messages, source, { codec, view: view!, metrics }),
-    onCommit: () => metrics.transactions.inc(),
+    onCommit: ({ messages }) => {
+      metrics.transactions.inc();
+      const now = Date.now();
+      for (const m of messages) metrics.eventToJobSeconds.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
+    },
     onFatal: (err) => {
       logger.fatal({ err }, 'consumer crashed, exiting');
       process.exit(1);

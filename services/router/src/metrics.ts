@@ -1,5 +1,5 @@
 import { TOPICS } from '@herald/kafka';
-import { Counter, Gauge, createMetricsRegistry, type Registry } from '@herald/observability';
+import { Counter, Gauge, Histogram, createMetricsRegistry, type Registry } from '@herald/observability';
 
 /** The router's Prometheus metrics. */
 /** `sources` are read at scrape time: consumer lag per partition and the view's size. */
@@ -14,6 +14,12 @@ export function routerMetrics(sources: { lag: () => Promise<Map<number, number>>
     skippedDisabled: new Counter({ name: 'herald_router_disabled_skipped_total', help: 'Disabled subscriptions skipped', registers: r }),
     deadLettered: new Counter({ name: 'herald_router_dead_lettered_total', help: 'Events set aside on the dead-letter topic', labelNames: ['reason'] as const, registers: r }),
     transactions: new Counter({ name: 'herald_router_transactions_total', help: 'Committed transactions', registers: r }),
+    eventToJobSeconds: new Histogram({
+      name: 'herald_router_event_to_job_seconds',
+      help: 'From an event written to repository-events (its Kafka timestamp) to the commit of the transaction holding its jobs',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: r,
+    }),
     lag: new Gauge({
       name: 'herald_consumer_lag',
       help: 'Consumer lag per partition',
