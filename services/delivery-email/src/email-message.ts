@@ -1,3 +1,4 @@
+import type { DisabledAlertData } from '@herald/delivery';
 import type { RepositoryEvent } from '@herald/events';
 import { EMAIL_COLORS, html, link, renderEvent, SafeHtml } from '@herald/render';
 
@@ -41,16 +42,8 @@ ${testNote ? html`<p><i>${testNote}</i></p>` : ''}<p style="line-height: 1.5;">$
   return { subject: r.summary, html: body.value, text: `${text}\n` };
 }
 
-/** What the alert of a disabled notification says (the `alert.data` of the job; see DisabledAlertData). */
-export interface DisabledAlert {
-  notification_uuid: string;
-  repository: string;
-  title: string | null;
-  method: string;
-  event: string;
-  reason: string;
-  number_of_failures: number;
-}
+/** What the alert of a disabled notification says (the job's `alert.data`). */
+export type DisabledAlert = Omit<DisabledAlertData, 'disabled_at'>;
 
 /**
  * The e-mail sent when a notification was disabled (SPEC §4: disabling is not silent), to an
