@@ -27,41 +27,55 @@ export async function offsetsSince(kafka: Kafka, topic: string, since: number): 
 }
 
 /**
- * Reads `topic` with a throwaway consumer group until `match` returns a value for some message, or
- * throws after `timeoutMs`. It starts at the first message written at or after `since` (epoch ms,
- * e.g. taken just before the action that produces it): the local stack keeps its topics between
- * runs, and reading a shared topic from the beginning gets slower with every run.
+ * Reads `topic` with a throwaway consumer group from the first message written at or after `since`
+ * (see offsetsSince), keeping what `keep` returns for each message (undefined = skip), until
+ * `done(kept)` holds; throws after `timeoutMs`.
  */
+export async function readSince<T>(
+  kafka: Kafka,
+  topic: string,
+  since: number,
+  keep: (m: KafkaMessage, partition: number) => Promise<T | undefined> | T | undefined,
+  done: (kept: T[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<T[]> {
+  const kept: T[] = [];
+  const starts = await offsetsSince(kafka, topic, since);
+  const consumer: Consumer = kafka.consumer({ groupId: `herald-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${topic}: only ${kept.length} matching messages within ${timeoutMs} ms`)), timeoutMs);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const value = await keep(message, partition);
+            if (value === undefined) return;
+            kept.push(value);
+            if (done(kept)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .then(() => starts.forEach((s) => consumer.seek({ topic, partition: s.partition, offset: s.offset })))
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return kept;
+}
+
+/** The first message of `topic` since `since` for which `match` returns a value (see readSince). */
 export async function findMessage<T>(
   kafka: Kafka,
   topic: string,
   match: (m: KafkaMessage) => Promise<T | undefined> | T | undefined,
   opts: { since: number; timeoutMs?: number },
 ): Promise<T> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const starts = await offsetsSince(kafka, topic, opts.since);
-  const consumer: Consumer = kafka.consumer({ groupId: `herald-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    return await new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            const found = await match(message);
-            if (found !== undefined) {
-              clearTimeout(timer);
-              resolve(found);
-            }
-          },
-        })
-        .then(() => {
-          for (const s of starts) consumer.seek({ topic, partition: s.partition, offset: s.offset });
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  const [found] = await readSince(kafka, topic, opts.since, match, (kept) => kept.length > 0, opts.timeoutMs);
+  return found as T;
 }

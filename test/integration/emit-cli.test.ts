@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPOSITORY_EVENT_SCHEMA, sampleData, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
-import { createKafka, TOPICS, type KafkaMessage } from '@herald/kafka';
-import { offsetsSince } from '../helpers/kafka.js';
+import { createKafka, TOPICS } from '@herald/kafka';
+import { readSince } from '../helpers/kafka.js';
 
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const REGISTRY = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -60,35 +60,14 @@ function publishedLines(stdout: string): Line[] {
 }
 
 /** This run's events on `repository-events` (by key prefix), decoded, until `done` holds. */
-async function readOwn(done: (events: RepositoryEvent[]) => boolean, timeoutMs = 30_000): Promise<RepositoryEvent[]> {
-  const events: RepositoryEvent[] = [];
-  const starts = await offsetsSince(kafka, TOPICS.repositoryEvents, STARTED);
-  const consumer = kafka.consumer({ groupId: `herald-emit-it-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${events.length} own events within ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ message }: { message: KafkaMessage }) => {
-            if (!(message.key?.toString() ?? '').startsWith(PREFIX)) return;
-            events.push(await codec.decode(message.value, REPOSITORY_EVENT_SCHEMA));
-            if (done(events)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .then(() => starts.forEach((s) => consumer.seek({ topic: TOPICS.repositoryEvents, partition: s.partition, offset: s.offset })))
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return events;
-}
+const readOwn = (done: (events: RepositoryEvent[]) => boolean): Promise<RepositoryEvent[]> =>
+  readSince(
+    kafka,
+    TOPICS.repositoryEvents,
+    STARTED,
+    (message) => ((message.key?.toString() ?? '').startsWith(PREFIX) ? codec.decode(message.value, REPOSITORY_EVENT_SCHEMA) : undefined),
+    done,
+  );
 
 function jsonl(name: string, lines: unknown[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 'herald-emit-')), name);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   createSchema,
   EVENT_KINDS,
@@ -10,8 +10,8 @@ import {
   SUBJECTS,
   type RepositoryEvent,
 } from '@herald/events';
-import { createKafka, TOPICS, type KafkaMessage } from '@herald/kafka';
-import { offsetsSince } from '../helpers/kafka.js';
+import { createKafka, TOPICS } from '@herald/kafka';
+import { readSince } from '../helpers/kafka.js';
 import { createEventPublisher, type EventPublisher, type PublishedEvent } from '@herald/producer';
 
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -31,37 +31,18 @@ interface Read {
   value: Buffer | null;
 }
 
-/** Reads `repository-events` from the start with a new group until `done` holds for this run's messages. */
-async function readOwn(done: (own: Read[]) => boolean, timeoutMs = 30_000): Promise<Read[]> {
-  const own: Read[] = [];
-  const starts = await offsetsSince(kafka, TOPICS.repositoryEvents, STARTED);
-  const consumer = kafka.consumer({ groupId: `herald-events-it-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${own.length} own messages within ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }: { partition: number; message: KafkaMessage }) => {
-            const key = message.key?.toString() ?? '';
-            if (!key.startsWith(PREFIX)) return;
-            own.push({ key, partition, offset: message.offset, value: message.value });
-            if (done(own)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .then(() => starts.forEach((s) => consumer.seek({ topic: TOPICS.repositoryEvents, partition: s.partition, offset: s.offset })))
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return own;
-}
+/** This run's messages on `repository-events` (by key prefix), until `done` holds. */
+const readOwn = (done: (own: Read[]) => boolean): Promise<Read[]> =>
+  readSince(
+    kafka,
+    TOPICS.repositoryEvents,
+    STARTED,
+    (message, partition) => {
+      const key = message.key?.toString() ?? '';
+      return key.startsWith(PREFIX) ? { key, partition, offset: message.offset, value: message.value } : undefined;
+    },
+    done,
+  );
 
 before(async () => {
   publisher = createEventPublisher({ kafka, registryUrl: REGISTRY, ensureTopic: true });

@@ -3,87 +3,38 @@
 // on loopback stands in for the Flowdock API (FLOWDOCK_API_URL points at it).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 // Tests start a service in-process through its app factory (and only that).
-import { createApp, loadConfig, type DeliveryApp } from '@herald/delivery-flowdock';
-import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SchemaRegistryCodec, SUBJECTS, type DeliveryJob, type EventKind, type RepositoryEvent } from '@herald/events';
-import { createKafka, TOPICS, type Producer } from '@herald/kafka';
-import { createLogger } from '@herald/logger';
-import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { openTestDb, type TestDb } from '../helpers/mongo.js';
+import { createApp, loadConfig } from '@herald/delivery-flowdock';
+import type { EventKind } from '@herald/events';
+import type { NotificationDoc } from '@herald/subscriptions';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL, startReceiver, type Receiver } from './webhook-fixture.js';
+import { MethodTestbed } from '../support/method-testbed.js';
+import { startReceiver, type Receiver } from './webhook-fixture.js';
 
-const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-methods-flowdock-test' });
-const codec = new SchemaRegistryCodec({ url: REGISTRY_URL });
-const logs = new PassThrough();
-const logLines: string[] = [];
-logs.on('data', (c: Buffer) => logLines.push(c.toString('utf8')));
-let db: TestDb;
-let store: NotificationStore;
-let app: DeliveryApp;
-let producer: Producer;
+const bed = new MethodTestbed('flowdock');
+const { logLines } = bed;
 let rx: Receiver;
 
 before(async () => {
   rx = await startReceiver();
-  db = await openTestDb('methods_flowdock');
-  store = new NotificationStore(db.db);
-  await store.ensureIndexes();
-  const groupId = `herald-test-flowdock-${randomBytes(4).toString('hex')}`;
-  await positionAtEnd(kafka, groupId, [TOPICS.jobs('flowdock'), TOPICS.retry('flowdock', 1)]);
-  const config = loadConfig({
-    ...process.env,
-    KAFKA_BROKERS: BROKERS.join(','),
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
-    MONGO_DB: db.name,
-    DELIVERY_GROUP_ID: groupId,
-    DELIVERY_RETRY_DELAYS_MS: '200',
-    DELIVERY_SESSION_TIMEOUT_MS: '6000',
+  await bed.setup({
     FLOWDOCK_ALLOW_LIST: '127.0.0.1',
     FLOWDOCK_API_URL: `${rx.url}/flowdock-api`,
     FLOWDOCK_FROM_ADDRESS: 'herald@example.com',
-    OPS_PORT: '0',
-    SHUTDOWN_TIMEOUT_MS: '5000',
-  });
-  // Debug level, so that every log record the service can write is checked for secrets.
-  app = createApp(config, createLogger({ service: 'delivery-flowdock', level: 'debug', destination: logs }));
-  await app.start();
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await codec.register(SUBJECTS.jobs('flowdock'), DELIVERY_JOB_SCHEMA);
+  }, (env, logger) => createApp(loadConfig(env), logger));
 });
 
 after(async () => {
-  await app?.stop();
-  await producer?.disconnect();
+  await bed.teardown();
   await rx?.close();
-  await db?.drop();
 });
 
 /** A Flowdock notification; its flow token is a secret. */
-async function flowdockNotification(event: EventKind, token = `tok${randomBytes(12).toString('hex')}`): Promise<NotificationDoc> {
-  const doc = await store.insert({
-    uuid: randomUUID(),
-    repository: `flow-${randomBytes(3).toString('hex')}/app`,
-    event,
-    method: 'flowdock',
-    config: { flow_api_token: token },
-    event_config: {},
-    title: null,
-    signing_secret: '',
-    created_by: 'alice',
-  });
-  return doc;
-}
+const flowdockNotification = (event: EventKind, token = `tok${randomBytes(12).toString('hex')}`): Promise<NotificationDoc> =>
+  bed.notification(event, { flow_api_token: token }, 'flow');
 
-async function publish(n: NotificationDoc, body: Record<string, unknown> = {}): Promise<DeliveryJob> {
-  const event = sampleEvent(n.event as EventKind, { repository: n.repository, body }) as RepositoryEvent;
-  const job = createDeliveryJob({ event, notificationUuid: n.uuid, method: 'flowdock' });
-  await producer.send({ topic: TOPICS.jobs('flowdock'), acks: -1, messages: [{ key: n.uuid, value: codec.encode(SUBJECTS.jobs('flowdock'), job) }] });
-  return job;
-}
+const publish = (n: NotificationDoc, body: Record<string, unknown> = {}) => bed.publish(n, body);
 
 async function requestTo(path: string) {
   return eventually(() => {
@@ -158,7 +109,7 @@ test('a token cannot leave its path segment', async () => {
 test('flow tokens never appear in the logs', async () => {
   const all = logLines.join('');
   assert.ok(all.includes('delivery-flowdock started'), 'the service logged');
-  for (const n of await store.col.find({}).toArray()) {
+  for (const n of await bed.store.col.find({}).toArray()) {
     const token = String(n.config['flow_api_token']);
     assert.ok(!all.includes(token) && !all.includes(encodeURIComponent(token)), `${token} was logged`);
   }

@@ -3,86 +3,37 @@
 // FerretDB; a real HTTP server on loopback stands in for the HipChat API (HIPCHAT_API_URL).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 // Tests start a service in-process through its app factory (and only that).
-import { createApp, loadConfig, type DeliveryApp } from '@herald/delivery-hipchat';
-import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SchemaRegistryCodec, SUBJECTS, type DeliveryJob, type EventKind, type RepositoryEvent } from '@herald/events';
-import { createKafka, TOPICS, type Producer } from '@herald/kafka';
-import { createLogger } from '@herald/logger';
-import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { openTestDb, type TestDb } from '../helpers/mongo.js';
+import { createApp, loadConfig } from '@herald/delivery-hipchat';
+import { sampleEvent, type EventKind } from '@herald/events';
+import type { NotificationDoc } from '@herald/subscriptions';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL, startReceiver, type Receiver } from './webhook-fixture.js';
+import { MethodTestbed } from '../support/method-testbed.js';
+import { startReceiver, type Receiver } from './webhook-fixture.js';
 
-const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-methods-hipchat-test' });
-const codec = new SchemaRegistryCodec({ url: REGISTRY_URL });
-const logs = new PassThrough();
-const logLines: string[] = [];
-logs.on('data', (c: Buffer) => logLines.push(c.toString('utf8')));
-let db: TestDb;
-let store: NotificationStore;
-let app: DeliveryApp;
-let producer: Producer;
+const bed = new MethodTestbed('hipchat');
+const { logLines } = bed;
 let rx: Receiver;
 
 before(async () => {
   rx = await startReceiver();
-  db = await openTestDb('methods_hipchat');
-  store = new NotificationStore(db.db);
-  await store.ensureIndexes();
-  const groupId = `herald-test-hipchat-${randomBytes(4).toString('hex')}`;
-  await positionAtEnd(kafka, groupId, [TOPICS.jobs('hipchat'), TOPICS.retry('hipchat', 1)]);
-  const config = loadConfig({
-    ...process.env,
-    KAFKA_BROKERS: BROKERS.join(','),
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
-    MONGO_DB: db.name,
-    DELIVERY_GROUP_ID: groupId,
-    DELIVERY_RETRY_DELAYS_MS: '200',
-    DELIVERY_SESSION_TIMEOUT_MS: '6000',
+  await bed.setup({
     HIPCHAT_ALLOW_LIST: '127.0.0.1',
     HIPCHAT_API_URL: `${rx.url}/hipchat-api`,
-    OPS_PORT: '0',
-    SHUTDOWN_TIMEOUT_MS: '5000',
-  });
-  // Debug level, so that every log record the service can write is checked for secrets.
-  app = createApp(config, createLogger({ service: 'delivery-hipchat', level: 'debug', destination: logs }));
-  await app.start();
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await codec.register(SUBJECTS.jobs('hipchat'), DELIVERY_JOB_SCHEMA);
+  }, (env, logger) => createApp(loadConfig(env), logger));
 });
 
 after(async () => {
-  await app?.stop();
-  await producer?.disconnect();
+  await bed.teardown();
   await rx?.close();
-  await db?.drop();
 });
 
 /** A HipChat notification; its room token is a secret. */
-async function hipchatNotification(event: EventKind, token = `tok${randomBytes(12).toString('hex')}`, roomId = '4242'): Promise<NotificationDoc> {
-  const doc = await store.insert({
-    uuid: randomUUID(),
-    repository: `hip-${randomBytes(3).toString('hex')}/app`,
-    event,
-    method: 'hipchat',
-    config: { room_id: roomId, notification_token: token },
-    event_config: {},
-    title: null,
-    signing_secret: '',
-    created_by: 'alice',
-  });
-  return doc;
-}
+const hipchatNotification = (event: EventKind, token = `tok${randomBytes(12).toString('hex')}`, roomId = '4242'): Promise<NotificationDoc> =>
+  bed.notification(event, { room_id: roomId, notification_token: token }, 'hip');
 
-async function publish(n: NotificationDoc, body: Record<string, unknown> = {}): Promise<DeliveryJob> {
-  const event = sampleEvent(n.event as EventKind, { repository: n.repository, body }) as RepositoryEvent;
-  const job = createDeliveryJob({ event, notificationUuid: n.uuid, method: 'hipchat' });
-  await producer.send({ topic: TOPICS.jobs('hipchat'), acks: -1, messages: [{ key: n.uuid, value: codec.encode(SUBJECTS.jobs('hipchat'), job) }] });
-  return job;
-}
+const publish = (n: NotificationDoc, body: Record<string, unknown> = {}) => bed.publish(n, body);
 
 async function requestTo(path: string) {
   return eventually(() => {
@@ -128,7 +79,7 @@ test('HTML in event text arrives escaped', async () => {
 test('room tokens never appear in the logs', async () => {
   const all = logLines.join('');
   assert.ok(all.includes('delivery-hipchat started'), 'the service logged');
-  for (const n of await store.col.find({}).toArray()) {
+  for (const n of await bed.store.col.find({}).toArray()) {
     const token = String(n.config['notification_token']);
     assert.ok(!all.includes(token), `${token} was logged`);
   }

@@ -3,91 +3,35 @@
 // real HTTP server on loopback stands in for Slack's incoming webhooks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 // Tests start a service in-process through its app factory (and only that).
-import { createApp, loadConfig, type DeliveryApp } from '@herald/delivery-slack';
-import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SchemaRegistryCodec, SUBJECTS, type DeliveryJob, type EventKind, type RepositoryEvent } from '@herald/events';
-import { createKafka, HEADERS, TOPICS, type Producer } from '@herald/kafka';
-import { createLogger } from '@herald/logger';
-import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { openTestDb, type TestDb } from '../helpers/mongo.js';
+import { createApp, loadConfig } from '@herald/delivery-slack';
+import type { EventKind } from '@herald/events';
+import { HEADERS } from '@herald/kafka';
+import type { NotificationDoc } from '@herald/subscriptions';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, header, positionAtEnd, REGISTRY_URL, startReceiver, TailReader, type Receiver } from './webhook-fixture.js';
+import { MethodTestbed } from '../support/method-testbed.js';
+import { header, startReceiver, type Receiver } from './webhook-fixture.js';
 
-const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-methods-slack-test' });
-const codec = new SchemaRegistryCodec({ url: REGISTRY_URL });
-const logs = new PassThrough();
-const logLines: string[] = [];
-logs.on('data', (c: Buffer) => logLines.push(c.toString('utf8')));
-const uuids = new Set<string>();
-let db: TestDb;
-let store: NotificationStore;
-let app: DeliveryApp;
-let producer: Producer;
+const bed = new MethodTestbed('slack');
+const { logLines } = bed;
 let rx: Receiver;
-let dlq: TailReader;
 
 before(async () => {
   rx = await startReceiver();
-  db = await openTestDb('methods_slack');
-  store = new NotificationStore(db.db);
-  await store.ensureIndexes();
-  const groupId = `herald-test-slack-${randomBytes(4).toString('hex')}`;
-  await positionAtEnd(kafka, groupId, [TOPICS.jobs('slack'), TOPICS.retry('slack', 1)]);
-  const config = loadConfig({
-    ...process.env,
-    KAFKA_BROKERS: BROKERS.join(','),
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
-    MONGO_DB: db.name,
-    DELIVERY_GROUP_ID: groupId,
-    DELIVERY_RETRY_DELAYS_MS: '200',
-    DELIVERY_SESSION_TIMEOUT_MS: '6000',
-    SLACK_ALLOW_LIST: '127.0.0.1',
-    OPS_PORT: '0',
-    SHUTDOWN_TIMEOUT_MS: '5000',
-  });
-  // Debug level, so that every log record the service can write is checked for secrets.
-  app = createApp(config, createLogger({ service: 'delivery-slack', level: 'debug', destination: logs }));
-  await app.start();
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await codec.register(SUBJECTS.jobs('slack'), DELIVERY_JOB_SCHEMA);
-  dlq = new TailReader(kafka, codec, [TOPICS.dlq('slack')], (k) => uuids.has(k));
-  await dlq.start();
+  await bed.setup({ SLACK_ALLOW_LIST: '127.0.0.1' }, (env, logger) => createApp(loadConfig(env), logger));
 });
 
 after(async () => {
-  await app?.stop();
-  await dlq?.stop();
-  await producer?.disconnect();
+  await bed.teardown();
   await rx?.close();
-  await db?.drop();
 });
 
 /** A Slack notification whose URL is a secret path on the local receiver. */
-async function slackNotification(event: EventKind, secretPath = `/services/T0/B0/${randomBytes(12).toString('hex')}`): Promise<NotificationDoc> {
-  const doc = await store.insert({
-    uuid: randomUUID(),
-    repository: `slack-${randomBytes(3).toString('hex')}/app`,
-    event,
-    method: 'slack',
-    config: { url: `${rx.url}${secretPath}` },
-    event_config: {},
-    title: null,
-    signing_secret: '',
-    created_by: 'alice',
-  });
-  uuids.add(doc.uuid);
-  return doc;
-}
+const slackNotification = (event: EventKind, secretPath = `/services/T0/B0/${randomBytes(12).toString('hex')}`): Promise<NotificationDoc> =>
+  bed.notification(event, { url: `${rx.url}${secretPath}` }, 'slack');
 
-async function publish(n: NotificationDoc, body: Record<string, unknown> = {}): Promise<DeliveryJob> {
-  const event = sampleEvent(n.event as EventKind, { repository: n.repository, body }) as RepositoryEvent;
-  const job = createDeliveryJob({ event, notificationUuid: n.uuid, method: 'slack' });
-  await producer.send({ topic: TOPICS.jobs('slack'), acks: -1, messages: [{ key: n.uuid, value: codec.encode(SUBJECTS.jobs('slack'), job) }] });
-  return job;
-}
+const publish = (n: NotificationDoc, body: Record<string, unknown> = {}) => bed.publish(n, body);
 
 async function requestTo(path: string) {
   return eventually(() => {
@@ -157,19 +101,19 @@ test('410 Gone (an archived channel) dead-letters at once and disables the notif
   const n = await slackNotification('repo_push', path);
   await publish(n);
   const dead = await eventually(() => {
-    const m = dlq.of(n.uuid);
+    const m = bed.dlq.of(n.uuid);
     assert.equal(m.length, 1);
     return m[0];
   }, 20_000);
   assert.equal(header(dead?.headers ?? {}, HEADERS.dlqReason), 'permanent_failure');
-  await eventually(async () => assert.equal((await store.get(n.uuid))?.disabled, true), 20_000);
+  await eventually(async () => assert.equal((await bed.store.get(n.uuid))?.disabled, true), 20_000);
   rx.respond(() => ({ status: 200 }));
 });
 
 test('Slack URLs never appear in the logs', async () => {
   const all = logLines.join('');
   assert.ok(all.includes('delivery-slack started'), 'the service logged');
-  for (const n of await store.col.find({}).toArray()) {
+  for (const n of await bed.store.col.find({}).toArray()) {
     const url = String(n.config['url']);
     assert.ok(!all.includes(new URL(url).pathname), `${url} was logged`);
   }
