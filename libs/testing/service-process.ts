@@ -39,7 +39,7 @@ export async function startService(name: string, env: Record<string, string>, la
   const logFile = join(logDir, `${label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   // HERALD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) is for profiling.
-  const nodeArgs = (env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const nodeArgs = (env['HERALD_NODE_ARGS'] ?? process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), ...env },
