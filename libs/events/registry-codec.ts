@@ -4,6 +4,7 @@ import { DecodeError, HeraldError, ValidationError } from '@herald/errors';
 import { plainConverter } from './avro-plain.js';
 import { schemaInternals, type HeraldSchema } from './herald-schema.js';
 import { ALL_SCHEMAS } from './schemas.js';
+import { splitRecord } from './shared-field-encoder.js';
 import { frame, unframe } from './wire-format.js';
 import { registryError, statusOf } from './registry-errors.js';
 
@@ -106,6 +107,32 @@ export class SchemaRegistryCodec {
       // Only the slow path validates, to name the offending field.
       registered.schema.validate(value);
       throw new ValidationError('value', `does not fit ${registered.schema.name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /**
+   * Encodes values that share one field's value (the same object, e.g. the jobs the router makes of
+   * one event share `event`): that field is encoded once instead of once per value. The result is
+   * byte for byte what `encode` gives for each value; any other case falls back to `encode`.
+   */
+  encodeSharing<T extends object>(subject: string, values: readonly T[], field: keyof T & string): Buffer[] {
+    const registered = this.#subjects.get(subject);
+    const first = values[0];
+    if (!registered || !first || values.length < 2 || values.some((v) => v[field] !== first[field])) return values.map((v) => this.encode(subject, v));
+    const { type, toAvro } = schemaInternals(registered.schema);
+    const split = splitRecord(type, field);
+    if (!split) return values.map((v) => this.encode(subject, v));
+    try {
+      const header = frame(registered.id, Buffer.alloc(0));
+      const shared = split.field.toBuffer((toAvro(first) as Record<string, unknown>)[field]);
+      return values.map((v) => {
+        // toAvro converts every field; only the ones around the shared field are written here.
+        const a = toAvro(v);
+        return Buffer.concat([header, split.before.toBuffer(a), shared, split.after.toBuffer(a)]);
+      });
+    } catch {
+      // A value that does not fit: encode names the offending field.
+      return values.map((v) => this.encode(subject, v));
     }
   }
 

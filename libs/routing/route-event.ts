@@ -4,7 +4,7 @@ import { passesFilter, priorityIndex, type EventFacts } from './filters.js';
 
 /** Where the router finds a repository's subscriptions for an event kind (the in-memory view). */
 export interface SubscriptionLookup {
-  forEvent(repository: string, event: string): Subscription[];
+  forEvent(repository: string, event: string): readonly Subscription[];
 }
 
 export interface RouteOutcome {

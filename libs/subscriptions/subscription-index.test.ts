@@ -53,3 +53,19 @@ test('an update that changes the event moves it between buckets', () => {
   assert.deepEqual(ix.forEvent('ns/app', 'repo_push'), []);
   assert.equal(ix.forEvent('ns/app', 'build_start').length, 1);
 });
+
+test('answers are reused until their (repository, event) changes, and always current', () => {
+  const ix = new SubscriptionIndex();
+  ix.upsert(sub());
+  const first = ix.forEvent('ns/app', 'repo_push');
+  assert.equal(ix.forEvent('ns/app', 'repo_push'), first, 'the same array while nothing changed');
+  ix.upsert(sub({ uuid: 'u2' }));
+  assert.deepEqual(ix.forEvent('ns/app', 'repo_push').map((s) => s.uuid), ['u1', 'u2'], 'a new subscription shows');
+  ix.upsert(sub({ disabled: true, version: 2 }));
+  assert.equal(ix.forEvent('ns/app', 'repo_push').find((s) => s.uuid === 'u1')?.disabled, true, 'an update shows');
+  ix.upsert(sub({ uuid: 'u2', event: 'build_failure', version: 2 }));
+  assert.deepEqual(ix.forEvent('ns/app', 'repo_push').map((s) => s.uuid), ['u1'], 'moved to another event');
+  assert.deepEqual(ix.forEvent('ns/app', 'build_failure').map((s) => s.uuid), ['u2']);
+  ix.remove('u1', 3);
+  assert.deepEqual(ix.forEvent('ns/app', 'repo_push'), [], 'a removal shows');
+});

@@ -7,6 +7,8 @@ import type { Subscription } from './notification.js';
 export class SubscriptionIndex {
   private readonly byUuid = new Map<string, Subscription>();
   private readonly byRepoEvent = new Map<string, Map<string, Subscription>>();
+  /** forEvent's answers, kept until that (repository, event) changes: the router asks per event. */
+  private readonly lists = new Map<string, readonly Subscription[]>();
   /** Highest version seen for deleted uuids, so a late upsert cannot resurrect them. */
   private readonly deleted = new Map<string, number>();
 
@@ -18,10 +20,16 @@ export class SubscriptionIndex {
     return this.byUuid.get(uuid);
   }
 
-  /** Subscriptions (enabled or not) of a repository for one event kind. */
-  forEvent(repository: string, event: string): Subscription[] {
-    const m = this.byRepoEvent.get(key(repository, event));
-    return m ? [...m.values()] : [];
+  /** Subscriptions (enabled or not) of a repository for one event kind; do not modify the array. */
+  forEvent(repository: string, event: string): readonly Subscription[] {
+    const k = key(repository, event);
+    let list = this.lists.get(k);
+    if (!list) {
+      const m = this.byRepoEvent.get(k);
+      list = m ? [...m.values()] : [];
+      if (m) this.lists.set(k, list);
+    }
+    return list;
   }
 
   /** Applies an upsert; returns false when it was stale and ignored. */
@@ -35,6 +43,7 @@ export class SubscriptionIndex {
     let m = this.byRepoEvent.get(k);
     if (!m) this.byRepoEvent.set(k, (m = new Map()));
     m.set(s.uuid, s);
+    this.lists.delete(k);
     return true;
   }
 
@@ -54,6 +63,7 @@ export class SubscriptionIndex {
     const m = this.byRepoEvent.get(k);
     m?.delete(s.uuid);
     if (m && m.size === 0) this.byRepoEvent.delete(k);
+    this.lists.delete(k);
   }
 }
 

@@ -30,7 +30,7 @@ export class SubscriptionView {
 
   constructor(private readonly opts: SubscriptionViewOptions) {}
 
-  forEvent(repository: string, event: string): Subscription[] {
+  forEvent(repository: string, event: string): readonly Subscription[] {
     return this.index.forEvent(repository, event);
   }
 

@@ -2,7 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
+  createDeliveryJob,
   createSchema,
+  DELIVERY_JOB_SCHEMA,
   EVENT_KINDS,
   REPOSITORY_EVENT_SCHEMA,
   sampleEvent,
@@ -143,4 +145,19 @@ test('non-Avro and broken messages on the topic decode to typed DecodeErrors', a
     assert.equal(result.ok, false, key);
     if (!result.ok) assert.equal(result.error.code, code, key);
   }
+});
+
+test('jobs sharing an event, encoded with the event once, are byte for byte what encoding each gives, and decode back', async () => {
+  const codec = new SchemaRegistryCodec({ url: REGISTRY });
+  await codec.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
+  for (const kind of EVENT_KINDS) {
+    const event = sampleEvent(kind, { repository: `${PREFIX}/shared` });
+    const jobs = Array.from({ length: 4 }, (_, i) => createDeliveryJob({ event, notificationUuid: `00000000-0000-4000-8000-00000000000${i}`, method: 'webhook', test: i === 3 }));
+    const shared = codec.encodeSharing(SUBJECTS.jobs('webhook'), jobs, 'event');
+    assert.deepEqual(shared, jobs.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)), kind);
+    assert.deepEqual(await Promise.all(shared.map((b) => codec.decode(b, DELIVERY_JOB_SCHEMA))), jobs, kind);
+  }
+  // Jobs of different events: encoded one by one.
+  const other = [sampleEvent('repo_push'), sampleEvent('build_failure')].map((event) => createDeliveryJob({ event, notificationUuid: '00000000-0000-4000-8000-000000000001', method: 'webhook' }));
+  assert.deepEqual(codec.encodeSharing(SUBJECTS.jobs('webhook'), other, 'event'), other.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)));
 });

@@ -1,5 +1,5 @@
-import { REPOSITORY_EVENT_SCHEMA, SUBJECTS, type SchemaRegistryCodec } from '@herald/events';
-import { HEADERS, TOPICS, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
+import { REPOSITORY_EVENT_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
+import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
 import { routeEvent, type SubscriptionLookup } from '@herald/routing';
 import type { RouterMetrics } from './metrics.js';
 
@@ -31,9 +31,17 @@ export async function routeBatch(
     const out = routeEvent(decoded.value, view, now);
     metrics.filtered.inc(out.filtered);
     metrics.skippedDisabled.inc(out.disabled);
+    // The jobs of one event share it: per method, the event is encoded once for all of them.
+    const byMethod = new Map<DeliveryMethod, DeliveryJob[]>();
     for (const job of out.jobs) {
-      metrics.jobsOut.inc({ method: job.method });
-      add(TOPICS.jobs(job.method), { key: job.notification_uuid, value: codec.encode(SUBJECTS.jobs(job.method), job) });
+      const list = byMethod.get(job.method);
+      if (list) list.push(job);
+      else byMethod.set(job.method, [job]);
+    }
+    for (const [method, jobs] of byMethod) {
+      metrics.jobsOut.inc({ method }, jobs.length);
+      const values = codec.encodeSharing(SUBJECTS.jobs(method), jobs, 'event');
+      jobs.forEach((job, i) => add(TOPICS.jobs(method), { key: job.notification_uuid, value: values[i] as Buffer }));
     }
   }
   return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
