@@ -16,8 +16,8 @@ export { disabledAlertEmailJob, disabledAlertJob, NOTIFICATION_DISABLED } from '
 export type { DisabledAlertData } from './disable-alert.js';
 export { NotificationLookup } from './notification-lookup.js';
 export type { NotificationState } from './notification-lookup.js';
-export { createDeliveryApp } from './service-app.js';
-export type { DeliveryApp, DeliveryAppParts } from './service-app.js';
+export { createDeliveryApp, createHttpDeliveryApp } from './service-app.js';
+export type { DeliveryApp, DeliveryAppParts, HttpDeliveryAppParts } from './service-app.js';
 export { deliveryShape, runtimeTuning } from './service-config.js';
 export type { DeliveryConfig } from './service-config.js';
 export { postJson } from './post-json.js';

@@ -5,6 +5,7 @@ import { createKafka, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, type Db } from '@herald/mongo';
 import { createMetricsRegistry, createOpsServer } from '@herald/observability';
+import { AddressGuard, createGuardedHttpClient, type GuardedAgentOptions, type GuardedHttpClient } from '@herald/http-guard';
 import { runtimeTuning, type DeliveryConfig } from './service-config.js';
 
 export interface DeliveryApp {
@@ -72,4 +73,27 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
       return stopped;
     },
   };
+}
+
+export interface HttpDeliveryAppParts extends Omit<DeliveryAppParts, 'sender' | 'close'> {
+  /** Exceptions to the SSRF guard (the method's `*_ALLOW_LIST`). */
+  allowList: readonly string[];
+  /** The guarded client's other options (pool size, TLS material, keep-alive). */
+  http?: Omit<GuardedAgentOptions, 'guard'>;
+  /** The method's sender, over the service's one SSRF-guarded HTTP client. */
+  sender(http: GuardedHttpClient): Sender;
+}
+
+/**
+ * A delivery service that posts over HTTP (webhook, Slack, Flowdock, HipChat): one SSRF-guarded
+ * client with keep-alive pools, connect timeout = the attempt timeout, closed after the runtime.
+ */
+export function createHttpDeliveryApp(p: HttpDeliveryAppParts): DeliveryApp {
+  const { allowList, http: httpOptions, sender, ...parts } = p;
+  const http = createGuardedHttpClient({
+    guard: new AddressGuard({ allow: allowList }),
+    connectTimeoutMs: p.config.DELIVERY_ATTEMPT_TIMEOUT_MS,
+    ...httpOptions,
+  });
+  return createDeliveryApp({ ...parts, sender: () => sender(http), close: () => http.close().catch(() => undefined) });
 }

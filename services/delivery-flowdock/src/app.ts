@@ -1,6 +1,5 @@
-import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { FlowdockConfig } from './config.js';
 import { createFlowdockSender } from './flowdock-sender.js';
 
@@ -10,17 +9,14 @@ export type { DeliveryApp } from '@herald/delivery';
 
 /** The Flowdock delivery service: the shared delivery runtime with the Flowdock sender. */
 export function createApp(config: FlowdockConfig, logger: Logger): DeliveryApp {
-  const http = createGuardedHttpClient({
-    guard: new AddressGuard({ allow: config.FLOWDOCK_ALLOW_LIST }),
-    connectTimeoutMs: config.DELIVERY_ATTEMPT_TIMEOUT_MS,
-    connectionsPerOrigin: config.FLOWDOCK_CONNECTIONS_PER_ORIGIN,
-  });
-  return createDeliveryApp({
+  return createHttpDeliveryApp({
     service: 'delivery-flowdock',
     method: 'flowdock',
     config,
     logger,
-    sender: () =>
+    allowList: config.FLOWDOCK_ALLOW_LIST,
+    http: { connectionsPerOrigin: config.FLOWDOCK_CONNECTIONS_PER_ORIGIN },
+    sender: (http) =>
       createFlowdockSender({
         http,
         apiUrl: config.FLOWDOCK_API_URL,
@@ -28,6 +24,5 @@ export function createApp(config: FlowdockConfig, logger: Logger): DeliveryApp {
         fromAddress: config.FLOWDOCK_FROM_ADDRESS,
         userAgent: config.FLOWDOCK_USER_AGENT,
       }),
-    close: () => http.close(),
   });
 }

@@ -1,6 +1,5 @@
-import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { HipchatConfig } from './config.js';
 import { createHipchatSender } from './hipchat-sender.js';
 
@@ -10,17 +9,13 @@ export type { DeliveryApp } from '@herald/delivery';
 
 /** The HipChat delivery service: the shared delivery runtime with the HipChat sender. */
 export function createApp(config: HipchatConfig, logger: Logger): DeliveryApp {
-  const http = createGuardedHttpClient({
-    guard: new AddressGuard({ allow: config.HIPCHAT_ALLOW_LIST }),
-    connectTimeoutMs: config.DELIVERY_ATTEMPT_TIMEOUT_MS,
-    connectionsPerOrigin: config.HIPCHAT_CONNECTIONS_PER_ORIGIN,
-  });
-  return createDeliveryApp({
+  return createHttpDeliveryApp({
     service: 'delivery-hipchat',
     method: 'hipchat',
     config,
     logger,
-    sender: () => createHipchatSender({ http, apiUrl: config.HIPCHAT_API_URL, userAgent: config.HIPCHAT_USER_AGENT }),
-    close: () => http.close(),
+    allowList: config.HIPCHAT_ALLOW_LIST,
+    http: { connectionsPerOrigin: config.HIPCHAT_CONNECTIONS_PER_ORIGIN },
+    sender: (http) => createHipchatSender({ http, apiUrl: config.HIPCHAT_API_URL, userAgent: config.HIPCHAT_USER_AGENT }),
   });
 }

@@ -1,6 +1,5 @@
-import { AddressGuard, createGuardedHttpClient } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
-import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
 import type { SlackConfig } from './config.js';
 import { createSlackSender } from './slack-sender.js';
 
@@ -10,17 +9,13 @@ export type { DeliveryApp } from '@herald/delivery';
 
 /** The Slack delivery service: the shared delivery runtime with the Slack sender. */
 export function createApp(config: SlackConfig, logger: Logger): DeliveryApp {
-  const http = createGuardedHttpClient({
-    guard: new AddressGuard({ allow: config.SLACK_ALLOW_LIST }),
-    connectTimeoutMs: config.DELIVERY_ATTEMPT_TIMEOUT_MS,
-    connectionsPerOrigin: config.SLACK_CONNECTIONS_PER_ORIGIN,
-  });
-  return createDeliveryApp({
+  return createHttpDeliveryApp({
     service: 'delivery-slack',
     method: 'slack',
     config,
     logger,
-    sender: () => createSlackSender({ http, username: config.SLACK_USERNAME, userAgent: config.SLACK_USER_AGENT }),
-    close: () => http.close(),
+    allowList: config.SLACK_ALLOW_LIST,
+    http: { connectionsPerOrigin: config.SLACK_CONNECTIONS_PER_ORIGIN },
+    sender: (http) => createSlackSender({ http, username: config.SLACK_USERNAME, userAgent: config.SLACK_USER_AGENT }),
   });
 }

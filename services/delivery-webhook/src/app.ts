@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createDeliveryApp, type DeliveryApp } from '@herald/delivery';
-import { AddressGuard, createGuardedHttpClient, type TlsClientMaterial } from '@herald/http-guard';
+import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import type { TlsClientMaterial } from '@herald/http-guard';
 import type { Logger } from '@herald/logger';
 import type { WebhookConfig } from './config.js';
 import { createWebhookSender } from './webhook-sender.js';
@@ -20,20 +20,18 @@ function tlsMaterial(c: WebhookConfig): TlsClientMaterial {
 
 /** The webhook delivery service: the shared delivery runtime with the webhook sender. */
 export function createApp(config: WebhookConfig, logger: Logger): WebhookApp {
-  const http = createGuardedHttpClient({
-    guard: new AddressGuard({ allow: config.WEBHOOK_ALLOW_LIST }),
-    tls: tlsMaterial(config),
-    connectTimeoutMs: config.DELIVERY_ATTEMPT_TIMEOUT_MS,
-    keepAliveTimeoutMs: config.WEBHOOK_KEEP_ALIVE_TIMEOUT_MS,
-    connectionsPerOrigin: config.WEBHOOK_CONNECTIONS_PER_ORIGIN,
-  });
-  return createDeliveryApp({
+  return createHttpDeliveryApp({
     service: 'delivery-webhook',
     method: 'webhook',
     config,
     logger,
-    sender: () => createWebhookSender({ http, userAgent: config.WEBHOOK_USER_AGENT }),
-    close: () => http.close().catch(() => undefined),
+    allowList: config.WEBHOOK_ALLOW_LIST,
+    http: {
+      tls: tlsMaterial(config),
+      keepAliveTimeoutMs: config.WEBHOOK_KEEP_ALIVE_TIMEOUT_MS,
+      connectionsPerOrigin: config.WEBHOOK_CONNECTIONS_PER_ORIGIN,
+    },
+    sender: (http) => createWebhookSender({ http, userAgent: config.WEBHOOK_USER_AGENT }),
     startInfo: { allowList: config.WEBHOOK_ALLOW_LIST, mtls: Boolean(config.WEBHOOK_TLS_CERT_FILE) },
   });
 }

@@ -1,3 +1,5 @@
+import type { NotificationView } from '../../src/present/notification-view.js';
+
 /** A failed API call, carrying what the server's JSON error body says (`error_message`, `field`). */
 export class ApiError extends Error {
   constructor(
@@ -13,20 +15,8 @@ export class ApiError extends Error {
 /** Raised for 401: the token is missing, invalid or expired, and the user must sign in again. */
 export class SignedOutError extends ApiError {}
 
-export interface Notification {
-  uuid: string;
-  title: string | null;
-  event: string;
-  method: string;
-  config: Record<string, unknown>;
-  event_config: Record<string, unknown>;
-  number_of_failures: number;
-  disabled: boolean;
-  disabled_reason: string | null;
-  created: string;
-  updated: string;
-  signing_secret?: string;
-}
+/** A notification as the API returns it: the server's view type (a type-only import, nothing is bundled). */
+export type Notification = NotificationView;
 
 export interface InAppNotification {
   uuid: string;

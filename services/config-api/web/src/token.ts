@@ -32,6 +32,8 @@ function base64UrlDecode(s: string): string {
   return new TextDecoder().decode(bytes);
 }
 
+// The same reading as libs/auth's parseAccessClaim, kept here on purpose: the page is bundled from
+// web/src alone at run time, and the service image carries no workspace lib sources.
 function grantsOf(raw: unknown): Grant[] {
   if (!Array.isArray(raw)) return [];
   const out: Grant[] = [];
