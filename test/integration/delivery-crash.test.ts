@@ -8,7 +8,8 @@ import { startService, type ServiceProcess } from '@herald/testing';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { eventually } from '../helpers/wait.js';
 import { NotificationStore } from '@herald/subscriptions';
-import { BROKERS, positionAtEnd, REGISTRY_URL, sleep, startReceiver, TailReader, WebhookFixture, type Receiver } from './webhook-fixture.js';
+import { BROKERS, REGISTRY_URL, sleep, startReceiver, WebhookFixture, type Receiver } from './webhook-fixture.js';
+import { positionAtEnd, TailReader } from '../support/job-reader.js';
 
 // SPEC §4 at-least-once: the webhook service, run as its own process, is SIGKILLed at least three
 // times while 5,000 jobs flow; every job must end up delivered or dead-lettered with a reason.

@@ -6,7 +6,8 @@ import { HEADERS, TOPICS } from '@herald/kafka';
 import { InAppStore } from '@herald/store';
 import type { NotificationDoc } from '@herald/subscriptions';
 import { eventually } from '../helpers/wait.js';
-import { header, sleep, startReceiver, TailReader, WebhookFixture, type Instance, type Receiver } from './webhook-fixture.js';
+import { sleep, startReceiver, WebhookFixture, type Instance, type Receiver } from './webhook-fixture.js';
+import { header, TailReader } from '../support/job-reader.js';
 
 // SPEC §4: retries on the schedule, dead-letter, Retry-After, timeouts, 410, failure accounting and
 // auto-disable with the in-app alert, deleted notifications, the attempt log and re-drive.

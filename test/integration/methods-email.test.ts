@@ -27,7 +27,8 @@ import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
 import { decodeMimeWords, decodeQuotedPrintable } from '../helpers/smtp.js';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, header, positionAtEnd, REGISTRY_URL, TailReader } from './webhook-fixture.js';
+import { BROKERS, REGISTRY_URL } from './webhook-fixture.js';
+import { header, positionAtEnd, TailReader } from '../support/job-reader.js';
 
 interface Mail {
   from: string;

@@ -16,7 +16,8 @@ import { NotificationStore } from '@herald/subscriptions';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken, testToken } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL } from './webhook-fixture.js';
+import { BROKERS, REGISTRY_URL } from './webhook-fixture.js';
+import { positionAtEnd } from '../support/job-reader.js';
 
 interface View {
   id: string;

@@ -13,7 +13,8 @@ import { createLogger } from '@herald/logger';
 import { NotificationStore } from '@herald/subscriptions';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL, sleep, startReceiver, type Receiver } from './webhook-fixture.js';
+import { BROKERS, REGISTRY_URL, sleep, startReceiver, type Receiver } from './webhook-fixture.js';
+import { positionAtEnd } from '../support/job-reader.js';
 
 const JOBS = 60;
 const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-methods-scaling-test' });

@@ -11,7 +11,8 @@ import { HEADERS } from '@herald/kafka';
 import type { NotificationDoc } from '@herald/subscriptions';
 import { eventually } from '../helpers/wait.js';
 import { MethodTestbed } from '../support/method-testbed.js';
-import { header, startReceiver, type Receiver } from './webhook-fixture.js';
+import { startReceiver, type Receiver } from './webhook-fixture.js';
+import { header } from '../support/job-reader.js';
 
 const bed = new MethodTestbed('slack');
 const { logLines } = bed;

@@ -20,7 +20,8 @@ import { InAppStore } from '@herald/store';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL, sleep, startReceiver, type Receiver } from './webhook-fixture.js';
+import { BROKERS, REGISTRY_URL, sleep, startReceiver, type Receiver } from './webhook-fixture.js';
+import { positionAtEnd } from '../support/job-reader.js';
 
 const kafka = createKafka({ brokers: BROKERS, clientId: 'herald-methods-test-route' });
 const ns = `tr${randomBytes(3).toString('hex')}`;

@@ -1,17 +1,23 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { sampleEvent } from '@herald/events';
+import { sampleEvent, SchemaRegistryCodec } from '@herald/events';
 import { createKafka, HEADERS, TOPICS } from '@herald/kafka';
 import { eventually } from '../helpers/wait.js';
-import { TEST_BROKERS, TopicReader } from '../support/job-reader.js';
+import { TailReader, TEST_BROKERS, TEST_REGISTRY_URL } from '../support/job-reader.js';
 import { RouterFixture, uniqueRepo } from '../support/router-fixture.js';
 
 // SPEC §6: bad input never crashes a service and never loses data.
 const fx = new RouterFixture();
 const repo = uniqueRepo('poison');
 const poisonKey = `poison-${randomBytes(4).toString('hex')}`;
-const dlq = new TopicReader<Buffer | null>([TOPICS.repositoryEventsDlq], (key) => key === poisonKey, true);
+const dlq = new TailReader<Buffer | null>(
+  createKafka({ brokers: TEST_BROKERS, clientId: 'herald-poison-reader' }),
+  new SchemaRegistryCodec({ url: TEST_REGISTRY_URL }),
+  [TOPICS.repositoryEventsDlq],
+  (key) => key === poisonKey,
+  async (_codec, value) => value,
+);
 let uuid = '';
 
 before(async () => {

@@ -6,7 +6,8 @@ import { AddressGuard, SsrfRefusedError } from '@herald/http-guard';
 import { HEADERS, TOPICS } from '@herald/kafka';
 import { eventually } from '../helpers/wait.js';
 import { makeTestCerts, type TestCerts } from './webhook-tls-certs.js';
-import { header, startReceiver, TailReader, WebhookFixture, type Instance } from './webhook-fixture.js';
+import { startReceiver, WebhookFixture, type Instance } from './webhook-fixture.js';
+import { header, TailReader } from '../support/job-reader.js';
 
 // SPEC §3 (webhook) and §4 (requests): body and headers, signatures, templates, mTLS, SSRF, redirects.
 const fx = new WebhookFixture();

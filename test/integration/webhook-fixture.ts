@@ -17,10 +17,11 @@ import {
   type EventKind,
   type RepositoryEvent,
 } from '@herald/events';
-import { createKafka, TOPICS, type Consumer, type IHeaders, type Kafka, type Producer } from '@herald/kafka';
+import { createKafka, TOPICS, type Producer } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, type NotificationDoc } from '@herald/subscriptions';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
+import { positionAtEnd } from '../support/job-reader.js';
 
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 export const REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -105,89 +106,6 @@ export async function startReceiver(fn: (r: Received, n: number) => Reply = () =
         server.close(() => r());
       }),
   };
-}
-
-/**
- * Commits `groupId`'s offsets at the current end of `topics`, so it reads only what comes next.
- * (kafkajs's admin.setOffsets joins the group once per topic and waits a full fetch each time; one
- * short-lived member committing everything at once takes a fraction of that.)
- */
-export async function positionAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets: { topic: string; partition: number; offset: string }[] = [];
-  try {
-    for (const topic of topics) {
-      for (const e of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, partition: e.partition, offset: e.high });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 6_000 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await consumer.commitOffsets(offsets);
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-/** A message read back from a topic. */
-export interface ReadBack<T> {
-  topic: string;
-  key: string;
-  value: T;
-  headers: IHeaders;
-  at: number;
-}
-
-/** Reads topics from their current end (a fresh, positioned group), keeping messages whose key `accept`s. */
-export class TailReader<T = DeliveryJob> {
-  readonly messages: ReadBack<T>[] = [];
-  private consumer: Consumer | undefined;
-
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly codec: SchemaRegistryCodec,
-    private readonly topics: string[],
-    private readonly accept: (key: string) => boolean,
-    private readonly decode: (codec: SchemaRegistryCodec, value: Buffer | null) => Promise<T> = (c, v) => c.decode(v, DELIVERY_JOB_SCHEMA) as Promise<T>,
-  ) {}
-
-  async start(): Promise<void> {
-    const groupId = `herald-test-tail-${randomUUID()}`;
-    await positionAtEnd(this.kafka, groupId, this.topics);
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ topic, message }) => {
-        const key = message.key?.toString() ?? '';
-        if (!this.accept(key)) return;
-        // A message this reader cannot decode (a test's deliberate garbage) is not for it.
-        const value = await this.decode(this.codec, message.value).catch(() => undefined);
-        if (value === undefined) return;
-        this.messages.push({ topic, key, value, headers: message.headers ?? {}, at: Date.now() });
-      },
-    });
-  }
-
-  of(key: string): ReadBack<T>[] {
-    return this.messages.filter((m) => m.key === key);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
-
-export function header(headers: IHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return (Array.isArray(v) ? v[0] : v)?.toString();
 }
 
 /** A webhook service instance under test: its own database, consumer group and configuration. */

@@ -1,38 +1,65 @@
+// Test readers of Kafka topics: positioned at the end (shared topics hold every earlier run's
+// messages), keeping what this test produced.
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, type DeliveryJob } from '@herald/events';
-import { createKafka, setGroupOffsetsToEnd, type Consumer, type IHeaders } from '@herald/kafka';
+import { DELIVERY_JOB_SCHEMA, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
+import type { Consumer, IHeaders, Kafka } from '@herald/kafka';
 
 export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 export const TEST_REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
-export interface ReadMessage<T> {
+/**
+ * Commits `groupId`'s offsets at the current end of `topics`, so it reads only what comes next.
+ * (kafkajs's admin.setOffsets joins the group once per topic and waits a full fetch each time; one
+ * short-lived member committing everything at once takes a fraction of that.)
+ */
+export async function positionAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets: { topic: string; partition: number; offset: string }[] = [];
+  try {
+    for (const topic of topics) {
+      for (const e of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, partition: e.partition, offset: e.high });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 6_000 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await consumer.commitOffsets(offsets);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** A message read back from a topic. */
+export interface ReadBack<T> {
   topic: string;
   key: string;
   value: T;
   headers: IHeaders;
+  at: number;
 }
 
-/**
- * Reads what is produced to `topics` after `start()` (a fresh consumer group positioned at their
- * current end: shared topics hold every earlier test's messages), isolation read_committed, keeping
- * only messages whose key `accept`s; values are decoded as delivery jobs unless `raw`.
- */
-export class TopicReader<T = DeliveryJob> {
-  readonly messages: ReadMessage<T>[] = [];
+/** Reads topics from their current end (a fresh, positioned group), keeping messages whose key `accept`s. */
+export class TailReader<T = DeliveryJob> {
+  readonly messages: ReadBack<T>[] = [];
   private consumer: Consumer | undefined;
-  private readonly codec = new SchemaRegistryCodec({ url: TEST_REGISTRY_URL });
 
   constructor(
+    private readonly kafka: Kafka,
+    private readonly codec: SchemaRegistryCodec,
     private readonly topics: string[],
     private readonly accept: (key: string) => boolean,
-    private readonly raw = false,
+    private readonly decode: (codec: SchemaRegistryCodec, value: Buffer | null) => Promise<T> = (c, v) => c.decode(v, DELIVERY_JOB_SCHEMA) as Promise<T>,
   ) {}
 
   async start(): Promise<void> {
-    const kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'herald-test-reader' });
-    const groupId = `herald-test-reader-${randomUUID()}`;
-    await setGroupOffsetsToEnd(kafka, groupId, this.topics);
-    const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+    const groupId = `herald-test-tail-${randomUUID()}`;
+    await positionAtEnd(this.kafka, groupId, this.topics);
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.topics, fromBeginning: true });
@@ -41,13 +68,25 @@ export class TopicReader<T = DeliveryJob> {
       eachMessage: async ({ topic, message }) => {
         const key = message.key?.toString() ?? '';
         if (!this.accept(key)) return;
-        const value = (this.raw ? message.value : await this.codec.decode(message.value, DELIVERY_JOB_SCHEMA)) as T;
-        this.messages.push({ topic, key, value, headers: message.headers ?? {} });
+        // A message this reader cannot decode (a test's deliberate garbage) is not for it.
+        const value = await this.decode(this.codec, message.value).catch(() => undefined);
+        if (value === undefined) return;
+        this.messages.push({ topic, key, value, headers: message.headers ?? {}, at: Date.now() });
       },
     });
+  }
+
+  of(key: string): ReadBack<T>[] {
+    return this.messages.filter((m) => m.key === key);
   }
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
   }
 }
+
+export function header(headers: IHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return (Array.isArray(v) ? v[0] : v)?.toString();
+}
+

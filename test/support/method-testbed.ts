@@ -6,7 +6,8 @@ import { createKafka, TOPICS, type DeliveryMethod, type Producer } from '@herald
 import { createLogger, type Logger } from '@herald/logger';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
-import { BROKERS, positionAtEnd, REGISTRY_URL, TailReader } from '../integration/webhook-fixture.js';
+import { BROKERS, REGISTRY_URL } from '../integration/webhook-fixture.js';
+import { positionAtEnd, TailReader } from './job-reader.js';
 
 /**
  * One delivery method's service started in-process (through its app factory) on the real stack,

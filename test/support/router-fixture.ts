@@ -5,7 +5,7 @@ import { createEventPublisher, type EventPublisher } from '@herald/producer';
 import { SchemaRegistryCodec } from '@herald/events';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, type NotificationDoc } from '@herald/subscriptions';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
-import { TEST_BROKERS, TEST_REGISTRY_URL, TopicReader } from './job-reader.js';
+import { TailReader, TEST_BROKERS, TEST_REGISTRY_URL } from './job-reader.js';
 import { startService, type ServiceProcess } from '@herald/testing';
 
 /** A unique repository name for one test. */
@@ -21,7 +21,7 @@ export function uniqueRepo(prefix = 'rt'): string {
 export class RouterFixture {
   readonly id = randomBytes(4).toString('hex');
   readonly uuids = new Set<string>();
-  readonly jobs: TopicReader;
+  readonly jobs: TailReader;
   store!: NotificationStore;
   feed!: SubscriptionChangePublisher;
   events!: EventPublisher;
@@ -31,7 +31,8 @@ export class RouterFixture {
   private readonly kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'herald-router-test' });
 
   constructor() {
-    this.jobs = new TopicReader(DELIVERY_METHODS.map((m) => TOPICS.jobs(m)), (key) => this.uuids.has(key));
+    const codec = new SchemaRegistryCodec({ url: TEST_REGISTRY_URL });
+    this.jobs = new TailReader(this.kafka, codec, DELIVERY_METHODS.map((m) => TOPICS.jobs(m)), (key) => this.uuids.has(key));
   }
 
   get env(): Record<string, string> {
