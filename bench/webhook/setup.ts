@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDeliveryJob, DELIVERY_JOB_SCHEMA, sampleEvent, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
-import { cachedKeyPartitioner, PARTITIONS, TOPICS, type Kafka, type Producer } from '@herald/kafka';
+import { cachedKeyPartitioner, PARTITIONS, setGroupOffsetsToEnd, TOPICS, type Kafka, type Producer } from '@herald/kafka';
 import type { NotificationDoc, NotificationStore, SubscriptionChangePublisher } from '@herald/subscriptions';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,24 +77,7 @@ export async function sendEncoded(producer: Producer, messages: { key: string; v
   }
 }
 
-/** Commits the group's offsets at the end of the webhook job and retry topics (one short-lived member). */
+/** Commits the group's offsets at the end of the webhook job and retry topics (before its members join). */
 export async function positionAtEnd(kafka: Kafka, groupId: string, levels: number): Promise<void> {
-  const topics = [TOPICS.jobs('webhook'), ...Array.from({ length: levels }, (_, i) => TOPICS.retry('webhook', i + 1))];
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets: { topic: string; partition: number; offset: string }[] = [];
-  try {
-    for (const topic of topics) for (const e of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, partition: e.partition, offset: e.high });
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await consumer.commitOffsets(offsets);
-  } finally {
-    await consumer.disconnect();
-  }
+  await setGroupOffsetsToEnd(kafka, groupId, [TOPICS.jobs('webhook'), ...Array.from({ length: levels }, (_, i) => TOPICS.retry('webhook', i + 1))]);
 }
