@@ -84,15 +84,7 @@ export class JobProcessor {
     const state = await this.resolve(job);
     if (state.state !== 'active') return this.now(job.notification_uuid, () => this.drop(job, state));
     const dueAt = source.level > 0 ? dueAtOf(message, this.o.schedule.delayOf(source.level)) : 0;
-    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias -- a method, not an arrow: no per-job function naming under tsx
-    return {
-      key: job.notification_uuid,
-      dueAt,
-      attempt: true,
-      run(release) {
-        return self.attempt(job, message, source, release);
-      },
-    };
+    return { key: job.notification_uuid, dueAt, attempt: true, run: (release) => this.attempt(job, message, source, release) };
   }
 
   /**

@@ -175,29 +175,29 @@ export class PartitionWorker {
     e.state = 'running';
     if (!withSlot) this.readyFree--;
     this.busy++;
+    let held = withSlot;
     if (withSlot) this.running++;
-    const slot = withSlot ? new Slot(this, task.key) : undefined;
-    task.run(slot ? slot.release : noop).then(
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.running--;
+      this.opts.slots.release(task.key);
+      this.opts.wake();
+    };
+    task.run(release).then(
       () => {
-        slot?.release();
+        release();
         this.busy--;
         e.state = 'done';
         this.undone--;
         this.updateBufferPause();
       },
       () => {
-        slot?.release();
+        release();
         this.busy--;
         e.state = 'abandoned';
       },
     );
-  }
-
-  /** A slot given back (once per attempt, by Slot). */
-  slotReleased(key: string): void {
-    this.running--;
-    this.opts.slots.release(key);
-    this.opts.wake();
   }
 
   private compact(): void {
@@ -238,26 +238,5 @@ export class PartitionWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = Infinity;
-  }
-}
-
-function noop(): void {}
-
-/** An attempt's slot; `release` is bound once and gives the slot back once. */
-class Slot {
-  private held = true;
-  readonly release: () => void;
-
-  constructor(
-    private readonly worker: PartitionWorker,
-    private readonly key: string,
-  ) {
-    this.release = this.free.bind(this);
-  }
-
-  private free(): void {
-    if (!this.held) return;
-    this.held = false;
-    this.worker.slotReleased(this.key);
   }
 }
