@@ -94,7 +94,7 @@ const perDelivery = (ms: number, n: number) => Number((ms / n).toFixed(3));
 async function baseline(round: number) {
   const prefix = `baseline${round}-`;
   const watch = fast.watch(prefix);
-  const run = await cpuDuring({ loop: process.pid }, async () => {
+  const run = await cpuDuring({ loop: process.pid, receiver: fast.pid }, async () => {
     await rawPostLoop(`${fast.url}/baseline`, JOBS, CONCURRENCY, sampleBody, prefix);
     return rateOf(watch, JOBS);
   });
@@ -111,15 +111,26 @@ const warmupWatch = fast.watch(new Set(warmup.map((j) => j.delivery_id)));
 await publishJobs(producer, codec, warmup);
 await rateOf(warmupWatch, warmup.length);
 
-/** The service once: JOBS pre-encoded jobs published at once, from the first receipt to the last. */
+/**
+ * The service once, from the first receipt to the last, with JOBS jobs already queued in Kafka: the
+ * service is stopped (SIGSTOP, well within its session timeout) while the bench publishes them, so
+ * that publishing does not compete with the service for the machine's CPU while it is measured.
+ */
 async function service(round: number) {
   const jobs = jobsFor(hooks, JOBS);
   const encoded = await encodeJobs(codec, jobs);
   const watch = fast.watch(new Set(jobs.map((j) => j.delivery_id)));
-  const run = await cpuDuring({ service: svc.child.pid ?? 0, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, async () => {
+  const pid = svc.child.pid ?? 0;
+  const stoppedAt = Date.now();
+  process.kill(pid, 'SIGSTOP');
+  try {
     await sendEncoded(producer, encoded);
-    return rateOf(watch, JOBS);
-  });
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  const stoppedMs = Date.now() - stoppedAt;
+  if (stoppedMs > 3_000) log(`round ${round}: publishing held the service for ${stoppedMs} ms (session timeout 6 s): a rebalance may follow`);
+  const run = await cpuDuring({ service: pid, bench: process.pid, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, () => rateOf(watch, JOBS));
   log(`round ${round}: delivery service ${run.value.toFixed(0)} deliveries/s`);
   return { ...run, repeats: () => watch.repeats };
 }
@@ -153,6 +164,8 @@ const throughputFigures = {
   receiver_cpu_ms_per_delivery: cpuOf(serviceRounds, 'receiver'),
   kafka_cpu_ms_per_delivery: cpuOf(serviceRounds, 'kafka'),
   ferretdb_cpu_ms_per_delivery: cpuOf(serviceRounds, 'ferretdb'),
+  bench_cpu_ms_per_delivery: cpuOf(serviceRounds, 'bench'),
+  receiver_cpu_ms_per_request: cpuOf(loopRounds, 'receiver'),
   duplicates,
 };
 log(`service ${throughputFigures.throughput}/s vs raw loop ${throughputFigures.baseline}/s: ratio ${throughputFigures.ratio} (rounds ${throughputFigures.round_ratios.join(', ')})`);
