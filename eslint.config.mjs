@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // Native client libraries and the one lib allowed to import each (DESIGN.md): kafkajs is unmaintained,
 // so keeping each client inside one lib keeps a later client swap inside that lib.
 const NATIVE = {
-  kafka: ['kafkajs'],
+  kafka: ['kafkajs', '@platformatic/kafka'],
   events: ['avsc', '@kafkajs/confluent-schema-registry'],
   mongo: ['mongodb'],
 };

@@ -1,16 +1,16 @@
-import type { Message, Producer } from '@herald/kafka';
+import type { OutgoingMessage, RecordProducer } from '@herald/kafka';
 
 interface Pending {
   topic: string;
-  message: Message;
+  message: OutgoingMessage;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Coalesces many small sends into one `sendBatch` (acks = all) at a time: whatever queues while a
- * batch is in flight goes out in the next one, so batches grow with load and a lone message waits
- * at most `lingerMs`. Each `send` resolves once its message is durable, which is what lets the
+ * Coalesces many small sends into one producer request (acks = all) at a time: whatever queues
+ * while a batch is in flight goes out in the next one, so batches grow with load and a lone message
+ * waits at most `lingerMs`. Each `send` resolves once its message is durable, which is what lets the
  * runtime commit the consumed offset after it.
  */
 export class BatchingProducer {
@@ -19,11 +19,11 @@ export class BatchingProducer {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: RecordProducer,
     private readonly opts: { lingerMs?: number; maxBatch?: number } = {},
   ) {}
 
-  send(topic: string, message: Message): Promise<void> {
+  send(topic: string, message: OutgoingMessage): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ topic, message, resolve, reject });
       this.schedule();
@@ -31,7 +31,7 @@ export class BatchingProducer {
   }
 
   /** Sends several messages; resolves when all are durable. */
-  sendAll(messages: readonly { topic: string; message: Message }[]): Promise<void> {
+  sendAll(messages: readonly { topic: string; message: OutgoingMessage }[]): Promise<void> {
     return Promise.all(messages.map((m) => this.send(m.topic, m.message))).then(() => undefined);
   }
 
@@ -63,14 +63,8 @@ export class BatchingProducer {
     }
     this.inFlight = true;
     const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
-    const byTopic = new Map<string, Message[]>();
-    for (const p of batch) {
-      let list = byTopic.get(p.topic);
-      if (!list) byTopic.set(p.topic, (list = []));
-      list.push(p.message);
-    }
     try {
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.producer.send(batch.map((p) => ({ topic: p.topic, ...p.message })));
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);

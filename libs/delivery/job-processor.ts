@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
 import { isRetriable } from '@herald/errors';
-import { TOPICS, type DeliveryMethod, type KafkaMessage, type Message } from '@herald/kafka';
+import { TOPICS, type DeliveryMethod, type KafkaMessage, type OutgoingMessage } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import type { AttemptLog } from './attempt-log.js';
@@ -150,7 +150,7 @@ export class JobProcessor {
       const step = this.o.schedule.next(source.level, de?.retryAfterMs);
       if (step.kind === 'retry') {
         const dueAt = Date.now() + step.delayMs;
-        const retry: Message = { key: job.notification_uuid, value: this.encode({ ...job, attempt }), headers: retryHeaders(dueAt, attempt, source, message) };
+        const retry: OutgoingMessage = { key: job.notification_uuid, value: this.encode({ ...job, attempt }), headers: retryHeaders(dueAt, attempt, source, message) };
         const f: ResultFields = { ...base, outcome: 'retry' };
         await this.step('publish retry', () =>
           this.o.out.sendAll([
@@ -169,7 +169,7 @@ export class JobProcessor {
   }
 
   private async deadLetter(job: DeliveryJob, message: KafkaMessage, source: MessageSource, reason: string, f: ResultFields): Promise<void> {
-    const dlq: Message = {
+    const dlq: OutgoingMessage = {
       key: job.notification_uuid,
       value: this.encode({ ...job, attempt: f.attempt }),
       headers: dlqHeaders(reason, f.errorMessage ?? reason, f.attempt, source, message),
@@ -205,7 +205,7 @@ export class JobProcessor {
 
   /** A message that is not a job of this method: kept on the dead-letter topic as it was, with the reason. */
   private async setAside(message: KafkaMessage, source: MessageSource, reason: string, error: string): Promise<void> {
-    const copy: Message = { key: message.key, value: message.value, headers: { ...message.headers, ...dlqHeaders(reason, error, 0, source, message) } };
+    const copy: OutgoingMessage = { key: message.key, value: message.value, headers: { ...message.headers, ...dlqHeaders(reason, error, 0, source, message) } };
     await this.step('publish dead letter', () => this.o.out.send(TOPICS.dlq(this.o.method), copy));
     this.o.metrics.deadLettered.inc({ method: this.o.method, reason });
     this.o.logger.warn({ topic: source.topic, partition: source.partition, offset: message.offset, reason, error }, 'message set aside');
@@ -215,7 +215,7 @@ export class JobProcessor {
     return this.o.codec.encode(this.subject, job);
   }
 
-  private resultMessage(job: DeliveryJob, f: ResultFields): Message {
+  private resultMessage(job: DeliveryJob, f: ResultFields): OutgoingMessage {
     return { key: job.notification_uuid, value: this.o.codec.encode(SUBJECTS.deliveryResults, resultOf(job, f)) };
   }
 

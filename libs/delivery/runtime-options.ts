@@ -1,5 +1,5 @@
 import type { SchemaRegistryCodec } from '@herald/events';
-import type { DeliveryMethod, Kafka } from '@herald/kafka';
+import type { DeliveryMethod, Kafka, RecordProducer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import type { MongoClient } from '@herald/mongo';
 import type { Registry } from '@herald/observability';
@@ -9,7 +9,13 @@ import type { Sender } from './sender.js';
 export interface DeliveryRuntimeOptions {
   method: DeliveryMethod;
   sender: Sender;
+  /** Consumes the job and retry topics (kafkajs). */
   kafka: Kafka;
+  /**
+   * Publishes results, retries, dead letters and alerts (idempotent, acks = all). Connected by
+   * `start()` and closed by `stop()`.
+   */
+  records: RecordProducer;
   codec: SchemaRegistryCodec;
   /** Connected by `start()`; closing it is the caller's. */
   mongo: MongoClient;

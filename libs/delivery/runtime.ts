@@ -3,7 +3,7 @@ import {
   DELIVERY_RESULT_SCHEMA,
   SUBJECTS,
 } from '@herald/events';
-import { cachedKeyPartitioner, DEFAULT_RETRY_DELAYS_MS, type DeliveryMethod, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type Producer, type TopicSpec } from '@herald/kafka';
+import { DEFAULT_RETRY_DELAYS_MS, type DeliveryMethod, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type TopicSpec } from '@herald/kafka';
 import { connectDb } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
 import { AttemptLog } from './attempt-log.js';
@@ -56,8 +56,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     readUncommitted: false,
     allowAutoTopicCreation: false,
   });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: cachedKeyPartitioner });
-  const out = new BatchingProducer(producer);
+  const out = new BatchingProducer(o.records);
   const changeCodec = registryChangeCodec(codec);
   const feed = new SubscriptionChangePublisher(kafka, changeCodec, logger);
 
@@ -205,7 +204,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         attemptTimeoutMs: o.attemptTimeoutMs ?? 10_000,
         stopSignal: aborter.signal,
       });
-      await producer.connect();
+      await o.records.connect([TOPICS.deliveryResults, TOPICS.dlq(method), ...retryTopics, ...alertMethods.map((m) => TOPICS.jobs(m))]);
       await feed.connect();
       await view.start();
       await consumer.connect();
@@ -241,7 +240,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         for (const t of timers) clearInterval(t);
         await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer disconnect failed'));
         await out.flush().catch(() => undefined);
-        await producer.disconnect().catch(() => undefined);
+        await o.records.close().catch(() => undefined);
         await feed.disconnect().catch(() => undefined);
         await view?.stop().catch(() => undefined);
         await attemptLog?.flush();

@@ -1,7 +1,7 @@
 import { createDeliveryRuntime } from './runtime.js';
 import type { Sender } from './sender.js';
 import { SchemaRegistryCodec } from '@herald/events';
-import { createKafka, type DeliveryMethod } from '@herald/kafka';
+import { createKafka, createRecordProducer, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, type Db } from '@herald/mongo';
 import { createMetricsRegistry, createOpsServer } from '@herald/observability';
@@ -49,7 +49,8 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
       return sender.send(req);
     },
   };
-  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config) });
+  const records = createRecordProducer({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config) });
   const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry, ready: () => runtime.ready() });
   let port = 0;
   let stopped: Promise<void> | undefined;

@@ -1,4 +1,6 @@
 export { cachedKeyPartitioner, createKafka, kafkaLogCreator } from './client.js';
+export { createRecordProducer, keyHashPartitioner } from './record-producer.js';
+export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';
 export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';
 export { TOPICS, HEADERS, PARTITIONS, DELIVERY_METHODS, DEFAULT_RETRY_DELAYS_MS, topicSpecs } from './topics.js';
