@@ -27,4 +27,5 @@ COPY --from=build --chown=root:root /app/services/${SERVICE} ./services/${SERVIC
 USER node
 # Shutdown is graceful on SIGTERM within SHUTDOWN_TIMEOUT_MS; give the orchestrator's grace period more.
 STOPSIGNAL SIGTERM
-CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]
+# dist/node-args: the service's node flags (herald.nodeArgs in its package.json), written by the build.
+CMD ["sh", "-c", "exec node $(cat services/${SERVICE}/dist/node-args) services/${SERVICE}/dist/main.js"]

@@ -1,9 +1,10 @@
 // Bundles a service (run in its folder, or pass the folder) to dist/: every src/*.ts entry that
 // is not a test or a module of main (main.ts, and e.g. init-topics.ts) becomes dist/<name>.js.
 // Herald's workspace libs (TypeScript) are compiled in; third-party packages stay external and load
-// from node_modules. Used by each service's `build` script and by the Dockerfile.
+// from node_modules. Used by each service's `build` script and by the Dockerfile. dist/node-args
+// holds the service's node flags (`herald.nodeArgs` in its package.json) for the image's command.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -47,3 +48,11 @@ await build({
   plugins: [externalThirdParty, keepModuleUrls],
   logLevel: 'info',
 });
+
+const pkg = JSON.parse(await readFile(resolve(here, 'package.json'), 'utf8'));
+const nodeArgs = pkg.herald?.nodeArgs ?? [];
+if (!Array.isArray(nodeArgs) || !nodeArgs.every((a) => typeof a === 'string' && /^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/.test(a))) {
+  console.error(`${relative(process.cwd(), here) || '.'}/package.json: herald.nodeArgs must be a list of node flags such as --max-semi-space-size=32`);
+  process.exit(1);
+}
+await writeFile(resolve(outdir, 'node-args'), `${nodeArgs.join(' ')}\n`);

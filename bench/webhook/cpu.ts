@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 
 /** CPU time (user + system, ms) a process has used so far; NaN where /proc is not available. */
-export function cpuMs(pid: number): number {
+export function cpuMs(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -11,9 +11,14 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** CPU ms used by each pid while `fn` ran. */
+/**
+ * CPU ms used by each pid while `fn` ran; a key ending in `:main` measures only that pid's main
+ * thread (a Node process also spends CPU in GC and libuv helper threads).
+ */
 export async function cpuDuring<T>(pids: Record<string, number>, fn: () => Promise<T>): Promise<{ value: T; cpu: Record<string, number> }> {
-  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMs(p)]));
+  const read = () => Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, k.endsWith(':main') ? cpuMs(p, p) : cpuMs(p)]));
+  const before = read();
   const value = await fn();
-  return { value, cpu: Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, cpuMs(p) - (before[k] ?? 0)])) };
+  const after = read();
+  return { value, cpu: Object.fromEntries(Object.keys(pids).map((k) => [k, (after[k] ?? NaN) - (before[k] ?? NaN)])) };
 }

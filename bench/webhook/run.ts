@@ -94,7 +94,7 @@ const perDelivery = (ms: number, n: number) => Number((ms / n).toFixed(3));
 async function baseline(round: number) {
   const prefix = `baseline${round}-`;
   const watch = fast.watch(prefix);
-  const run = await cpuDuring({ loop: process.pid, receiver: fast.pid }, async () => {
+  const run = await cpuDuring({ loop: process.pid, 'loop:main': process.pid, receiver: fast.pid }, async () => {
     await rawPostLoop(`${fast.url}/baseline`, JOBS, CONCURRENCY, sampleBody, prefix);
     return rateOf(watch, JOBS);
   });
@@ -130,7 +130,7 @@ async function service(round: number) {
   }
   const stoppedMs = Date.now() - stoppedAt;
   if (stoppedMs > 3_000) log(`round ${round}: publishing held the service for ${stoppedMs} ms (session timeout 6 s): a rebalance may follow`);
-  const run = await cpuDuring({ service: pid, bench: process.pid, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, () => rateOf(watch, JOBS));
+  const run = await cpuDuring({ service: pid, 'service:main': pid, bench: process.pid, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, () => rateOf(watch, JOBS));
   log(`round ${round}: delivery service ${run.value.toFixed(0)} deliveries/s`);
   return { ...run, repeats: () => watch.repeats };
 }
@@ -160,7 +160,9 @@ const throughputFigures = {
   // CPU per delivery of the service process vs per request of the raw loop (Linux /proc), and what
   // the rest of the machine (2 cores here) spent per delivery while the service ran.
   service_cpu_ms_per_delivery: cpuOf(serviceRounds, 'service'),
+  service_main_thread_cpu_ms_per_delivery: cpuOf(serviceRounds, 'service:main'),
   baseline_cpu_ms_per_request: cpuOf(loopRounds, 'loop'),
+  baseline_main_thread_cpu_ms_per_request: cpuOf(loopRounds, 'loop:main'),
   receiver_cpu_ms_per_delivery: cpuOf(serviceRounds, 'receiver'),
   kafka_cpu_ms_per_delivery: cpuOf(serviceRounds, 'kafka'),
   ferretdb_cpu_ms_per_delivery: cpuOf(serviceRounds, 'ferretdb'),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The node flags a service runs with: `herald.nodeArgs` in its package.json, the one place they are
+ * kept (the Dockerfile reads them too). The delivery services set a larger young generation there.
+ */
+export function serviceNodeArgs(name: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'services', name, 'package.json'), 'utf8')) as { herald?: { nodeArgs?: unknown } };
+  const args = pkg.herald?.nodeArgs ?? [];
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && a.startsWith('--'))) {
+    throw new Error(`services/${name}/package.json: herald.nodeArgs must be a list of node flags`);
+  }
+  return args as string[];
+}
+
 export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly opsPort: number;
@@ -38,8 +51,9 @@ export async function startService(name: string, env: Record<string, string>, la
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${label}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  // HERALD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) is for profiling.
-  const nodeArgs = (env['HERALD_NODE_ARGS'] ?? process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  // The service's own node flags (as its image runs it), then HERALD_NODE_ARGS (e.g. "--cpu-prof
+  // --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) for profiling.
+  const nodeArgs = [...serviceNodeArgs(name), ...(env['HERALD_NODE_ARGS'] ?? process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), ...env },
