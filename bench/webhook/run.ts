@@ -1,6 +1,6 @@
 // `npm run bench:webhook`: webhook delivery throughput against a fast local receiver, with retries,
 // failure accounting and the attempt log on, beside a raw undici POST loop at the same concurrency
-// to the same receiver in the same run (alternating rounds, BENCH_ROUNDS, default 3); then p50/p99
+// to the same receiver in the same run (alternating rounds, BENCH_ROUNDS, default 5); then p50/p99
 // job→receipt latency at a fixed rate; then, against a receiver that answers after 50 ms, the
 // throughput of two delivery processes vs one (jobs spread evenly over the partitions).
 // Loopback only. The last line printed is one JSON object with the figures.
@@ -18,9 +18,9 @@ import { rawPostLoop } from './raw-baseline.js';
 import { spawnReceiver, type Watch } from './receiver.js';
 import { balancedJobsFor, createHooks, encodeJobs, jobsFor, positionAtEnd, publishJobs, sendEncoded, sleep } from './setup.js';
 
-const JOBS = Number(process.env['BENCH_JOBS'] ?? 20_000);
+const JOBS = Number(process.env['BENCH_JOBS'] ?? 30_000);
 const CONCURRENCY = 64;
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const SLOW_MS = 50;
 const SLOW_JOBS = Number(process.env['BENCH_SLOW_JOBS'] ?? 5_000);
 const SLOW_CONCURRENCY = 16;
