@@ -48,7 +48,7 @@ for (let i = 0; i < REPOS; i += 1_000) {
     docs.push(push, mk('build_success', 'slack', { 'ref-regex': 'refs/heads/' }), mk('vulnerability_found', 'email', { level: 2 }),
       mk('build_failure', 'hipchat', {}), mk('repo_mirror_sync_failed', 'quay_notification', {}));
   }
-  await store.col.insertMany(docs);
+  await store.insertMany(docs);
 }
 log(`${REPOS * SUBS_PER_REPO} subscriptions stored in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 

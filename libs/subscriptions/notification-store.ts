@@ -19,20 +19,51 @@ export interface FailureOutcome {
 /** How many counted delivery ids a notification remembers. */
 const COUNTED_FAILURES_KEPT = 20;
 
+/** A stored notification: its uuid is its `_id` too. */
+type StoredNotification = NotificationDoc & { _id: string };
+
 /**
  * MongoDB repository of notifications. Uses only operations that FerretDB v1 and MongoDB share
  * (plain CRUD, findOneAndUpdate, $inc/$set, unique and compound indexes).
+ *
+ * A notification's `_id` is its uuid: FerretDB v1 (SQLite) pushes only `_id` filters down and scans
+ * the collection for any other field, index or not (a lookup by a `uuid` field took 0.4 s among
+ * 20,000 notifications). Every lookup and update here is by `_id`.
  */
 export class NotificationStore {
-  readonly col: Collection<NotificationDoc>;
+  readonly col: Collection<StoredNotification>;
 
   constructor(private readonly db: Db) {
-    this.col = db.collection<NotificationDoc>(NOTIFICATIONS_COLLECTION);
+    this.col = db.collection<StoredNotification>(NOTIFICATIONS_COLLECTION);
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.col.createIndex({ uuid: 1 }, { unique: true, name: 'uuid_unique' });
     await this.col.createIndex({ repository: 1, event: 1 }, { name: 'repository_event' });
+    await this.rekeyLegacy();
+  }
+
+  /**
+   * Notifications stored before the uuid became the `_id` (with a generated ObjectId and a unique
+   * `uuid` index) are copied under their uuid, then the old copy is removed; the `uuid` index is
+   * dropped first (`_id` is unique). Idempotent, and safe to run from several services at once or
+   * again after a crash between the copy and the removal. Returns how many were re-keyed.
+   */
+  async rekeyLegacy(): Promise<number> {
+    const indexes = await this.col.indexes().catch(() => []);
+    if (indexes.some((i) => i.name === 'uuid_unique')) await this.col.dropIndex('uuid_unique').catch(() => undefined);
+    let moved = 0;
+    for await (const legacy of this.col.find({ _id: { $type: 'objectId' } } as never)) {
+      const { _id: oldId, ...doc } = legacy as unknown as NotificationDoc & { _id: unknown };
+      try {
+        await this.col.insertOne({ ...doc, _id: doc.uuid });
+      } catch (err) {
+        // Another service (or an earlier, interrupted run) copied it already.
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+      await this.col.deleteOne({ _id: oldId } as never);
+      moved++;
+    }
+    return moved;
   }
 
   async insert(n: NewNotification, now = new Date()): Promise<NotificationDoc> {
@@ -45,12 +76,17 @@ export class NotificationStore {
       updated_at: now,
       version: 1,
     };
-    await this.col.insertOne({ ...doc });
+    await this.col.insertOne({ ...doc, _id: doc.uuid });
     return doc;
   }
 
+  /** Stores complete documents as they are (bulk loads: benchmarks, imports). */
+  async insertMany(docs: readonly NotificationDoc[]): Promise<void> {
+    if (docs.length > 0) await this.col.insertMany(docs.map((d) => ({ ...d, _id: d.uuid })));
+  }
+
   get(uuid: string): Promise<NotificationDoc | null> {
-    return this.col.findOne({ uuid }, { projection: { _id: 0 } });
+    return this.col.findOne({ _id: uuid }, { projection: { _id: 0 } });
   }
 
   /** The repository's notifications, oldest first. */
@@ -64,7 +100,7 @@ export class NotificationStore {
   }
 
   async delete(uuid: string): Promise<NotificationDoc | null> {
-    return withoutId(await this.col.findOneAndDelete({ uuid }));
+    return withoutId(await this.col.findOneAndDelete({ _id: uuid }));
   }
 
   /** Resets the failure count and re-enables. Returns the updated document, or null if absent. */
@@ -114,7 +150,7 @@ export class NotificationStore {
   private async apply(uuid: string, change: Change, where: Record<string, unknown> = {}): Promise<NotificationDoc | null> {
     // No projection: FerretDB v1 does not implement `fields` in findAndModify.
     const doc = await this.col.findOneAndUpdate(
-      { uuid, ...where },
+      { _id: uuid, ...where },
       { $set: { ...change.$set, updated_at: new Date() }, $inc: { ...change.$inc, version: 1 } },
       { returnDocument: 'after' },
     );

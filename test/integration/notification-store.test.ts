@@ -60,3 +60,54 @@ test('a failure recorded again (re-processed after a crash) is counted once, als
     await other.close();
   }
 });
+
+const newNotification = (repository: string) => ({ uuid: randomUUID(), repository, event: 'repo_push', method: 'webhook' as const, config: { url: 'https://example.com/hook' }, event_config: {}, title: null, signing_secret: 'whsec_x', created_by: 'alice' });
+
+test('a notification is stored under its uuid, so FerretDB looks it up by key instead of scanning', async () => {
+  const store = new NotificationStore(t.db);
+  await store.ensureIndexes();
+  const doc = await store.insert(newNotification('ns/keyed'));
+  const raw = await t.db.collection('notifications').findOne({ uuid: doc.uuid });
+  assert.equal(raw?.['_id'], doc.uuid);
+  // FerretDB v1 reports whether it pushed the filter down to its storage (MongoDB reports an index scan).
+  const plan = JSON.stringify(await store.col.find({ _id: doc.uuid }).explain());
+  assert.ok(/"filterPushdown":true/.test(plan) || /IDHACK|IXSCAN|EXPRESS/.test(plan), plan.slice(0, 400));
+  assert.equal((await store.get(doc.uuid))?.repository, 'ns/keyed');
+  await assert.rejects(store.insert({ ...newNotification('ns/keyed'), uuid: doc.uuid }), (err: { code?: number }) => err.code === 11000, 'a uuid is unique');
+});
+
+test('notifications stored before the uuid became the key are re-keyed once, nothing lost, also after an interrupted run', async () => {
+  const name = `${t.name}_legacy`;
+  const client = createMongoClient({ url: TEST_MONGO_URL });
+  const db = await connectDb(client, name);
+  try {
+    const col = db.collection('notifications');
+    // The old layout: generated ObjectIds and a unique index on `uuid`.
+    await col.createIndex({ uuid: 1 }, { unique: true, name: 'uuid_unique' });
+    const legacy = Array.from({ length: 5 }, (_, i) => ({ ...newNotification(`ns/legacy-${i}`), number_of_failures: i, disabled: false, disabled_reason: null, created_at: new Date(), updated_at: new Date(), version: 1 }));
+    await col.insertMany(legacy.map((d) => ({ ...d })));
+    const store = new NotificationStore(db);
+    // An earlier run copied the first one, then stopped before removing the old copy.
+    await col.dropIndex('uuid_unique');
+    await col.insertOne({ ...legacy[0], _id: legacy[0]?.uuid } as never);
+    await store.ensureIndexes();
+    assert.equal(await col.countDocuments({}), 5, 'one document per notification');
+    for (const d of legacy) {
+      const raw = await col.findOne({ uuid: d.uuid });
+      assert.equal(raw?.['_id'], d.uuid);
+      assert.equal((await store.get(d.uuid))?.number_of_failures, d.number_of_failures, 'fields kept');
+    }
+    assert.ok(!(await col.indexes()).some((i) => i.name === 'uuid_unique'), 'the uuid index is gone: _id is unique');
+    assert.equal(await store.rekeyLegacy(), 0, 'a second run has nothing to do');
+    // Two services starting at once on an old database.
+    await col.deleteMany({});
+    await col.insertMany(legacy.map((d) => ({ ...d })));
+    const [x, y] = await Promise.all([new NotificationStore(db).rekeyLegacy(), new NotificationStore(db).rekeyLegacy()]);
+    assert.ok(x + y >= 5);
+    assert.equal(await col.countDocuments({}), 5);
+    assert.equal(await col.countDocuments({ _id: { $type: 'objectId' } } as never), 0);
+  } finally {
+    await db.dropDatabase();
+    await client.close();
+  }
+});
