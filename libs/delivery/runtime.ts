@@ -170,6 +170,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       ]);
       const db = await connectDb(o.mongo, o.dbName);
       const store = new NotificationStore(db);
+      // Before any lookup: a database of the old layout is re-keyed (whichever service starts first).
+      await store.ensureIndexes();
       attemptLog = new AttemptLog(db, { ...o.attemptLog, logger, onDropped: (n) => metrics.attemptLogDropped.inc({ method }, n) });
       await attemptLog.ensureIndexes();
       const lookup = new NotificationLookup({ get: (uuid) => view?.get(uuid) }, store);
