@@ -39,22 +39,10 @@ const POSITIVE = 0x7fffffff;
 
 /**
  * The partition hash of kafkajs's default partitioner and of the Java client: murmur2 of the key's
- * UTF-8 bytes, made positive (the producer takes it modulo the partition count). Keyless records go
- * round-robin. Herald keys by notification uuid or repository, a few thousand keys sent over and
- * over, so the hash of each key is remembered.
+ * UTF-8 bytes, made positive. The producer takes it modulo the topic's partition count.
  */
-export function keyHashPartitioner(): (message: unknown, key: Buffer | undefined) => number {
-  const known = new Map<Buffer, number>();
-  let next = 0;
-  return (_message, key) => {
-    if (!key) return next++ & POSITIVE;
-    const hit = known.get(key);
-    if (hit !== undefined) return hit;
-    const hash = murmur2(key) & POSITIVE;
-    if (known.size >= 100_000) known.clear();
-    known.set(key, hash);
-    return hash;
-  };
+export function keyHash(key: Buffer): number {
+  return murmur2(key) & POSITIVE;
 }
 
 const headerNames = new Map<string, Buffer>();
@@ -81,19 +69,20 @@ function headersOf(headers: IHeaders | undefined): Record<string, Buffer> | unde
 
 export function createRecordProducer(opts: RecordProducerOptions): RecordProducer {
   const log = opts.logger?.child({ component: 'record-producer' });
-  // Keys are interned as Buffers so that the partitioner's cache and the encoder see the same bytes.
-  const keys = new Map<string, Buffer>();
-  const keyOf = (key: string | Buffer | null): Buffer | undefined => {
-    if (key === null) return undefined;
-    if (typeof key !== 'string') return key;
-    let b = keys.get(key);
-    if (!b) {
+  // Herald keys by notification uuid or repository, a few thousand keys sent over and over: each
+  // key's bytes and partition hash are remembered. Records carry the hash as their partition.
+  const keys = new Map<string, { bytes: Buffer; hash: number }>();
+  const keyOf = (key: string): { bytes: Buffer; hash: number } => {
+    let k = keys.get(key);
+    if (!k) {
       if (keys.size >= 100_000) keys.clear();
-      keys.set(key, (b = Buffer.from(key)));
+      const bytes = Buffer.from(key);
+      keys.set(key, (k = { bytes, hash: keyHash(bytes) }));
     }
-    return b;
+    return k;
   };
-  const partitioner = keyHashPartitioner();
+  // Keyless records go round-robin.
+  let next = 0;
   let wire: WireProducer<Buffer, Buffer, string, Buffer> | undefined;
   let closed = false;
 
@@ -109,7 +98,6 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
         timeout: opts.requestTimeoutMs ?? 30_000,
         retries: 8,
         retryDelay: 250,
-        partitioner,
         serializers: { headerKey: headerName },
       });
       // A broken connection is reported to the requests it fails (and dropped from the pool); its
@@ -137,8 +125,18 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
       for (let i = 0; i < records.length; i++) {
         const r = records[i] as OutgoingRecord;
         const headers = headersOf(r.headers);
-        const key = keyOf(r.key);
-        messages[i] = { topic: r.topic, value: r.value as Buffer, ...(key ? { key } : {}), ...(headers ? { headers } : {}) };
+        const message: MessageToProduce<Buffer, Buffer, string, Buffer> = { topic: r.topic, value: r.value as Buffer, ...(headers ? { headers } : {}) };
+        if (typeof r.key === 'string') {
+          const k = keyOf(r.key);
+          message.key = k.bytes;
+          message.partition = k.hash;
+        } else if (r.key) {
+          message.key = r.key;
+          message.partition = keyHash(r.key);
+        } else {
+          message.partition = next++ & POSITIVE;
+        }
+        messages[i] = message;
       }
       try {
         await producer().send({ messages });

@@ -27,8 +27,9 @@ export function freePort(): Promise<number> {
 export function serviceNodeArgs(name: string): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'services', name, 'package.json'), 'utf8')) as { herald?: { nodeArgs?: unknown } };
   const args = pkg.herald?.nodeArgs ?? [];
-  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && a.startsWith('--'))) {
-    throw new Error(`services/${name}/package.json: herald.nodeArgs must be a list of node flags`);
+  // The same rule as scripts/build-service.mjs, which puts them on the image's shell command line.
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string' && /^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/.test(a))) {
+    throw new Error(`services/${name}/package.json: herald.nodeArgs must be a list of node flags such as --max-semi-space-size=32`);
   }
   return args as string[];
 }

@@ -75,6 +75,14 @@ test('records read back with their key, value and headers, on the partition kafk
   assert.equal(tombstone?.value, null, 'a null value stays null');
 });
 
+test('keyless records go round-robin over the partitions', async () => {
+  const since = Date.now() - 1_000;
+  const tag = randomUUID();
+  await producer.send(Array.from({ length: PARTITIONS }, () => ({ topic: TOPIC, key: null, value: Buffer.from(tag) })));
+  const read = await readSince<number>(kafka, TOPIC, since, (m, partition) => (m.value?.toString() === tag ? partition : undefined), (kept) => kept.length >= PARTITIONS);
+  assert.equal(new Set(read).size, PARTITIONS, `${PARTITIONS} keyless records, one per partition: ${read.join(', ')}`);
+});
+
 test('a failed send rejects with the broker error, and the producer carries on with the next send', async () => {
   await assert.rejects(producer.send([{ topic: `${TOPIC}-missing`, key: 'k', value: Buffer.from('x') }]), new RegExp(`Unknown topic ${TOPIC}-missing`));
   const since = Date.now() - 1_000;
