@@ -71,3 +71,43 @@ test('pruning keeps at least the newest N entries per notification and drops wha
   assert.deepEqual(await log.list(old), []);
   assert.equal(await log.prune(), 0, 'nothing left to prune');
 });
+
+test('fields with tabs, line breaks and backslashes round-trip; an empty error stays empty', async () => {
+  const log = new AttemptLog(t.db, { flushIntervalMs: 60_000 });
+  const uuid = randomUUID();
+  const odd = entry(uuid, 1, {
+    delivery_id: 'id\twith\ttabs\\and\\backslashes',
+    outcome: 'dead_letter',
+    error: 'line one\nline two\r\n\ttabbed \\n literal backslash-n',
+    error_class: 'http_4xx',
+    status_code: 400,
+  });
+  const empty = entry(uuid, 2, { outcome: 'dropped', error: '', error_class: 'disabled', status_code: null, kind: null });
+  log.record(odd);
+  log.record(empty);
+  await log.flush();
+  const back = await log.list(uuid);
+  assert.deepEqual(back, [empty, odd]);
+});
+
+test('buckets of the older JSON layout are still read, beside new ones; a damaged bucket or line hides only itself', async () => {
+  const log = new AttemptLog(t.db, { flushIntervalMs: 60_000 });
+  const uuid = randomUUID();
+  const col = t.db.collection(DELIVERY_ATTEMPTS_COLLECTION);
+  const old = entry(uuid, 10, { outcome: 'retry', status_code: 503, error: 'HTTP 503: down', error_class: 'http_5xx', test: true });
+  await col.insertMany([
+    {
+      notification_uuid: uuid,
+      first: old.time,
+      last: old.time,
+      n: 1,
+      packed: JSON.stringify([{ d: old.delivery_id, a: old.attempt, t: old.time.getTime(), o: old.outcome, ms: old.duration_ms, s: 503, e: old.error, c: old.error_class, k: old.kind, x: true }]),
+    },
+    { notification_uuid: uuid, first: old.time, last: old.time, n: 1, packed: '[{"d": broken' },
+    { notification_uuid: uuid, first: old.time, last: old.time, n: 2, lines: 'too\tfew\tfields\nd-x\t1\tzz\t?\t1\t\t\t\t' },
+  ]);
+  const fresh = entry(uuid, 11);
+  log.record(fresh);
+  await log.flush();
+  assert.deepEqual(await log.list(uuid), [fresh, old]);
+});
