@@ -49,6 +49,7 @@ export class JobProcessor {
   /** Attempts in flight: aborted at their deadline, or together when the runtime stops. */
   private readonly attempts = new DeadlineSweep();
   private readonly counters = new Map<string, { inc(): void }>();
+  private readonly successes: { inc(): void };
   private readonly attemptSeconds: { observe(v: number): void };
   private readonly endToEndSeconds: { observe(v: number): void };
 
@@ -56,6 +57,7 @@ export class JobProcessor {
     this.subject = SUBJECTS.jobs(o.method);
     this.attemptSeconds = o.metrics.attemptSeconds.labels({ method: o.method });
     this.endToEndSeconds = o.metrics.endToEndSeconds.labels({ method: o.method });
+    this.successes = o.metrics.attempts.labels({ method: o.method, outcome: 'success', error_class: '' });
     o.stopSignal.addEventListener('abort', () => this.attempts.abortAll(o.stopSignal.reason));
   }
 
@@ -73,7 +75,8 @@ export class JobProcessor {
 
   async prepare(message: KafkaMessage, source: MessageSource): Promise<Task> {
     const key = message.key?.toString() ?? '';
-    const decoded = await this.step('decode job', () => this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA));
+    // Known schema ids decode without a promise; a new one goes to the registry (retried until it answers).
+    const decoded = this.o.codec.decodeKnown(message.value, DELIVERY_JOB_SCHEMA) ?? (await this.step('decode job', () => this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA)));
     if (!decoded.ok) {
       return this.now(key, () => this.setAside(message, source, 'undecodable', `${decoded.error.code}: ${decoded.error.message}`));
     }
@@ -81,7 +84,8 @@ export class JobProcessor {
     if (job.method !== this.o.method) {
       return this.now(key, () => this.setAside(message, source, 'wrong_method', `a ${job.method} job on ${source.topic}`));
     }
-    const state = await this.resolve(job);
+    const known = this.resolve(job);
+    const state = known instanceof Promise ? await known : known;
     if (state.state !== 'active') return this.now(job.notification_uuid, () => this.drop(job, state));
     const dueAt = source.level > 0 ? dueAtOf(message, this.o.schedule.delayOf(source.level)) : 0;
     return { key: job.notification_uuid, dueAt, attempt: true, run: (release) => this.attempt(job, message, source, release) };
@@ -91,8 +95,12 @@ export class JobProcessor {
    * The job's notification. Herald's own alerts (`job.alert`, e.g. "this notification was disabled")
    * name a notification that is disabled by design: they go out unless it was deleted.
    */
-  private async resolve(job: DeliveryJob): Promise<NotificationState> {
-    if (!job.alert) return this.step('look up notification', () => this.o.lookup.resolve(job.notification_uuid));
+  private resolve(job: DeliveryJob): NotificationState | Promise<NotificationState> {
+    if (!job.alert) return this.o.lookup.resolveKnown(job.notification_uuid) ?? this.step('look up notification', () => this.o.lookup.resolve(job.notification_uuid));
+    return this.resolveAlert(job);
+  }
+
+  private async resolveAlert(job: DeliveryJob): Promise<NotificationState> {
     const doc = await this.step('look up notification', () => this.o.lookup.document(job.notification_uuid));
     return doc ? { state: 'active', doc } : { state: 'deleted' };
   }
@@ -103,7 +111,8 @@ export class JobProcessor {
 
   private async attempt(job: DeliveryJob, message: KafkaMessage, source: MessageSource, release: () => void): Promise<void> {
     // The job may have waited (retry topic, queue): the notification may be disabled or gone by now.
-    const state = await this.resolve(job);
+    const known = this.resolve(job);
+    const state = known instanceof Promise ? await known : known;
     if (state.state !== 'active') {
       release();
       return this.drop(job, state);
@@ -134,9 +143,11 @@ export class JobProcessor {
     await this.step('publish result', () => this.o.out.send(TOPICS.deliveryResults, this.resultMessage(job, f)));
     // An alert's notification is the one it is about: its delivery says nothing of that endpoint.
     const known = job.alert ? 0 : Math.max(docFailures, this.o.lookup.subscription(job.notification_uuid)?.number_of_failures ?? 0);
-    await this.step('record success', () => this.o.accounting.success(job.notification_uuid, known));
-    if (known > 0) this.o.lookup.invalidate(job.notification_uuid);
-    this.count('success', '');
+    if (known > 0) {
+      await this.step('record success', () => this.o.accounting.success(job.notification_uuid, known));
+      this.o.lookup.invalidate(job.notification_uuid);
+    }
+    this.successes.inc();
     this.endToEndSeconds.observe(Math.max(0, Date.now() - job.created_at) / 1000);
     this.log(job, f);
   }

@@ -62,6 +62,18 @@ export class NotificationLookup {
     return this.view.get(uuid);
   }
 
+  /**
+   * The state without I/O when it is known to be active: the view does not say disabled and the
+   * cached document is current and enabled. Undefined otherwise (then `resolve`, which checks
+   * MongoDB). The common case of every delivery, so it costs no promise.
+   */
+  resolveKnown(uuid: string): NotificationState | undefined {
+    if (this.view.get(uuid)?.disabled === true) return undefined;
+    const hit = this.cache.get(uuid);
+    if (!hit || hit.expiresAt <= Date.now() || !hit.doc || hit.doc.disabled) return undefined;
+    return { state: 'active', doc: hit.doc };
+  }
+
   /** Throws when MongoDB is unreachable (the caller retries; the job is not lost). */
   async resolve(uuid: string): Promise<NotificationState> {
     const viewDisabled = this.view.get(uuid)?.disabled === true;

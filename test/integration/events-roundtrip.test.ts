@@ -161,3 +161,20 @@ test('jobs sharing an event, encoded with the event once, are byte for byte what
   const other = [sampleEvent('repo_push'), sampleEvent('build_failure')].map((event) => createDeliveryJob({ event, notificationUuid: '00000000-0000-4000-8000-000000000001', method: 'webhook' }));
   assert.deepEqual(codec.encodeSharing(SUBJECTS.jobs('webhook'), other, 'event'), other.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)));
 });
+
+test('decodeKnown decodes without the registry once a schema id is known, and says when it is not', async () => {
+  const writer = new SchemaRegistryCodec({ url: REGISTRY });
+  await writer.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
+  const job = createDeliveryJob({ event: sampleEvent('repo_push', { repository: `${PREFIX}/known` }), notificationUuid: '00000000-0000-4000-8000-000000000009', method: 'webhook' });
+  const bytes = writer.encode(SUBJECTS.jobs('webhook'), job);
+  const reader = new SchemaRegistryCodec({ url: REGISTRY });
+  assert.equal(reader.decodeKnown(bytes, DELIVERY_JOB_SCHEMA), undefined, 'a schema id never seen: the registry must be asked');
+  assert.deepEqual(await reader.decode(bytes, DELIVERY_JOB_SCHEMA), job);
+  assert.deepEqual(reader.decodeKnown(bytes, DELIVERY_JOB_SCHEMA), { ok: true, value: job });
+  const garbage = reader.decodeKnown(Buffer.from('{"not":"avro"}'), DELIVERY_JOB_SCHEMA);
+  assert.equal(garbage?.ok === false && garbage.error.code, 'DECODE_NOT_AVRO');
+  const wrong = reader.decodeKnown(bytes, REPOSITORY_EVENT_SCHEMA);
+  assert.equal(wrong?.ok === false && wrong.error.code, 'DECODE_UNEXPECTED_SCHEMA');
+  const truncated = reader.decodeKnown(bytes.subarray(0, 12), DELIVERY_JOB_SCHEMA);
+  assert.equal(truncated?.ok === false && truncated.error.code, 'DECODE_INVALID');
+});
