@@ -82,7 +82,8 @@ log(`baseline: ${baselineRate.toFixed(0)} events/s`);
 
 const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName,
   ROUTER_GROUP_ID: routerGroup, ROUTER_INSTANCE_ID: `bench-${id}`, LOG_LEVEL: 'warn' };
-const router = await startService('router', env, `bench-router-${id}`);
+// The bundle the image runs, not the TypeScript source through tsx.
+const router = await startService('router', env, `bench-router-${id}`, { bundle: true });
 let rssMax = 0;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(router.child.pid ?? 0) ?? 0)), 250);
 const routerRate = await measure(kafka, routerGroup, start, EVENTS);

@@ -60,7 +60,8 @@ const baseEnv = {
 const services: ServiceProcess[] = [];
 async function startDelivery(groupId: string, label: string, env: Record<string, string>): Promise<ServiceProcess> {
   const prof: Record<string, string> = process.env['HERALD_NODE_ARGS'] ? { HERALD_NODE_ARGS: process.env['HERALD_NODE_ARGS'] } : {};
-  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env, ...prof }, `bench-webhook-${id}-${label}`);
+  // The bundle the image runs, not the TypeScript source through tsx.
+  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env, ...prof }, `bench-webhook-${id}-${label}`, { bundle: true });
   services.push(svc);
   await svc.ready(120_000);
   return svc;

@@ -53,7 +53,7 @@ function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
 
 /** Starts one service as its own process (its log: `<logDir>/<label>.log`) and waits until it is ready. */
 export async function startOneService(name: ServiceName, e: DemoEndpoints, label: string = name): Promise<ServiceProcess> {
-  const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, label, e.logDir);
+  const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, label, { logDir: e.logDir });
   await p.ready(120_000);
   return p;
 }

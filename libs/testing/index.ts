@@ -1,4 +1,4 @@
-export { startService, serviceNodeArgs, freePort, ROOT } from './service-process.js';
-export type { ServiceProcess } from './service-process.js';
+export { startService, bundleService, serviceNodeArgs, freePort, ROOT } from './service-process.js';
+export type { ServiceProcess, StartServiceOptions } from './service-process.js';
 export { rssMb } from './rss.js';
 export { ensureDebianPackage } from './debian-package.js';

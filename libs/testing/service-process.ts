@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -43,11 +43,35 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface StartServiceOptions {
+  /** Where <label>.log goes (default test-results/). */
+  logDir?: string;
+  /**
+   * Run the bundle the image runs (scripts/build-service.mjs → services/<name>/dist/main.js, built
+   * once per process) instead of the TypeScript source through tsx. Benchmarks measure this.
+   */
+  bundle?: boolean;
+}
+
+const bundled = new Set<string>();
+
+/** Bundles a service as its image does and returns the bundle's entry (services/<name>/dist/main.js). */
+export function bundleService(name: string): string {
+  const dir = join(ROOT, 'services', name);
+  if (!bundled.has(name)) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-service.mjs'), dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    bundled.add(name);
+  }
+  return join(dir, 'dist', 'main.js');
+}
+
 /**
- * Runs a service as its own process, as it is deployed (`node --import tsx services/<name>/src/main.ts`),
- * with `env` on top of the current environment. Its logs go to <logDir>/<label>.log (default test-results/).
+ * Runs a service as its own process, with `env` on top of the current environment: from its
+ * TypeScript source (`node --import tsx services/<name>/src/main.ts`), or as its image runs it
+ * (`bundle`). Its logs go to <logDir>/<label>.log.
  */
-export async function startService(name: string, env: Record<string, string>, label = name, logDir = join(ROOT, 'test-results')): Promise<ServiceProcess> {
+export async function startService(name: string, env: Record<string, string>, label = name, opts: StartServiceOptions = {}): Promise<ServiceProcess> {
+  const logDir = opts.logDir ?? join(ROOT, 'test-results');
   const opsPort = await freePort();
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${label}.log`);
@@ -55,7 +79,8 @@ export async function startService(name: string, env: Record<string, string>, la
   // The service's own node flags (as its image runs it), then HERALD_NODE_ARGS (e.g. "--cpu-prof
   // --cpu-prof-dir=/tmp/prof", which NODE_OPTIONS refuses) for profiling.
   const nodeArgs = [...serviceNodeArgs(name), ...(env['HERALD_NODE_ARGS'] ?? process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'services', name, 'src', 'main.ts')], {
+  const entry = opts.bundle ? [bundleService(name)] : ['--import', 'tsx', join(ROOT, 'services', name, 'src', 'main.ts')];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

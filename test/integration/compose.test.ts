@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDebianPackage, ROOT, serviceNodeArgs } from '@herald/testing';
+import { bundleService, ensureDebianPackage, ROOT, serviceNodeArgs } from '@herald/testing';
 
 // No Docker engine here: Debian's docker-compose validates the file without one.
 test('docker-compose.yml is valid and runs every service', () => {
@@ -51,3 +51,19 @@ test('a service runs with the node flags of its package.json, in the image and w
   assert.deepEqual(serviceNodeArgs('router'), [], 'services without flags run with none');
 });
 
+
+test("every service's build script is the shared one, and its bundle loads on plain node", () => {
+  const services = readdirSync(join(ROOT, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  for (const s of services) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'services', s, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    // The image runs what this script builds; a bundle with workspace imports left external would
+    // try to load TypeScript at run time.
+    assert.equal(pkg.scripts?.['build'], 'node ../../scripts/build-service.mjs', `services/${s}: npm run build`);
+  }
+  const entry = bundleService('delivery-webhook');
+  // Configuration is read after every module has loaded: an error naming the variable shows the
+  // bundle is complete (and that bad input is refused with a clear message).
+  const run = spawnSync(process.execPath, [entry], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DELIVERY_CONCURRENCY: 'not-a-number' }, timeout: 30_000 });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /DELIVERY_CONCURRENCY must be an integer, got "not-a-number"/);
+});
