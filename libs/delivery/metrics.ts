@@ -1,10 +1,14 @@
-import { Counter, Gauge, Histogram, type Registry } from '@herald/observability';
+import { Counter, Gauge, HotCounter, HotHistogram, type Registry } from '@herald/observability';
 
-/** The delivery runtime's Prometheus metrics (labelled by method). */
+/**
+ * The delivery runtime's Prometheus metrics (labelled by method). The three updated on every
+ * delivery (attempts, attempt duration, end-to-end time) are hot metrics: exposed as prom-client's
+ * would be, without hashing labels per update.
+ */
 export function createDeliveryMetrics(registry: Registry, sources: { inFlight: () => number; buffered: () => number }) {
   const registers = [registry];
   return {
-    attempts: new Counter({
+    attempts: new HotCounter({
       name: 'herald_delivery_attempts_total',
       help: 'Delivery attempts by outcome (success, retry, dead_letter) and error class',
       labelNames: ['method', 'outcome', 'error_class'] as const,
@@ -29,14 +33,14 @@ export function createDeliveryMetrics(registry: Registry, sources: { inFlight: (
       registers,
     }),
     disabled: new Counter({ name: 'herald_delivery_disabled_total', help: 'Notifications disabled by failure accounting', labelNames: ['method'] as const, registers }),
-    attemptSeconds: new Histogram({
+    attemptSeconds: new HotHistogram({
       name: 'herald_delivery_attempt_duration_seconds',
       help: 'Duration of delivery attempts',
       labelNames: ['method'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    endToEndSeconds: new Histogram({
+    endToEndSeconds: new HotHistogram({
       name: 'herald_delivery_end_to_end_seconds',
       help: 'Job creation to successful delivery',
       labelNames: ['method'] as const,
