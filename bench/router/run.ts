@@ -1,7 +1,9 @@
 // `npm run bench:router`: routing throughput of the router over ≥100,000 events against 10,000
 // repositories with 50,000 subscriptions, beside a bare consume → transactional-produce baseline on
-// the same broker in the same run; then p50/p99 event→job latency at a fixed 2,000 events/s, and the
-// router's RSS. The last line printed is one JSON object with the figures.
+// the same broker in the same run (BENCH_ROUNDS rounds, default 3, each a baseline pass then a router
+// pass over the same events with fresh consumer groups; the ratio is the median of the rounds'); then
+// p50/p99 event→job latency at a fixed 2,000 events/s, and the router's RSS. The last line printed is
+// one JSON object with the figures.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
@@ -9,7 +11,7 @@ import { createKafka, setGroupOffsetsToEnd, TOPICS, type Kafka } from '@herald/k
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { createEventPublisher } from '@herald/producer';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { rssMb, startService } from '@herald/testing';
+import { rssMb, startService, type ServiceProcess } from '@herald/testing';
 import { spawnBaseline } from './baseline-process.js';
 import { LatencyProbe } from './latency-probe.js';
 
@@ -18,6 +20,7 @@ const REPOS = 10_000;
 const SUBS_PER_REPO = 5;
 const RATE = 2_000;
 const RATE_SECONDS = 10;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
 const log = (msg: string) => console.log(`[bench:router] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -63,11 +66,15 @@ function eventFor(i: number): RepositoryEvent {
 const publisher = createEventPublisher({ kafka, registryUrl: stack.registryUrl, codec, ensureTopic: true, batchSize: 1_000 });
 await publisher.connect();
 
-// Both consumer groups start where the topic ends now, so they process exactly the events below.
-const routerGroup = `herald-bench-router-${id}`;
-const baselineGroup = `herald-bench-baseline-${id}`;
-await setGroupOffsetsToEnd(kafka, baselineGroup, [TOPICS.repositoryEvents]);
-const start = (await setGroupOffsetsToEnd(kafka, routerGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
+// Every round's consumer groups start where the topic ends now, so each processes exactly the events below.
+const rounds = [];
+for (let r = 1; r <= ROUNDS; r++) {
+  const baselineGroup = `herald-bench-baseline-${id}-${r}`;
+  const routerGroup = `herald-bench-router-${id}-${r}`;
+  const baselineStart = (await setGroupOffsetsToEnd(kafka, baselineGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
+  const routerStart = (await setGroupOffsetsToEnd(kafka, routerGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
+  rounds.push({ r, baselineGroup, baselineStart, routerGroup, routerStart });
+}
 
 t = Date.now();
 for (let i = 0; i < EVENTS; i += 1_000) {
@@ -75,20 +82,29 @@ for (let i = 0; i < EVENTS; i += 1_000) {
 }
 log(`${EVENTS} events published in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
-const baseline = await spawnBaseline(baselineGroup);
-const baselineRate = await measure(kafka, baselineGroup, start, EVENTS);
-await baseline.stop();
-log(`baseline: ${baselineRate.toFixed(0)} events/s`);
-
-const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName,
-  ROUTER_GROUP_ID: routerGroup, ROUTER_INSTANCE_ID: `bench-${id}`, LOG_LEVEL: 'warn' };
-// The bundle the image runs, not the TypeScript source through tsx.
-const router = await startService('router', env, `bench-router-${id}`, { bundle: true });
+const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName, LOG_LEVEL: 'warn' };
+// The machine is shared and its speed drifts: each round runs the baseline, then the router, over
+// the same events; the ratio is the median of the rounds' ratios.
+let router: ServiceProcess | undefined;
 let rssMax = 0;
-const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(router.child.pid ?? 0) ?? 0)), 250);
-const routerRate = await measure(kafka, routerGroup, start, EVENTS);
-log(`router: ${routerRate.toFixed(0)} events/s`);
-await router.ready(120_000);
+const sampler = setInterval(() => (rssMax = Math.max(rssMax, router ? (rssMb(router.child.pid ?? 0) ?? 0) : 0)), 250);
+const results: { baseline: number; router: number }[] = [];
+for (const round of rounds) {
+  if (router) await router.kill('SIGTERM');
+  const baseline = await spawnBaseline(round.baselineGroup);
+  const baselineRate = await measure(kafka, round.baselineGroup, round.baselineStart, EVENTS);
+  await baseline.stop();
+  // The bundle the image runs, not the TypeScript source through tsx.
+  router = await startService('router', { ...env, ROUTER_GROUP_ID: round.routerGroup, ROUTER_INSTANCE_ID: `bench-${id}-${round.r}` }, `bench-router-${id}-${round.r}`, { bundle: true });
+  const routerRate = await measure(kafka, round.routerGroup, round.routerStart, EVENTS);
+  await router.ready(120_000);
+  results.push({ baseline: baselineRate, router: routerRate });
+  log(`round ${round.r}: baseline ${baselineRate.toFixed(0)} events/s, router ${routerRate.toFixed(0)} events/s, ratio ${(routerRate / baselineRate).toFixed(3)}`);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const ratios = results.map((x) => x.router / x.baseline);
+const routerRate = median(results.map((x) => x.router));
+const baselineRate = median(results.map((x) => x.baseline));
 
 // Latency at a fixed rate, with the router caught up.
 const probe = new LatencyProbe(kafka, codec, new Set(pushSub.values()));
@@ -105,9 +121,9 @@ for (let tick = 0; tick < RATE_SECONDS * 20; tick++) {
 const achievedRate = sentAt.size / ((Date.now() - t0) / 1000);
 const latencies = await probe.collect(sentAt, 30_000);
 await probe.stop();
-const rssEnd = rssMb(router.child.pid ?? 0) ?? 0;
+const rssEnd = rssMb(router?.child.pid ?? 0) ?? 0;
 clearInterval(sampler);
-await router.kill('SIGTERM');
+await router?.kill('SIGTERM');
 await publisher.disconnect();
 await db.dropDatabase();
 await mongo.close();
@@ -121,7 +137,9 @@ const result = {
   subscriptions: REPOS * SUBS_PER_REPO,
   throughput: Math.round(routerRate),
   baseline: Math.round(baselineRate),
-  ratio: Number((routerRate / baselineRate).toFixed(3)),
+  rounds: ROUNDS,
+  ratio: Number(median(ratios).toFixed(3)),
+  round_ratios: ratios.map((x) => Number(x.toFixed(3))),
   latency_rate: Math.round(achievedRate),
   latency_samples: latencies.length,
   p50_ms: pct(50),
