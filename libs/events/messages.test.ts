@@ -17,6 +17,14 @@ test('delivery ids are stable per (event, notification) and are UUIDs', () => {
   assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
+test('delivery ids never change across versions: a router restarted on a new release derives the same ids', () => {
+  // Values of the first implementation (createHash('sha1').update(namespace).update(name)).
+  assert.equal(deliveryId('3f8b2c1a-9d4e-4f6b-8a2c-1e5d7f9b3c01', '00000000-0000-4000-8000-000000000001'), '65b0c2b2-a73f-5ce6-a7a0-2f21a6a66b0b');
+  // Non-ASCII, and longer than the reused input buffer.
+  assert.equal(deliveryId(`évènement-${'x'.repeat(300)}`, 'n'), 'aeb51457-0903-5335-853e-146a8e0c6f8e');
+  assert.equal(deliveryId('3f8b2c1a-9d4e-4f6b-8a2c-1e5d7f9b3c01', '00000000-0000-4000-8000-000000000001'), '65b0c2b2-a73f-5ce6-a7a0-2f21a6a66b0b');
+});
+
 test('a job carries the typed event and round-trips through Avro unchanged', () => {
   const job = createDeliveryJob({ event: sampleData('build_failure'), notificationUuid: NOTIFICATION, method: 'webhook', now: 1 });
   assert.deepStrictEqual(validateDeliveryJob(job), job);

@@ -5,7 +5,7 @@ import { plainConverter } from './avro-plain.js';
 import { schemaInternals, type HeraldSchema } from './herald-schema.js';
 import { ALL_SCHEMAS } from './schemas.js';
 import { splitRecord } from './shared-field-encoder.js';
-import { encodeFramed, frame, unframe } from './wire-format.js';
+import { encodeFramed, encodeFramedWith, unframe } from './wire-format.js';
 import { registryError, statusOf } from './registry-errors.js';
 
 export interface SchemaRegistryCodecOptions {
@@ -137,12 +137,17 @@ export class SchemaRegistryCodec {
     const split = splitRecord(type, field);
     if (!split) return values.map((v) => this.encode(subject, v));
     try {
-      const header = frame(registered.id, Buffer.alloc(0));
       const shared = split.field.toBuffer((toAvro(first) as Record<string, unknown>)[field]);
       return values.map((v) => {
         // toAvro converts every field; only the ones around the shared field are written here.
         const a = toAvro(v);
-        return Buffer.concat([header, split.before.toBuffer(a), shared, split.after.toBuffer(a)]);
+        return encodeFramedWith(registered.id, (buf, pos) => {
+          const mid = split.before.encode(a, buf, pos);
+          if (mid < 0) return mid;
+          if (mid + shared.length > buf.length) return buf.length - (mid + shared.length);
+          shared.copy(buf, mid);
+          return split.after.encode(a, buf, mid + shared.length);
+        });
       });
     } catch {
       // A value that does not fit: encode names the offending field.

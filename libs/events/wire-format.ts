@@ -24,16 +24,25 @@ let scratch = Buffer.allocUnsafeSlow(16 * 1024);
  * cost of encoding a small record (a delivery result: ~3.6 µs).
  */
 export function encodeFramed(type: avro.Type, schemaId: number, value: unknown): Buffer {
+  return encodeFramedWith(schemaId, (buf, pos) => type.encode(value, buf, pos));
+}
+
+/**
+ * Frames what `write` puts into a buffer from `pos` on. `write` returns the end position, or (like
+ * avsc's `encode`) a negative number when the buffer is too small; the buffer then grows and
+ * `write` runs again.
+ */
+export function encodeFramedWith(schemaId: number, write: (buf: Buffer, pos: number) => number): Buffer {
   for (;;) {
     scratch[0] = MAGIC;
     scratch.writeInt32BE(schemaId, 1);
-    const end = type.encode(value, scratch, HEADER_BYTES);
+    const end = write(scratch, HEADER_BYTES);
     if (end >= 0) {
       const out = Buffer.allocUnsafe(end);
       scratch.copy(out, 0, 0, end);
       return out;
     }
-    // A negative result is the number of bytes missing.
+    // A negative result is (at least part of) the number of bytes missing.
     scratch = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, scratch.length - end));
   }
 }

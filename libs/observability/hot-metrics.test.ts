@@ -51,3 +51,24 @@ test('a HotCounter exposes what a prom-client Counter exposes for the same incre
   assert.match(await hot.metrics(), /x_total\{method="webhook",outcome="success",service="svc"\} 5/);
   assert.throws(() => child.inc(-1), /not possible to decrease/);
 });
+
+test('without label names: exposed from the start, inc(by) and observe(value), and reset as prom-client does', async () => {
+  const { hot, reference } = registries();
+  const c = new HotCounter({ name: 'plain_total', help: 'Plain', labelNames: [], registers: [hot] });
+  const pc = new Counter({ name: 'plain_total', help: 'Plain', registers: [reference] });
+  const h = new HotHistogram({ name: 'plain_seconds', help: 'Plain', labelNames: [], buckets: [0.1, 1], registers: [hot] });
+  const ph = new Histogram({ name: 'plain_seconds', help: 'Plain', buckets: [0.1, 1], registers: [reference] });
+  assert.equal(await hot.metrics(), await reference.metrics(), 'zero values before any update');
+  c.inc();
+  pc.inc();
+  c.inc(4);
+  pc.inc(4);
+  h.observe(0.5);
+  ph.observe(0.5);
+  assert.equal(await hot.metrics(), await reference.metrics());
+  assert.deepEqual(await hot.getMetricsAsJSON(), await reference.getMetricsAsJSON());
+  assert.match(await hot.metrics(), /^plain_total\{service="svc"\} 5$/m);
+  hot.resetMetrics();
+  reference.resetMetrics();
+  assert.equal(await hot.metrics(), await reference.metrics());
+});

@@ -39,6 +39,11 @@ abstract class HotMetric<L extends string, C> {
     for (const r of o.registers ?? []) r.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
+  /** Without label names there is one child, there from the start (prom-client exposes it as 0). */
+  protected initUnlabelled(create: (labels: Record<string, string>) => C): void {
+    if (this.o.labelNames.length === 0) this.child({} as Labels<L>, create);
+  }
+
   /** The child for these labels (cache it: this is the slow path). */
   protected child(labels: Labels<L>, create: (labels: Record<string, string>) => C): C {
     for (const k of Object.keys(labels)) {
@@ -50,6 +55,11 @@ abstract class HotMetric<L extends string, C> {
     return c;
   }
 
+  /**
+   * Forgets every series, as prom-client's reset does (a counter without label names comes back at
+   * 0). Children obtained before keep counting into series that are no longer exposed: Herald only
+   * resets in tests.
+   */
   reset(): void {
     this.children.clear();
   }
@@ -70,10 +80,13 @@ export class HotHistogram<L extends string = string> extends HotMetric<L, Histog
   constructor(o: MetricOptions<L> & { buckets: readonly number[] }) {
     super(o);
     this.bounds = [...o.buckets].sort((a, b) => a - b);
+    this.initUnlabelled(this.newChild);
   }
 
+  private readonly newChild = (labels: Record<string, string>): HistogramChild => ({ labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 });
+
   labels(labels: Labels<L>): { observe(value: number): void } {
-    const c = this.child(labels, (l) => ({ labels: l, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 }));
+    const c = this.child(labels, this.newChild);
     const bounds = this.bounds;
     return {
       observe(value: number) {
@@ -87,8 +100,10 @@ export class HotHistogram<L extends string = string> extends HotMetric<L, Histog
     };
   }
 
-  observe(labels: Labels<L>, value: number): void {
-    this.labels(labels).observe(value);
+  /** `observe(value)` without label names, `observe(labels, value)` with. */
+  observe(labelsOrValue: Labels<L> | number, value?: number): void {
+    if (typeof labelsOrValue === 'number') this.labels({} as Labels<L>).observe(labelsOrValue);
+    else this.labels(labelsOrValue).observe(value as number);
   }
 
   /** As prom-client's Histogram gives it to the text format: cumulative buckets, +Inf, sum, count. */
@@ -127,6 +142,16 @@ interface CounterChild {
 export class HotCounter<L extends string = string> extends HotMetric<L, CounterChild> {
   readonly type = 'counter';
 
+  constructor(o: MetricOptions<L>) {
+    super(o);
+    this.initUnlabelled((l) => ({ labels: l, value: 0 }));
+  }
+
+  override reset(): void {
+    super.reset();
+    this.initUnlabelled((l) => ({ labels: l, value: 0 }));
+  }
+
   labels(labels: Labels<L>): { inc(by?: number): void } {
     const c = this.child(labels, (l) => ({ labels: l, value: 0 }));
     return {
@@ -137,8 +162,10 @@ export class HotCounter<L extends string = string> extends HotMetric<L, CounterC
     };
   }
 
-  inc(labels: Labels<L>, by = 1): void {
-    this.labels(labels).inc(by);
+  /** `inc(by?)` without label names, `inc(labels, by?)` with. */
+  inc(labelsOrBy?: Labels<L> | number, by = 1): void {
+    if (labelsOrBy === undefined || typeof labelsOrBy === 'number') this.labels({} as Labels<L>).inc(labelsOrBy ?? 1);
+    else this.labels(labelsOrBy).inc(by);
   }
 
   get() {

@@ -178,3 +178,15 @@ test('decodeKnown decodes without the registry once a schema id is known, and sa
   const truncated = reader.decodeKnown(bytes.subarray(0, 12), DELIVERY_JOB_SCHEMA);
   assert.equal(truncated?.ok === false && truncated.error.code, 'DECODE_INVALID');
 });
+
+test('jobs sharing an event larger than the encoder\'s scratch buffer are still byte for byte what encoding each gives', async () => {
+  const codec = new SchemaRegistryCodec({ url: REGISTRY });
+  await codec.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
+  const tags = Array.from({ length: 3_000 }, (_, i) => `release-${i}-${'x'.repeat(20)}`);
+  const event = sampleEvent('repo_push', { repository: `${PREFIX}/big`, body: { updated_tags: tags } });
+  const jobs = Array.from({ length: 3 }, (_, i) => createDeliveryJob({ event, notificationUuid: `00000000-0000-4000-8000-00000000010${i}`, method: 'webhook' }));
+  const shared = codec.encodeSharing(SUBJECTS.jobs('webhook'), jobs, 'event');
+  assert.ok((shared[0]?.length ?? 0) > 64 * 1024);
+  assert.deepEqual(shared, jobs.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)));
+  assert.deepEqual(await Promise.all(shared.map((b) => codec.decode(b, DELIVERY_JOB_SCHEMA))), jobs);
+});
