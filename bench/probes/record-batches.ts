@@ -1,7 +1,7 @@
 // `node --import tsx bench/probes/record-batches.ts`: client CPU per record of the delivery
 // runtime's record producer (@platformatic/kafka, idempotent, acks = all) by batch size, against
 // the local broker: a request costs far more than a record in it, which is why BatchingProducer
-// lingers (DEFAULT_LINGER_MS) to fill its batches.
+// lingers (20 ms by default) to fill its batches.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
 import { createRecordProducer, ensureTopics, createKafka } from '@herald/kafka';

@@ -8,7 +8,7 @@ export { deliveryErrorForStatus, parseRetryAfter } from './http-status.js';
 export { RetrySchedule } from './retry-schedule.js';
 export type { RetryStep } from './retry-schedule.js';
 export { AttemptLog, DELIVERY_ATTEMPTS_COLLECTION } from './attempt-log.js';
-export { BatchingProducer, DEFAULT_LINGER_MS, DEFAULT_MAX_BATCH } from './batching-producer.js';
+export { BatchingProducer } from './batching-producer.js';
 export type { AttemptRecord, AttemptLogOptions, AttemptListOptions } from './attempt-log.js';
 export { redriveDeadLetters, REDRIVEN_FROM_HEADER } from './redrive.js';
 export type { RedriveOptions, RedriveResult } from './redrive.js';

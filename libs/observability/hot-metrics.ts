@@ -26,78 +26,94 @@ interface MetricValue {
   exemplar?: null | undefined;
 }
 
-abstract class HotMetric<L extends string, C> {
+/** One labelled series of a counter. */
+class CounterSeries {
+  value = 0;
+  constructor(readonly labels: Record<string, string>) {}
+
+  inc(by = 1): void {
+    if (!(by >= 0) || !Number.isFinite(by)) throw new Error(`It is not possible to decrease a counter or add a non-finite value: ${by}`);
+    this.value += by;
+  }
+}
+
+/** One labelled series of a histogram. */
+class HistogramSeries {
+  /** Per bucket (not cumulative); the last slot counts values above every bound. */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    readonly labels: Record<string, string>,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  observe(value: number): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
+    let i = 0;
+    while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;
+    this.counts[i] = (this.counts[i] as number) + 1;
+    this.sum += value;
+    this.count += 1;
+  }
+}
+
+abstract class HotMetric<L extends string, S> {
   readonly name: string;
   readonly help: string;
   readonly aggregator = 'sum';
-  protected children = new Map<string, C>();
+  protected series = new Map<string, S>();
+  /** The one series of a metric without label names, there from the start (prom-client exposes it as 0). */
+  private only: S | undefined;
 
-  constructor(private readonly o: MetricOptions<L>) {
+  constructor(
+    private readonly o: MetricOptions<L>,
+    private readonly create: (labels: Record<string, string>) => S,
+  ) {
     this.name = o.name;
     this.help = o.help;
     // The registry's Metric type is prom-client's class; it only calls what this class provides.
     for (const r of o.registers ?? []) r.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
+    this.initUnlabelled();
   }
 
-  /** Without label names there is one child, there from the start (prom-client exposes it as 0). */
-  protected initUnlabelled(create: (labels: Record<string, string>) => C): void {
-    if (this.o.labelNames.length === 0) this.child({} as Labels<L>, create);
+  protected initUnlabelled(): void {
+    if (this.o.labelNames.length === 0) this.only = this.labels({} as Labels<L>);
   }
 
-  /** The child for these labels (cache it: this is the slow path). */
-  protected child(labels: Labels<L>, create: (labels: Record<string, string>) => C): C {
+  /** The series for these labels: keep it (looking it up is the slow path). */
+  labels(labels: Labels<L>): S {
+    if (this.only) return this.only;
     for (const k of Object.keys(labels)) {
       if (!this.o.labelNames.includes(k as L)) throw new Error(`Added label "${k}" is not included in initial labelset: ${JSON.stringify(this.o.labelNames)}`);
     }
     const key = this.o.labelNames.map((n) => labels[n] ?? '').join('\u0000');
-    let c = this.children.get(key);
-    if (!c) this.children.set(key, (c = create({ ...labels })));
-    return c;
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = this.create({ ...labels })));
+    return s;
   }
 
   /**
-   * Forgets every series, as prom-client's reset does (a counter without label names comes back at
-   * 0). Children obtained before keep counting into series that are no longer exposed: Herald only
-   * resets in tests.
+   * Forgets every series, as prom-client's reset does. Series obtained before keep counting but are
+   * no longer exposed: Herald only resets in tests.
    */
   reset(): void {
-    this.children.clear();
+    this.series.clear();
+    this.only = undefined;
   }
 }
 
-interface HistogramChild {
-  labels: Record<string, string>;
-  /** Per bucket (not cumulative); the last slot counts values above every bound. */
-  counts: Float64Array;
-  sum: number;
-  count: number;
-}
-
-export class HotHistogram<L extends string = string> extends HotMetric<L, HistogramChild> {
+export class HotHistogram<L extends string = string> extends HotMetric<L, HistogramSeries> {
   readonly type = 'histogram';
   private readonly bounds: number[];
 
   constructor(o: MetricOptions<L> & { buckets: readonly number[] }) {
-    super(o);
-    this.bounds = [...o.buckets].sort((a, b) => a - b);
-    this.initUnlabelled(this.newChild);
-  }
-
-  private readonly newChild = (labels: Record<string, string>): HistogramChild => ({ labels, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 });
-
-  labels(labels: Labels<L>): { observe(value: number): void } {
-    const c = this.child(labels, this.newChild);
-    const bounds = this.bounds;
-    return {
-      observe(value: number) {
-        if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-        let i = 0;
-        while (i < bounds.length && value > (bounds[i] as number)) i++;
-        c.counts[i] = (c.counts[i] as number) + 1;
-        c.sum += value;
-        c.count += 1;
-      },
-    };
+    const bounds = [...o.buckets].sort((a, b) => a - b);
+    super(o, (labels) => new HistogramSeries(labels, bounds));
+    this.bounds = bounds;
   }
 
   /** `observe(value)` without label names, `observe(labels, value)` with. */
@@ -109,22 +125,22 @@ export class HotHistogram<L extends string = string> extends HotMetric<L, Histog
   /** As prom-client's Histogram gives it to the text format: cumulative buckets, +Inf, sum, count. */
   getForPromString() {
     const values: MetricValue[] = [];
-    for (const c of this.children.values()) {
+    for (const s of this.series.values()) {
       let acc = 0;
       this.bounds.forEach((le, i) => {
-        acc += c.counts[i] as number;
-        values.push({ labels: { le }, sharedLabels: c.labels, value: acc, metricName: `${this.name}_bucket`, exemplar: null });
+        acc += s.counts[i] as number;
+        values.push({ labels: { le }, sharedLabels: s.labels, value: acc, metricName: `${this.name}_bucket`, exemplar: null });
       });
       values.push(
-        { labels: { le: '+Inf' }, sharedLabels: c.labels, value: c.count, metricName: `${this.name}_bucket`, exemplar: null },
-        { labels: {}, sharedLabels: c.labels, value: c.sum, metricName: `${this.name}_sum`, exemplar: undefined },
-        { labels: {}, sharedLabels: c.labels, value: c.count, metricName: `${this.name}_count`, exemplar: undefined },
+        { labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_bucket`, exemplar: null },
+        { labels: {}, sharedLabels: s.labels, value: s.sum, metricName: `${this.name}_sum`, exemplar: undefined },
+        { labels: {}, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_count`, exemplar: undefined },
       );
     }
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
-  /** The JSON form: each value's labels with the child's labels merged in (prom-client's order). */
+  /** The JSON form: each value's labels with the series' labels merged in (prom-client's order). */
   get() {
     const data = this.getForPromString();
     return {
@@ -134,32 +150,17 @@ export class HotHistogram<L extends string = string> extends HotMetric<L, Histog
   }
 }
 
-interface CounterChild {
-  labels: Record<string, string>;
-  value: number;
-}
-
-export class HotCounter<L extends string = string> extends HotMetric<L, CounterChild> {
+export class HotCounter<L extends string = string> extends HotMetric<L, CounterSeries> {
   readonly type = 'counter';
 
   constructor(o: MetricOptions<L>) {
-    super(o);
-    this.initUnlabelled((l) => ({ labels: l, value: 0 }));
+    super(o, (labels) => new CounterSeries(labels));
   }
 
+  /** As prom-client's: a counter without label names comes back at 0 (a histogram does not). */
   override reset(): void {
     super.reset();
-    this.initUnlabelled((l) => ({ labels: l, value: 0 }));
-  }
-
-  labels(labels: Labels<L>): { inc(by?: number): void } {
-    const c = this.child(labels, (l) => ({ labels: l, value: 0 }));
-    return {
-      inc(by = 1) {
-        if (!(by >= 0) || !Number.isFinite(by)) throw new Error(`It is not possible to decrease a counter or add a non-finite value: ${by}`);
-        c.value += by;
-      },
-    };
+    this.initUnlabelled();
   }
 
   /** `inc(by?)` without label names, `inc(labels, by?)` with. */
@@ -169,7 +170,7 @@ export class HotCounter<L extends string = string> extends HotMetric<L, CounterC
   }
 
   get() {
-    const values: MetricValue[] = [...this.children.values()].map((c) => ({ value: c.value, labels: c.labels }));
+    const values: MetricValue[] = [...this.series.values()].map((s) => ({ value: s.value, labels: s.labels }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 }
