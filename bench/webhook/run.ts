@@ -59,9 +59,8 @@ const baseEnv = {
 };
 const services: ServiceProcess[] = [];
 async function startDelivery(groupId: string, label: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const prof: Record<string, string> = process.env['HERALD_NODE_ARGS'] ? { HERALD_NODE_ARGS: process.env['HERALD_NODE_ARGS'] } : {};
-  // The bundle the image runs, not the TypeScript source through tsx.
-  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env, ...prof }, `bench-webhook-${id}-${label}`, { bundle: true });
+  // The bundle the image runs, not the TypeScript source through tsx (HERALD_NODE_ARGS is passed on by startService).
+  const svc = await startService('delivery-webhook', { ...baseEnv, DELIVERY_GROUP_ID: groupId, ...env }, `bench-webhook-${id}-${label}`, { bundle: true });
   services.push(svc);
   await svc.ready(120_000);
   return svc;
