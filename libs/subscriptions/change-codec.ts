@@ -1,3 +1,4 @@
+import { DecodeError } from '@herald/errors';
 import { SUBJECTS, SUBSCRIPTION_CHANGE_SCHEMA, type SchemaRegistryCodec, type SubscriptionChange } from '@herald/events';
 import type { Subscription } from './notification.js';
 
@@ -47,6 +48,12 @@ export function registryChangeCodec(codec: SchemaRegistryCodec): ChangeCodec {
     async decode(value) {
       const c = await codec.decode(value, SUBSCRIPTION_CHANGE_SCHEMA);
       const n = c.notification;
+      let eventConfig: Record<string, unknown> = {};
+      try {
+        if (n) eventConfig = JSON.parse(n.event_config) as Record<string, unknown>;
+      } catch (err) {
+        throw new DecodeError('INVALID', `subscription change ${c.notification_uuid}: event_config is not JSON`, { cause: err });
+      }
       return {
         op: c.op,
         subscription: {
@@ -54,7 +61,7 @@ export function registryChangeCodec(codec: SchemaRegistryCodec): ChangeCodec {
           repository: c.repository,
           event: n?.event ?? '',
           method: n?.method ?? 'webhook',
-          event_config: n ? (JSON.parse(n.event_config) as Record<string, unknown>) : {},
+          event_config: eventConfig,
           title: n?.title ?? null,
           number_of_failures: n?.number_of_failures ?? 0,
           disabled: n ? !n.enabled : true,

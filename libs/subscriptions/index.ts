@@ -5,6 +5,6 @@ export type { NewNotification, FailureOutcome } from './notification-store.js';
 export { SubscriptionIndex } from './subscription-index.js';
 export { SubscriptionChangePublisher } from './change-feed.js';
 export { SubscriptionView } from './subscription-view.js';
-export type { SubscriptionViewOptions } from './subscription-view.js';
+export type { SubscriptionViewOptions, SubscriptionViewState } from './subscription-view.js';
 export { registryChangeCodec } from './change-codec.js';
 export type { ChangeCodec, FeedChange } from './change-codec.js';
