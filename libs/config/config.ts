@@ -62,6 +62,12 @@ export function int(fallback: number | undefined, min = Number.MIN_SAFE_INTEGER,
   };
 }
 
+/** An optional integer within [min, max] (undefined when unset: the caller derives a default). */
+export function optionalInt(min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): Reader<number | undefined> {
+  const read = int(0, min, max);
+  return (env, name, problems) => (raw(env, name) === undefined ? undefined : read(env, name, problems));
+}
+
 /** A boolean: only true/false/1/0 are accepted. */
 export function bool(fallback: boolean): Reader<boolean> {
   return (env, name, problems) => {

@@ -1,6 +1,6 @@
-import { bool, commonShape, int, intList, opsShape, str, type ConfigOf } from '@herald/config';
+import { bool, commonShape, int, opsShape, str, type ConfigOf } from '@herald/config';
 import type { DeliveryRuntimeOptions } from './runtime-options.js';
-import { DEFAULT_RETRY_DELAYS_MS } from '@herald/kafka';
+import { retryDelaysMs } from '@herald/kafka';
 
 /**
  * The variables every delivery service shares: where the
@@ -11,8 +11,11 @@ export function deliveryShape(service: string, opsPort: number) {
     ...commonShape,
     ...opsShape(opsPort),
     DELIVERY_GROUP_ID: str(`herald-${service}`),
-    /** One delay per retry topic; the default is SPEC §4's 10 s, 1 min, 5 min, 30 min, 2 h, 6 h. */
-    DELIVERY_RETRY_DELAYS_MS: intList(DEFAULT_RETRY_DELAYS_MS, 0, 6 * 24 * 3600_000),
+    /**
+     * One delay per retry topic; the default is SPEC §4's 10 s, 1 min, 5 min, 30 min, 2 h, 6 h. The
+     * same reader gives `herald topics` its number of retry topics.
+     */
+    DELIVERY_RETRY_DELAYS_MS: retryDelaysMs(),
     DELIVERY_ATTEMPT_TIMEOUT_MS: int(10_000, 100, 300_000),
     DELIVERY_CONCURRENCY: int(64, 1, 10_000),
     DELIVERY_PARTITION_CONCURRENCY: int(16, 1, 10_000),

@@ -3,6 +3,12 @@ export { createRecordProducer, keyHash } from './record-producer.js';
 export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';
 export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';
+export { describeDrift, desiredTopics, findDrift, MANAGED_CONFIGS, planTopics, replicationSettings } from './provision.js';
+export type { DesiredTopic, Drift, ObservedTopic, ReplicationSettings, TopicPlan } from './provision.js';
+export { applyTopicPlan, brokerCount, observeTopics, TopicsNotReadyError, verifyTopics } from './provision-admin.js';
+export { runTopicsCommand, TOPICS_USAGE, topicsShape } from './topics-command.js';
+export type { TopicsCommandIo } from './topics-command.js';
+export { MAX_RETRY_DELAY_MS, retryDelaysMs } from './retry-delays.js';
 export { TOPICS, HEADERS, PARTITIONS, DELIVERY_METHODS, DEFAULT_RETRY_DELAYS_MS, topicSpecs } from './topics.js';
 export type { DeliveryMethod, TopicSpec } from './topics.js';
 export type {

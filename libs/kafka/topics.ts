@@ -29,8 +29,11 @@ export const PARTITIONS = { events: 12, jobs: 12 } as const;
 /** Default retry schedule of SPEC §4, one fixed delay per retry topic. */
 export const DEFAULT_RETRY_DELAYS_MS = [10_000, 60_000, 300_000, 1_800_000, 7_200_000, 21_600_000] as const;
 
-/** The full set of topics for a deployment with `retryLevels` retry topics per method. */
-export function topicSpecs(retryLevels: number = DEFAULT_RETRY_DELAYS_MS.length): TopicSpec[] {
+/**
+ * The full set of topics for a deployment with `retryLevels` retry topics per method. `prefix` puts
+ * the same set under other names (tests); services always use the unprefixed names.
+ */
+export function topicSpecs(retryLevels: number = DEFAULT_RETRY_DELAYS_MS.length, opts: { prefix?: string } = {}): TopicSpec[] {
   const week = String(7 * DAY_MS);
   const specs: TopicSpec[] = [
     { name: TOPICS.repositoryEvents, partitions: PARTITIONS.events, config: { 'retention.ms': week } },
@@ -46,7 +49,8 @@ export function topicSpecs(retryLevels: number = DEFAULT_RETRY_DELAYS_MS.length)
     }
     specs.push({ name: TOPICS.dlq(m), partitions: PARTITIONS.jobs, config: { 'retention.ms': String(30 * DAY_MS) } });
   }
-  return specs;
+  const prefix = opts.prefix ?? '';
+  return prefix === '' ? specs : specs.map((s) => ({ ...s, name: `${prefix}${s.name}` }));
 }
 
 /** Message header names, in one place. */

@@ -1,7 +1,9 @@
 /** `herald --help`. */
-export const USAGE = `herald — publish repository events to Herald (Kafka + schema registry)
+export const USAGE = `herald — publish repository events to Herald (Kafka + schema registry), provision its topics
 
 Usage:
+  herald topics check                                      report drift from Herald's topic specs
+  herald topics apply [--add-partitions]                   create/fix topics (see herald topics --help)
   herald emit <kind> --repository <ns/name> [kind flags]   one event built from flags
   herald emit --sample <kind> [--repository <ns/name>]     the stored sample of a kind
   herald emit --file <events.jsonl>                        one event per line; all lines are
