@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from '@herald/events';
-import type { Collection, Db } from '@herald/mongo';
+import { ObjectId, type Collection, type Db } from '@herald/mongo';
 import type { Logger } from '@herald/logger';
 
 export const DELIVERY_ATTEMPTS_COLLECTION = 'delivery_attempts';
@@ -47,6 +47,8 @@ interface PackedEntry {
  * JSON's quotes: lines are about half the bytes and have no quotes.
  */
 interface Bucket {
+  /** Set when the bucket is built, so a retried write cannot store it twice. */
+  _id?: ObjectId;
   notification_uuid: string;
   first: Date;
   last: Date;
@@ -144,10 +146,18 @@ export interface AttemptLogOptions {
   maxPerNotification?: number;
   /** Buffered entries are written at least this often (default 1 s). */
   flushIntervalMs?: number;
-  /** Entries buffered at most while MongoDB is slow or down; the oldest are dropped beyond (default 50,000). */
+  /**
+   * Entries held at most, buffered or waiting for a retried write while MongoDB is slow or down
+   * (default 50,000). When full, `record` drops the new entry and counts it (see `full`,
+   * `whenNotFull` for callers that can slow down instead).
+   */
   maxBuffered?: number;
+  /** Delay before the first retry of a failed write; doubles per failure (default 1 s). */
+  retryInitialMs?: number;
+  /** Longest delay between retries of a failed write (default 30 s). */
+  retryMaxMs?: number;
   logger?: Logger;
-  /** Called with the number of entries dropped because the buffer was full. */
+  /** Called with the number of entries dropped: recorded while full, or still unwritten when `flush()` gave up. */
   onDropped?: (n: number) => void;
 }
 
@@ -159,6 +169,9 @@ export interface AttemptListOptions {
 }
 
 const BUCKET_ENTRIES = 200;
+/** Buckets per insert: a write after a long outage goes out in several inserts. */
+const WRITE_BUCKETS = 500;
+const DUPLICATE_KEY = 11000;
 
 /** A recorded entry waiting for the next flush, already in its stored form. */
 interface Queued {
@@ -169,25 +182,73 @@ interface Queued {
 }
 
 /**
+ * Indexes of `docs` known to be stored after a failed insert: a duplicate `_id` is a bucket that
+ * an earlier attempt wrote (its reply was lost); when the driver accounts for every document (an
+ * unordered insert that failed for some), the others were written too.
+ */
+function storedDespite(err: unknown, docs: number): Set<number> {
+  const e = err as { name?: string; writeErrors?: unknown; insertedCount?: number };
+  const list = Array.isArray(e.writeErrors) ? (e.writeErrors as { index?: number; code?: number }[]) : e.writeErrors ? [e.writeErrors as { index?: number; code?: number }] : [];
+  const failed = new Set(list.filter((w) => w.code !== DUPLICATE_KEY).map((w) => w.index));
+  const stored = new Set<number>();
+  const accounted = e.name === 'MongoBulkWriteError' && typeof e.insertedCount === 'number' && e.insertedCount + list.length === docs;
+  if (accounted) {
+    for (let i = 0; i < docs; i++) if (!failed.has(i)) stored.add(i);
+  } else {
+    for (const w of list) if (w.code === DUPLICATE_KEY && typeof w.index === 'number') stored.add(w.index);
+  }
+  return stored;
+}
+
+/**
  * The attempt log in MongoDB (`delivery_attempts`). Writes are buffered for up to a second and go
  * out as one bucket document per notification, so the log costs no round-trip per delivery and
  * little per entry; the last second of entries can be lost in a crash (the log is informational;
  * `delivery-results` has every attempt). Bounded by age and by count per notification, pruned
  * explicitly because FerretDB has no TTL indexes.
+ *
+ * While MongoDB is down, entries are kept (up to `maxBuffered`) and written with back-off when it
+ * returns. A bucket gets its `_id` when it is built and keeps it through retries, so a write whose
+ * reply was lost is not stored twice.
  */
 export class AttemptLog {
   readonly col: Collection<Bucket>;
   readonly maxAgeMs: number;
   readonly maxPerNotification: number;
+  readonly maxBuffered: number;
+  /** Entries recorded since the last write began. */
   private buffer: Queued[] = [];
+  /** Buckets built, not yet known to be stored; written before anything newer. */
+  private unsent: Bucket[] = [];
+  private unsentEntries = 0;
   private readonly touched = new Set<string>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<boolean> | undefined;
+  private failures = 0;
+  private dropping = false;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(db: Db, private readonly opts: AttemptLogOptions = {}) {
     this.col = db.collection<Bucket>(DELIVERY_ATTEMPTS_COLLECTION);
     this.maxAgeMs = opts.maxAgeMs ?? 14 * 24 * 3600_000;
     this.maxPerNotification = opts.maxPerNotification ?? 200;
+    this.maxBuffered = opts.maxBuffered ?? 50_000;
+  }
+
+  /** Entries recorded and not yet stored (buffered, being written, or waiting for a retry). */
+  get pending(): number {
+    return this.buffer.length + this.unsentEntries;
+  }
+
+  /** True when `record` would drop: `maxBuffered` entries are pending. */
+  get full(): boolean {
+    return this.pending >= this.maxBuffered;
+  }
+
+  /** Resolves when `record` would keep an entry again (back-pressure for callers that can wait). */
+  whenNotFull(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -212,37 +273,117 @@ export class AttemptLog {
     return out.sort((x, y) => y.time.getTime() - x.time.getTime()).slice(0, limit);
   }
 
-  /** Queues an entry; written within `flushIntervalMs`. */
-  record(entry: AttemptRecord): void {
+  /**
+   * Queues an entry; written within `flushIntervalMs` (or when MongoDB is back). Returns false
+   * when the log is full and the entry was dropped (and counted).
+   */
+  record(entry: AttemptRecord): boolean {
+    if (this.full) {
+      this.opts.onDropped?.(1);
+      if (!this.dropping) this.opts.logger?.warn({ pending: this.pending, maxBuffered: this.maxBuffered }, 'attempt log full, dropping entries');
+      this.dropping = true;
+      return false;
+    }
     this.buffer.push({ uuid: entry.notification_uuid, t: entry.time.getTime(), line: lineOf(entry) });
     this.touched.add(entry.notification_uuid);
-    const max = this.opts.maxBuffered ?? 50_000;
-    if (this.buffer.length > max) {
-      const dropped = this.buffer.length - max;
-      this.buffer.splice(0, dropped);
-      this.opts.onDropped?.(dropped);
-    }
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs ?? 1_000);
+    if (!this.timer && !this.writing) this.schedule(this.opts.flushIntervalMs ?? 1_000);
+    return true;
   }
 
-  /** Writes everything buffered so far. Failures are logged, not thrown: the log never blocks delivery. */
+  /**
+   * One attempt to store everything pending now (after any write in progress). What fails stays
+   * pending and is retried with back-off. Resolves true when that attempt stored it all; never throws.
+   */
+  async write(): Promise<boolean> {
+    while (this.writing) await this.writing;
+    this.clearTimer();
+    this.writing = this.attempt().finally(() => (this.writing = undefined));
+    return this.writing;
+  }
+
+  /**
+   * At shutdown: writes what is pending, and drops (and counts) what still cannot be written.
+   * Never throws: the log never blocks delivery.
+   */
   async flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    while (this.flushing || this.buffer.length > 0) {
-      if (this.flushing) {
-        await this.flushing;
-        continue;
-      }
-      const docs = this.buckets(this.buffer);
-      const entries = this.buffer.length;
+    // Entries recorded while a write was in flight need a second round.
+    for (let round = 0; round < 3 && this.pending > 0; round++) if (!(await this.write())) break;
+    this.clearTimer();
+    const lost = this.pending;
+    if (lost === 0) return;
+    this.buffer = [];
+    this.unsent = [];
+    this.unsentEntries = 0;
+    this.opts.logger?.warn({ entries: lost }, 'attempt log entries dropped: not written at shutdown');
+    this.opts.onDropped?.(lost);
+    this.roomFreed();
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Writes the buckets of an earlier failed attempt first, then what was recorded since. */
+  private async attempt(): Promise<boolean> {
+    let ok = this.unsent.length === 0 || (await this.writeUnsent());
+    if (ok && this.buffer.length > 0) {
+      this.unsent = this.buckets(this.buffer);
+      this.unsentEntries = this.buffer.length;
       this.buffer = [];
-      this.flushing = this.col
-        .insertMany(docs, { ordered: false })
-        .then(() => undefined)
-        .catch((err: unknown) => this.opts.logger?.warn({ error: (err as Error).message, entries }, 'attempt log write failed'))
-        .finally(() => (this.flushing = undefined));
+      ok = await this.writeUnsent();
     }
+    this.roomFreed();
+    if (ok) {
+      if (this.failures > 0) this.opts.logger?.info({ failures: this.failures }, 'attempt log writes recovered');
+      this.failures = 0;
+      if (this.buffer.length > 0) this.schedule(this.opts.flushIntervalMs ?? 1_000);
+    } else {
+      this.failures++;
+      const initial = this.opts.retryInitialMs ?? 1_000;
+      const delay = Math.min(initial * 2 ** (this.failures - 1), this.opts.retryMaxMs ?? 30_000);
+      this.schedule(Math.round(delay * (0.8 + Math.random() * 0.4)));
+    }
+    return ok;
+  }
+
+  private async writeUnsent(): Promise<boolean> {
+    while (this.unsent.length > 0) {
+      const chunk = this.unsent.slice(0, WRITE_BUCKETS);
+      let stored: Set<number> | undefined;
+      let error: unknown;
+      try {
+        await this.col.insertMany(chunk, { ordered: false });
+      } catch (err) {
+        stored = storedDespite(err, chunk.length);
+        if (stored.size < chunk.length) error = err;
+      }
+      const left = stored ? chunk.filter((_, i) => !stored.has(i)) : [];
+      const kept = new Set(left);
+      for (const b of chunk) if (!kept.has(b)) this.unsentEntries -= b.n;
+      this.unsent = [...left, ...this.unsent.slice(chunk.length)];
+      if (error !== undefined) {
+        this.opts.logger?.warn({ error: (error as Error).message, pending: this.pending, failures: this.failures + 1 }, 'attempt log write failed, will retry');
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private roomFreed(): void {
+    if (this.full) return;
+    this.dropping = false;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of waiters) w();
   }
 
   private buckets(queued: Queued[]): Bucket[] {
@@ -262,7 +403,7 @@ export class AttemptLog {
           if (q.t < first) first = q.t;
           if (q.t > last) last = q.t;
         }
-        out.push({ notification_uuid: uuid, first: new Date(first), last: new Date(last), n: part.length, lines: part.map((q) => q.line).join('\n') });
+        out.push({ _id: new ObjectId(), notification_uuid: uuid, first: new Date(first), last: new Date(last), n: part.length, lines: part.map((q) => q.line).join('\n') });
       }
     }
     return out;
