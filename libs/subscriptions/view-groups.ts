@@ -23,7 +23,8 @@ export function viewGroupId(prefix: string, now = Date.now()): string {
  */
 export function viewGroupCreatedAt(prefix: string, groupId: string): number | undefined {
   if (!groupId.startsWith(`${prefix}-`)) return undefined;
-  const m = new RegExp(`^(?:([0-9a-z]{1,11})-)?${UUID}$`).exec(groupId.slice(prefix.length + 1));
+  // Epoch ms in base 36 has 8 digits from 1973 to 2059: a word such as `view` is not a time.
+  const m = new RegExp(`^(?:([0-9a-z]{8,9})-)?${UUID}$`).exec(groupId.slice(prefix.length + 1));
   if (!m) return undefined;
   if (m[1] === undefined) return 0;
   const t = parseInt(m[1], 36);
