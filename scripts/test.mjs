@@ -38,6 +38,8 @@ async function suite(name, dirs, opts) {
 if (only !== 'integration') await suite('unit', ['libs', 'services', 'scripts'], { concurrency: 2, timeoutMs: 60_000 });
 if (only !== 'unit') {
   step('stack up', process.execPath, [join(root, 'scripts', 'stack.mjs'), 'up']);
+  // Services check their topics at start and never create them: provision as a deployment does.
+  step('topics apply', process.execPath, [join(root, 'scripts', 'herald.mjs'), 'topics', 'apply']);
   await suite('integration', ['test'], { concurrency: 1, timeoutMs: 900_000 });
 }
 

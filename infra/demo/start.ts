@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_KINDS, sampleEvent } from '@herald/events';
-import { createKafka } from '@herald/kafka';
+import { createKafka, runTopicsCommand } from '@herald/kafka';
 import { createEventPublisher } from '@herald/producer';
 import type { ServiceProcess } from '@herald/testing';
 import { loadConfig } from '../config.js';
@@ -63,6 +63,8 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
+  // `npx herald topics apply` before any service: services only check their topics at start.
+  if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], process.env, { out: log, err: log })) !== 0) throw new Error('Kafka topics need attention (see above)');
   services = await startServices({ apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs') }, log);
   const token = await demoToken(jwtSecret);
   const confirm = async () => {

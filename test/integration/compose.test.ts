@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bundleService, ensureDebianPackage, ROOT, serviceNodeArgs } from '@herald/testing';
 
 // No Docker engine here: Debian's docker-compose validates the file without one.
@@ -17,9 +18,9 @@ test('docker-compose.yml is valid and runs every service', () => {
     assert.match(out, new RegExp(`^  ${s}:$`, 'm'), `compose has a ${s} service`);
     assert.match(out, new RegExp(`SERVICE: ${s}$`, 'm'), `${s} is built from the Dockerfile`);
   }
-  // Topics come from the init step, never from broker auto-create.
+  // Topics come from the init step (`herald topics apply`), never from broker auto-create.
   assert.match(out, /KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false"/);
-  assert.match(out, /init-topics\.js/);
+  assert.match(out, /- services\/router\/dist\/init-topics\.js\n\s*- apply$/m);
   assert.match(out, /condition: service_completed_successfully/);
 });
 
@@ -66,4 +67,18 @@ test("every service's build script is the shared one, and its bundle loads on pl
   const run = spawnSync(process.execPath, [entry], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DELIVERY_CONCURRENCY: 'not-a-number' }, timeout: 30_000 });
   assert.notEqual(run.status, 0);
   assert.match(run.stderr, /DELIVERY_CONCURRENCY must be an integer, got "not-a-number"/);
+});
+
+test("the compose init step's bundle is `herald topics` on plain node", () => {
+  // The image has no tsx: init-topics.js is the router bundle's entry of the same command.
+  const entry = join(dirname(bundleService('router')), 'init-topics.js');
+  // A prefix nothing uses: check reports every topic missing and creates none.
+  const prefix = `it-compose-${randomBytes(4).toString('hex')}.`;
+  const run = spawnSync(process.execPath, [entry, 'check', '--prefix', prefix], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(run.status, 1, run.stderr);
+  const lines = run.stdout.trimEnd().split('\n');
+  assert.ok(lines.includes(`${prefix}repository-events: missing`), run.stdout);
+  assert.match(lines.at(-1) ?? '', /^0 of (\d+) topics ok; \1 problems in \1; run `npx herald topics apply`$/);
+  const usage = spawnSync(process.execPath, [entry, 'apply', '--bogus'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(usage.status, 2);
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createKafka, DELIVERY_METHODS, setGroupOffsetsToEnd, TOPICS, type DeliveryMethod } from '@herald/kafka';
+import { createKafka, DELIVERY_METHODS, runTopicsCommand, setGroupOffsetsToEnd, TOPICS, type DeliveryMethod } from '@herald/kafka';
 import { demoToken, ensureStack, startInbox, startMailCatcher, startOneService, startServices, type Inbox, type ServiceName } from '@herald/infra';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { freePort, ROOT, type ServiceProcess } from '@herald/testing';
@@ -41,6 +41,10 @@ export class SystemFixture {
 
   async start(): Promise<void> {
     const stack = await ensureStack();
+    // As `npm start` does: the services only check their topics.
+    const lines: string[] = [];
+    const topics = await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], {}, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    if (topics !== 0) throw new Error(`herald topics apply failed:\n${lines.join('\n')}`);
     const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-e2e' });
     await setGroupOffsetsToEnd(kafka, this.groupFor('router'), [TOPICS.repositoryEvents]);
     for (const m of DELIVERY_METHODS) {

@@ -1,5 +1,5 @@
 import { SchemaRegistryCodec } from '@herald/events';
-import { DELIVERY_METHODS, ensureTopics, TOPICS, topicSpecs, type Kafka } from '@herald/kafka';
+import { DELIVERY_METHODS, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
@@ -17,7 +17,7 @@ export interface KafkaSide {
   connected(): boolean;
 }
 
-/** The topics this service writes to: the change feed and each method's job topic. */
+/** The topics this service writes to: the change feed and each method's job topic (checked at start). */
 function ownTopics(): ReturnType<typeof topicSpecs> {
   const names = new Set<string>([TOPICS.subscriptionChanges, ...DELIVERY_METHODS.map((m) => TOPICS.jobs(m))]);
   return topicSpecs().filter((s) => names.has(s.name));
@@ -35,8 +35,7 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
     changes: publisher,
     testDelivery: createTestDelivery(producer, codec),
     async connect() {
-      const created = await ensureTopics(kafka, ownTopics());
-      if (created.length > 0) logger.info({ topics: created }, 'topics created');
+      await verifyTopics(kafka, ownTopics());
       await publisher.connect();
       await producer.connect();
     },

@@ -1,5 +1,5 @@
 import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
-import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, ensureTopics, TOPICS } from '@herald/kafka';
+import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { createOpsServer } from '@herald/observability';
@@ -13,6 +13,12 @@ export interface RouterApp {
   stop(): Promise<void>;
   /** The ops server's port once started (0 = ephemeral in tests). */
   opsPort(): number;
+}
+
+/** The topics the router reads and writes; provisioned by `npx herald topics apply`, checked at start. */
+function routerTopics(): ReturnType<typeof topicSpecs> {
+  const names = new Set<string>([TOPICS.repositoryEvents, TOPICS.repositoryEventsDlq, TOPICS.subscriptionChanges, ...DELIVERY_METHODS.map((m) => TOPICS.jobs(m))]);
+  return topicSpecs().filter((s) => names.has(s.name));
 }
 
 /** The router: repository events joined with subscriptions into delivery jobs, exactly once. */
@@ -54,7 +60,7 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
     opsPort: () => port,
     async start() {
       port = await ops.start();
-      await ensureTopics(kafka);
+      await verifyTopics(kafka, routerTopics());
       await Promise.all(DELIVERY_METHODS.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)));
       const db = await connectDb(mongo, config.MONGO_DB);
       view = new SubscriptionView({ kafka, store: new NotificationStore(db), codec: registryChangeCodec(codec), logger, groupPrefix: `${config.ROUTER_GROUP_ID}-view` });
