@@ -16,6 +16,7 @@ const url = (cfg: StackConfig): string => `mongodb://127.0.0.1:${cfg.mongoPort}/
 
 export const ferretdb: Service = {
   name: 'ferretdb',
+  kind: 'ferretdb',
   port: (cfg) => cfg.mongoPort,
   auxPorts: () => ({}),
   address: url,

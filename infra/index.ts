@@ -3,8 +3,11 @@ export { ensureStack } from './up.js';
 export type { EnsureOptions, StackInfo } from './up.js';
 export { stopStack } from './down.js';
 export type { StopOptions } from './down.js';
-export { stackStatus } from './status.js';
-export type { ServiceStatus } from './status.js';
+export { stackStatus, kafkaBootstrap } from './status.js';
+export type { ServiceStatus, StatusOptions } from './status.js';
+export { kafkaBrokerPid, kafkaBrokerPids, stopKafkaBroker, startKafkaBroker } from './kafka-control.js';
+export type { BrokerControlOptions, StopBrokerOptions } from './kafka-control.js';
+export { DEFAULT_KAFKA_VERSION, KAFKA_3_VERSION } from './config.js';
 export { StackError } from './stack-error.js';
 // The demo's pieces, reused by the end-to-end test.
 export { startInbox } from './demo/inbox.js';

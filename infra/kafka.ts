@@ -1,94 +1,174 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createKafka } from '@herald/kafka';
-import { KAFKA_VERSION, seconds, type StackConfig } from './config.js';
+import { seconds, type Report, type StackConfig } from './config.js';
 import { ensureDir, exists, hashFiles, readStamp, replaceWith } from './files.js';
 import { run } from './exec.js';
 import { requireJava } from './java.js';
-import { serverProperties, log4jProperties } from './kafka-files.js';
+import { kafkaBrokerList, kafkaLogging, kafkaMajor, serverProperties, type KafkaBroker } from './kafka-files.js';
 import { portOpen, withTimeout } from './probes.js';
 import { pidFileOf, type Service } from './service.js';
 import { spawnDetached } from './processes.js';
+import { StackError } from './stack-error.js';
 
-const libDir = (cfg: StackConfig): string => join(cfg.cacheDir, 'kafka', 'lib');
-const stampFile = (cfg: StackConfig): string => join(cfg.cacheDir, 'kafka', 'lib.sha256');
+// Jars are cached per Kafka version, so 4.x and 3.9.2 sit side by side.
+const versionDir = (cfg: StackConfig): string => join(cfg.cacheDir, 'kafka', cfg.kafkaVersion);
+const libDir = (cfg: StackConfig): string => join(versionDir(cfg), 'lib');
+const stampFile = (cfg: StackConfig): string => join(versionDir(cfg), 'lib.sha256');
 const pom = (cfg: StackConfig): string => join(cfg.infraDir, 'kafka', 'pom.xml');
-const home = (cfg: StackConfig): string => join(cfg.dataDir, 'kafka');
-const propsFile = (cfg: StackConfig): string => join(home(cfg), 'server.properties');
-const stdoutLog = (cfg: StackConfig): string => join(cfg.logDir, 'kafka.out');
+const home = (cfg: StackConfig, b: KafkaBroker): string => join(cfg.dataDir, b.name);
+const propsFile = (cfg: StackConfig, b: KafkaBroker): string => join(home(cfg, b), 'server.properties');
+const serverLog = (cfg: StackConfig, b: KafkaBroker): string => join(cfg.logDir, `${b.name}.log`);
+const stdoutLog = (cfg: StackConfig, b: KafkaBroker): string => join(cfg.logDir, `${b.name}.out`);
+/** The Kafka version that last ran on a broker's data (absent: formatted by 3.9.2, before this file existed). */
+const versionFile = (cfg: StackConfig, b: KafkaBroker): string => join(home(cfg, b), 'kafka-version');
 
-/** The cluster id is made once per data dir; formatting again with another id would be refused. */
-async function clusterId(cfg: StackConfig): Promise<string> {
-  const file = join(home(cfg), 'cluster-id');
-  const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
-  if (existing) return existing;
-  const id = randomBytes(16).toString('base64url');
-  await writeFile(file, `${id}\n`);
+/** The pom's properties for this version: the Kafka artifact and the SLF4J binding of its line. */
+function mavenProperties(cfg: StackConfig): string[] {
+  const { binding } = kafkaLogging(cfg.kafkaVersion);
+  return [
+    `-Dkafka.version=${cfg.kafkaVersion}`,
+    `-Dlogging.groupId=${binding.groupId}`,
+    `-Dlogging.artifactId=${binding.artifactId}`,
+    `-Dlogging.version=${binding.version}`,
+  ];
+}
+
+async function libStamp(cfg: StackConfig): Promise<string> {
+  return createHash('sha256')
+    .update(await hashFiles([pom(cfg)]))
+    .update(mavenProperties(cfg).join(' '))
+    .digest('hex');
+}
+
+/** One download per version even when several brokers start at once. */
+const provisioning = new Map<string, Promise<void>>();
+
+async function provisionJars(cfg: StackConfig, why: string, report: Report): Promise<void> {
+  const t0 = Date.now();
+  report(`kafka: downloading Kafka ${cfg.kafkaVersion} jars (${why}, ~1 min)…`);
+  await ensureDir(versionDir(cfg));
+  const tmp = `${libDir(cfg)}.tmp-${process.pid}`;
+  const logFile = join(versionDir(cfg), 'provision.log');
+  const args = ['-q', '-B', '-f', pom(cfg), 'dependency:copy-dependencies', ...mavenProperties(cfg), `-DoutputDirectory=${tmp}`];
+  await run('mvn', args, { logFile });
+  await replaceWith(tmp, libDir(cfg), stampFile(cfg), await libStamp(cfg));
+  report(`kafka: Kafka ${cfg.kafkaVersion} jars ready in ${seconds(t0)}`);
+}
+
+/**
+ * The cluster id is made once per data dir and shared by all brokers of a cluster; formatting again
+ * with another id would be refused. A single broker keeps it where earlier releases did.
+ */
+const clusterIds = new Map<string, Promise<string>>();
+function clusterId(cfg: StackConfig, b: KafkaBroker): Promise<string> {
+  const file = cfg.kafkaBrokers === 1 ? join(home(cfg, b), 'cluster-id') : join(cfg.dataDir, 'kafka-cluster-id');
+  let id = clusterIds.get(file);
+  if (!id) {
+    id = (async () => {
+      const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
+      if (existing) return existing;
+      // Like Kafka's own Uuid.randomUuid: never starting with '-', which reads as an option.
+      let fresh = randomBytes(16).toString('base64url');
+      while (fresh.startsWith('-')) fresh = randomBytes(16).toString('base64url');
+      await writeFile(file, `${fresh}\n`);
+      return fresh;
+    })();
+    clusterIds.set(file, id);
+    id.catch(() => clusterIds.delete(file));
+  }
   return id;
 }
 
-function jvmArgs(cfg: StackConfig, heap: string[], main: string, args: string[]): string[] {
-  const log4j = join(home(cfg), 'log4j.properties');
-  return [...heap, '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${libDir(cfg)}/*`, main, ...args];
+function jvmArgs(cfg: StackConfig, b: KafkaBroker, heap: string[], main: string, args: string[]): string[] {
+  const logging = kafkaLogging(cfg.kafkaVersion);
+  const config = join(home(cfg, b), logging.configName);
+  return [...heap, '-Djava.awt.headless=true', logging.jvmFlag(config), '-cp', `${libDir(cfg)}/*`, main, ...args];
 }
 
-export const kafka: Service = {
-  name: 'kafka',
-  port: (cfg) => cfg.kafkaPort,
-  auxPorts: (cfg) => ({ KAFKA_CONTROLLER_PORT: cfg.kafkaControllerPort }),
-  address: (cfg) => `127.0.0.1:${cfg.kafkaPort}`,
-  logFiles: (cfg) => [join(cfg.logDir, 'kafka.log'), stdoutLog(cfg)],
-  marker: (cfg) => propsFile(cfg),
-  readyTimeoutMs: 60_000,
-  runTools: ['java17'],
-  provisionTools: ['mvn'],
+/** Kafka reads data of older releases (3.9 → 4.x is a supported upgrade) but not of newer ones. */
+async function checkDataVersion(cfg: StackConfig, b: KafkaBroker): Promise<void> {
+  const written = (await readFile(versionFile(cfg, b), 'utf8').catch(() => '')).trim();
+  if (written && kafkaMajor(written) > kafkaMajor(cfg.kafkaVersion)) {
+    throw new StackError(
+      `${b.name}: ${home(cfg, b)} holds data of Kafka ${written}, which Kafka ${cfg.kafkaVersion} cannot read; ` +
+        `run it with KAFKA_VERSION=${written}, or use another HERALD_DATA_DIR (or \`down --clean\`)`,
+    );
+  }
+  if (written !== cfg.kafkaVersion) {
+    await writeFile(versionFile(cfg, b), `${cfg.kafkaVersion}\n`);
+  }
+}
 
-  async stale(cfg) {
-    if (!(await exists(libDir(cfg)))) return 'first run';
-    return (await readStamp(stampFile(cfg))) === (await hashFiles([pom(cfg)])) ? undefined : 'pom.xml changed';
-  },
-
-  async provision(cfg, why, report) {
-    const t0 = Date.now();
-    report(`kafka: downloading Kafka ${KAFKA_VERSION} jars (${why}, ~1 min)…`);
-    await ensureDir(join(cfg.cacheDir, 'kafka'));
-    const tmp = `${libDir(cfg)}.tmp-${process.pid}`;
-    const logFile = join(cfg.cacheDir, 'kafka', 'provision.log');
-    await run('mvn', ['-q', '-B', '-f', pom(cfg), 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`], { logFile });
-    await replaceWith(tmp, libDir(cfg), stampFile(cfg), await hashFiles([pom(cfg)]));
-    report(`kafka: jars ready in ${seconds(t0)}`);
-  },
-
-  async start(cfg) {
-    await ensureDir(home(cfg));
-    await writeFile(propsFile(cfg), serverProperties(cfg, join(home(cfg), 'data')));
-    await writeFile(join(home(cfg), 'log4j.properties'), log4jProperties(join(cfg.logDir, 'kafka.log')));
-    const javaBin = await requireJava(17);
-    // Formatting costs a JVM start; skipping it once formatted speeds warm starts on 2 cores.
-    if (!(await exists(join(home(cfg), 'data', 'meta.properties')))) {
-      const format = ['format', '-t', await clusterId(cfg), '-c', propsFile(cfg), '--ignore-formatted'];
-      await run(javaBin, jvmArgs(cfg, ['-Xmx256m'], 'kafka.tools.StorageTool', format), { logFile: stdoutLog(cfg) });
+/** Whether `b` answers and is registered (unfenced) in the cluster's metadata. */
+async function probeBroker(b: KafkaBroker): Promise<void> {
+  // kafkajs retries a refused connection for ~30 s; a plain TCP check answers "down" at once.
+  if (!(await portOpen(b.port))) throw new Error('port closed');
+  const admin = createKafka({ brokers: [b.address], clientId: 'herald-stack', connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000 }).admin();
+  const work = (async () => {
+    await admin.connect();
+    try {
+      // A broker that is still fenced is missing from metadata: not ready for clients yet.
+      const cluster = await admin.describeCluster();
+      if (!cluster.brokers.some((x) => x.nodeId === b.nodeId)) throw new Error(`node ${b.nodeId} not registered yet`);
+    } finally {
+      await admin.disconnect();
     }
-    const args = jvmArgs(cfg, ['-Xms256m', '-Xmx1g'], 'kafka.Kafka', [propsFile(cfg)]);
-    return spawnDetached(javaBin, args, { cwd: home(cfg), logFile: stdoutLog(cfg), pidFile: pidFileOf(cfg, 'kafka') });
-  },
+  })();
+  await withTimeout(work, 10_000, 'kafka describeCluster');
+}
 
-  async probe(cfg) {
-    // kafkajs retries a refused connection for ~30 s; a plain TCP check answers "down" at once.
-    if (!(await portOpen(cfg.kafkaPort))) throw new Error('port closed');
-    const brokers = [`127.0.0.1:${cfg.kafkaPort}`];
-    const admin = createKafka({ brokers, clientId: 'herald-stack', connectionTimeoutMs: 1_000, requestTimeoutMs: 5_000 }).admin();
-    const work = (async () => {
-      await admin.connect();
-      try {
-        // A broker that is still fenced is missing from metadata: not ready for clients yet.
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
-      } finally {
-        await admin.disconnect();
+/** The stack's service for one broker. */
+export function kafkaBrokerService(b: KafkaBroker): Service {
+  return {
+    name: b.name,
+    kind: 'kafka',
+    port: () => b.port,
+    auxPorts: () => ({ [b.index === 0 ? 'KAFKA_CONTROLLER_PORT' : `KAFKA_CONTROLLER_PORT+${b.index}`]: b.controllerPort }),
+    address: () => b.address,
+    logFiles: (cfg) => [serverLog(cfg, b), stdoutLog(cfg, b)],
+    marker: (cfg) => propsFile(cfg, b),
+    // A cluster's brokers wait for a quorum of controllers, started side by side on 2 cores.
+    readyTimeoutMs: 90_000,
+    runTools: ['java17'],
+    provisionTools: ['mvn'],
+
+    async stale(cfg) {
+      if (!(await exists(libDir(cfg)))) return 'first run';
+      return (await readStamp(stampFile(cfg))) === (await libStamp(cfg)) ? undefined : 'pom.xml changed';
+    },
+
+    provision(cfg, why, report) {
+      let p = provisioning.get(libDir(cfg));
+      if (!p) {
+        p = provisionJars(cfg, why, report).finally(() => provisioning.delete(libDir(cfg)));
+        provisioning.set(libDir(cfg), p);
       }
-    })();
-    await withTimeout(work, 10_000, 'kafka describeCluster');
-  },
-};
+      return p;
+    },
+
+    async start(cfg) {
+      await ensureDir(home(cfg, b));
+      await checkDataVersion(cfg, b);
+      const logging = kafkaLogging(cfg.kafkaVersion);
+      await writeFile(propsFile(cfg, b), serverProperties(cfg, b, join(home(cfg, b), 'data')));
+      await writeFile(join(home(cfg, b), logging.configName), logging.config(serverLog(cfg, b)));
+      const javaBin = await requireJava(17);
+      // Formatting costs a JVM start; skipping it once formatted speeds warm starts on 2 cores.
+      if (!(await exists(join(home(cfg, b), 'data', 'meta.properties')))) {
+        const format = ['format', `--cluster-id=${await clusterId(cfg, b)}`, '-c', propsFile(cfg, b), '--ignore-formatted'];
+        await run(javaBin, jvmArgs(cfg, b, ['-Xmx256m'], 'kafka.tools.StorageTool', format), { logFile: stdoutLog(cfg, b) });
+      }
+      // A cluster shares 2 cores and the other servers' memory: smaller heaps per broker.
+      const heap = cfg.kafkaBrokers === 1 ? ['-Xms256m', '-Xmx1g'] : ['-Xms128m', '-Xmx512m'];
+      const args = jvmArgs(cfg, b, heap, 'kafka.Kafka', [propsFile(cfg, b)]);
+      return spawnDetached(javaBin, args, { cwd: home(cfg, b), logFile: stdoutLog(cfg, b), pidFile: pidFileOf(cfg, b.name) });
+    },
+
+    probe: () => probeBroker(b),
+  };
+}
+
+/** One service per broker of the configured cluster (one for the default single broker). */
+export const kafkaServices = (cfg: StackConfig): Service[] => kafkaBrokerList(cfg).map(kafkaBrokerService);

@@ -13,6 +13,7 @@ const baseUrl = (cfg: StackConfig): string => `http://127.0.0.1:${cfg.registryPo
 
 export const registry: Service = {
   name: 'registry',
+  kind: 'registry',
   port: (cfg) => cfg.registryPort,
   auxPorts: (cfg) => ({ REGISTRY_MANAGEMENT_PORT: cfg.registryManagementPort }),
   address: baseUrl,

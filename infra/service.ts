@@ -4,7 +4,9 @@ import type { Tool } from './prereqs.js';
 
 /** What the stack needs to know to provision, start, probe and stop one server. */
 export interface Service {
-  name: ServiceName;
+  /** Instance name: pid file, log names, `status` line (`kafka`, `kafka-0`…, `registry`, `ferretdb`). */
+  name: string;
+  kind: ServiceName;
   port(cfg: StackConfig): number;
   /** Further ports it binds, by the env variable that sets each; checked free before starting. */
   auxPorts(cfg: StackConfig): Record<string, number>;
@@ -27,4 +29,4 @@ export interface Service {
   probe(cfg: StackConfig): Promise<void>;
 }
 
-export const pidFileOf = (cfg: StackConfig, name: ServiceName): string => join(cfg.dataDir, 'pids', `${name}.pid`);
+export const pidFileOf = (cfg: StackConfig, name: string): string => join(cfg.dataDir, 'pids', `${name}.pid`);

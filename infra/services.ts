@@ -1,6 +1,11 @@
+import type { ServiceName, StackConfig } from './config.js';
 import { ferretdb } from './ferretdb.js';
-import { kafka } from './kafka.js';
+import { kafkaServices } from './kafka.js';
 import { registry } from './registry.js';
 import type { Service } from './service.js';
 
-export const SERVICES: readonly Service[] = [kafka, registry, ferretdb];
+/** Every server of the stack for this config: one per Kafka broker, the registry, FerretDB. */
+export function stackServices(cfg: StackConfig, kinds?: readonly ServiceName[]): Service[] {
+  const all = [...kafkaServices(cfg), registry, ferretdb];
+  return kinds === undefined ? all : all.filter((s) => kinds.includes(s.kind));
+}

@@ -1,9 +1,11 @@
+import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, reportToStderr, seconds, type Report, type ServiceName, type StackConfig } from './config.js';
+import { brokerCountFile, loadConfig, reportToStderr, seconds, SERVICE_NAMES, type Report, type ServiceName, type StackConfig } from './config.js';
 import { ensureDir } from './files.js';
 import { ferretdb } from './ferretdb.js';
-import { kafka } from './kafka.js';
+import { kafkaBootstrapServers, kafkaBrokerList } from './kafka-files.js';
+import { kafkaServices } from './kafka.js';
 import { withStackLock } from './lock.js';
 import { serviceLogTail } from './logs.js';
 import { checkPrerequisites, type Tool } from './prereqs.js';
@@ -11,11 +13,15 @@ import { portOpen } from './probes.js';
 import { isOurs, ourPid } from './processes.js';
 import { registry } from './registry.js';
 import { pidFileOf, type Service } from './service.js';
-import { SERVICES } from './services.js';
+import { stackServices } from './services.js';
 import { StackError } from './stack-error.js';
 
 export interface StackInfo {
+  /** host:port of every broker, broker 0 first. */
   kafkaBrokers: string[];
+  /** The same, comma-separated (what KAFKA_BROKERS takes). */
+  kafkaBootstrap: string;
+  kafkaVersion: string;
   /** Confluent-compatible API base, e.g. http://127.0.0.1:8081/apis/ccompat/v7 */
   registryUrl: string;
   mongoUrl: string;
@@ -27,11 +33,16 @@ export interface EnsureOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress lines; stderr by default. */
   report?: Report;
+  /** Kafka brokers (`up --brokers N`); else KAFKA_BROKER_COUNT, else what this data dir last ran, else 1. */
+  brokers?: number;
+  /** Bring up only these (e.g. `['kafka']`); all by default. */
+  services?: readonly ServiceName[];
 }
 
-type Found = { kind: 'ours'; pid: number } | { kind: 'foreign' } | { kind: 'absent'; stale?: string };
+export type Found = { kind: 'ours'; pid: number } | { kind: 'foreign' } | { kind: 'absent'; stale?: string };
 
-async function find(svc: Service, cfg: StackConfig): Promise<Found> {
+/** Whether the server runs (started by us, or someone else's on its port) or must be started. */
+export async function find(svc: Service, cfg: StackConfig): Promise<Found> {
   const pid = await ourPid(pidFileOf(cfg, svc.name), svc.marker(cfg));
   if (pid !== undefined) return { kind: 'ours', pid };
   if (await portOpen(svc.port(cfg))) return { kind: 'foreign' };
@@ -39,7 +50,7 @@ async function find(svc: Service, cfg: StackConfig): Promise<Found> {
 }
 
 /** Polls the real readiness probe; gives up early if our process died. */
-async function waitReady(svc: Service, cfg: StackConfig, pid?: number): Promise<void> {
+export async function waitReady(svc: Service, cfg: StackConfig, pid?: number): Promise<void> {
   const deadline = Date.now() + svc.readyTimeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -60,15 +71,15 @@ async function waitReady(svc: Service, cfg: StackConfig, pid?: number): Promise<
 }
 
 /** Tools for the servers that must be started here, plus provisioning tools where the cache is stale. */
-function toolsNeeded(found: Found[]): Tool[] {
-  return SERVICES.flatMap((s, i) => {
+function toolsNeeded(services: Service[], found: Found[]): Tool[] {
+  return services.flatMap((s, i) => {
     const f = found[i];
     if (f?.kind !== 'absent') return [];
     return f.stale ? [...s.runTools, ...s.provisionTools] : s.runTools;
   });
 }
 
-async function bringUp(svc: Service, cfg: StackConfig, found: Found, report: Report): Promise<boolean> {
+export async function bringUp(svc: Service, cfg: StackConfig, found: Found, report: Report): Promise<boolean> {
   const t0 = Date.now();
   const addr = svc.address(cfg);
   if (found.kind === 'ours') {
@@ -100,27 +111,49 @@ async function bringUp(svc: Service, cfg: StackConfig, found: Found, report: Rep
  */
 export async function ensureStack(opts: EnsureOptions = {}): Promise<StackInfo> {
   const t0 = Date.now();
-  const cfg = loadConfig(opts.env);
+  const cfg = loadConfig(opts.env, { kafkaBrokers: opts.brokers });
   const report = opts.report ?? reportToStderr;
+  const services = stackServices(cfg, opts.services);
   // Missing tools fail before anything is written; the state is looked at again under the lock.
-  await checkPrerequisites(toolsNeeded(await Promise.all(SERVICES.map((s) => find(s, cfg)))));
+  await checkPrerequisites(toolsNeeded(services, await Promise.all(services.map((s) => find(s, cfg)))));
   return withStackLock(cfg, report, async () => {
-    const found = await Promise.all(SERVICES.map((s) => find(s, cfg)));
-    await checkPrerequisites(toolsNeeded(found));
+    await refuseOtherLayout(cfg, opts.env);
+    const found = await Promise.all(services.map((s) => find(s, cfg)));
+    await checkPrerequisites(toolsNeeded(services, found));
     await Promise.all([ensureDir(cfg.logDir), ensureDir(dirname(pidFileOf(cfg, 'kafka')))]);
+    if (services.some((s) => s.kind === 'kafka')) await writeFile(brokerCountFile(cfg.dataDir), `${cfg.kafkaBrokers}\n`);
 
     // Each server provisions, starts and becomes ready independently of the others.
-    const results = await Promise.allSettled(SERVICES.map((s, i) => bringUp(s, cfg, found[i] as Found, report)));
+    const results = await Promise.allSettled(services.map((s, i) => bringUp(s, cfg, found[i] as Found, report)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) {
       throw new StackError(failures.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
     }
-    report(`stack ready in ${seconds(t0)}`);
+    const started = new Set(services.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value).map((s) => s.kind));
+    report(`stack ready in ${seconds(t0)}${cfg.kafkaBrokers > 1 ? ` (Kafka bootstrap ${kafkaBootstrapServers(cfg)})` : ''}`);
     return {
-      kafkaBrokers: [kafka.address(cfg)],
+      kafkaBrokers: kafkaBrokerList(cfg).map((b) => b.address),
+      kafkaBootstrap: kafkaBootstrapServers(cfg),
+      kafkaVersion: cfg.kafkaVersion,
       registryUrl: registry.address(cfg),
       mongoUrl: ferretdb.address(cfg),
-      startedByUs: SERVICES.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value).map((s) => s.name),
+      startedByUs: SERVICE_NAMES.filter((n) => started.has(n)),
     };
   });
+}
+
+/**
+ * A data dir runs one Kafka layout at a time: `up --brokers 3` while its single broker runs (or the
+ * other way round) would bind the same client ports. Says what to do instead of failing on a port.
+ */
+async function refuseOtherLayout(cfg: StackConfig, env: NodeJS.ProcessEnv | undefined): Promise<void> {
+  const recorded = loadConfig({ ...(env ?? process.env), KAFKA_BROKER_COUNT: '' });
+  if (recorded.kafkaBrokers === cfg.kafkaBrokers) return;
+  const running = await Promise.all(kafkaServices(recorded).map((s) => ourPid(pidFileOf(recorded, s.name), s.marker(recorded))));
+  if (running.some((pid) => pid !== undefined)) {
+    throw new StackError(
+      `this data dir (${cfg.dataDir}) runs ${recorded.kafkaBrokers} Kafka broker(s); ` +
+        `\`down\` first, or use --brokers ${recorded.kafkaBrokers} (or another HERALD_DATA_DIR)`,
+    );
+  }
 }
