@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { applyTopicPlan, brokerCount } from './provision-admin.js';
+import { desiredTopics, replicationSettings } from './provision.js';
 import { topicSpecs, type TopicSpec } from './topics.js';
 
 /**
- * Creates the given topics if missing (explicit partitions and retention; auto-create is off).
- * Existing topics are left as they are.
+ * Creates the given topics if missing (explicit partitions and retention; auto-create is off), with
+ * the replication `herald topics apply` would choose for this cluster. Existing topics are left as
+ * they are.
+ * @deprecated Provisioning belongs to `herald topics apply` (runTopicsCommand); a service checks
+ * its topics with verifyTopics. Kept for the delivery runtime until it moves, and for tests'
+ * throwaway topics.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[] = topicSpecs()): Promise<string[]> {
   const admin = kafka.admin();
@@ -13,15 +19,8 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[] = topicSpecs
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
-          topic: s.name,
-          numPartitions: s.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      const plan = { create: desiredTopics(missing, replicationSettings(await brokerCount(admin))), alterConfigs: [], addPartitions: [], blocked: [] };
+      await applyTopicPlan(admin, plan);
     }
     return missing.map((s) => s.name);
   } finally {
