@@ -38,6 +38,14 @@ async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
   }
 }
 
+/** The broker count, and the replication apply chooses for it, as createTopics arguments. */
+async function cluster() {
+  const brokers = await withAdmin(brokerCount);
+  const settings = replicationSettings(brokers);
+  const isr = settings.minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(settings.minInsyncReplicas) }];
+  return { brokers, replication: { replicationFactor: settings.replicationFactor }, isr };
+}
+
 after(async () => {
   await withAdmin(async (admin) => {
     const ours = (await admin.listTopics()).filter((t) => t.startsWith(LIB) || t.startsWith(CLI));
@@ -51,19 +59,19 @@ test('check reports each drift; apply fixes configs and missing topics, and adds
     { name: `${LIB}changes`, partitions: 3, config: { 'cleanup.policy': 'compact' } },
     { name: `${LIB}dlq`, partitions: 2, config: { 'retention.ms': WEEK } },
   ];
+  const { brokers, replication, isr } = await cluster();
   await withAdmin((admin) =>
     admin.createTopics({
       waitForLeaders: true,
       topics: [
         // Wrong retention, plus an override Herald does not manage (it must survive apply).
-        { topic: `${LIB}jobs`, numPartitions: 4, configEntries: [{ name: 'retention.ms', value: HOUR }, { name: 'max.message.bytes', value: '2000000' }] },
-        { topic: `${LIB}changes`, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        { topic: `${LIB}jobs`, numPartitions: 4, ...replication, configEntries: [{ name: 'retention.ms', value: HOUR }, { name: 'max.message.bytes', value: '2000000' }, ...isr] },
+        { topic: `${LIB}changes`, numPartitions: 1, ...replication, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, ...isr] },
       ],
     }),
   );
 
   await withAdmin(async (admin) => {
-    const brokers = await brokerCount(admin);
     const desired = desiredTopics(specs, replicationSettings(brokers));
     const names = specs.map((s) => s.name);
     const drift = async () => findDrift(desired, await observeTopics(admin, names)).map(describeDrift);
@@ -122,8 +130,9 @@ test('the herald topics command: exit codes and one line per problem', async () 
   // One retry level (DELIVERY_RETRY_DELAYS_MS=1000): 4 shared topics + 6 methods x (jobs, retry.1, dlq).
   const total = 22;
   const webhook = `${CLI}notifications.webhook`;
+  const { replication, isr } = await cluster();
   await withAdmin((admin) =>
-    admin.createTopics({ waitForLeaders: true, topics: [{ topic: webhook, numPartitions: 3, configEntries: [{ name: 'retention.ms', value: HOUR }] }] }),
+    admin.createTopics({ waitForLeaders: true, topics: [{ topic: webhook, numPartitions: 3, ...replication, configEntries: [{ name: 'retention.ms', value: HOUR }, ...isr] }] }),
   );
 
   const check = await topics(['check']);
@@ -148,11 +157,12 @@ test('the herald topics command: exit codes and one line per problem', async () 
   assert.deepEqual(await topics(['check']).then((r) => [r.code, r.lines]), [0, [`${total} topics ok`]]);
   assert.deepEqual(await topics(['apply']).then((r) => [r.code, r.lines]), [0, [`${total} topics ok`]]);
 
-  // Replication is checked too: the same topics on a cluster meant for three replicas.
-  const rf3 = await topics(['check'], { KAFKA_REPLICATION_FACTOR: '3' });
-  assert.equal(rf3.code, 1);
-  assert.ok(rf3.lines.includes(`${webhook}: replication factor 1, expected 3`), rf3.lines.join('\n'));
-  assert.ok(rf3.lines.includes(`${webhook}: min.insync.replicas not set (broker default 1), expected 2`), rf3.lines.join('\n'));
+  // Replication is checked too: the same topics against a cluster meant for one more replica.
+  const more = String(replication.replicationFactor + 1);
+  const rf = await topics(['check'], { KAFKA_REPLICATION_FACTOR: more, KAFKA_MIN_INSYNC_REPLICAS: more });
+  assert.equal(rf.code, 1);
+  assert.ok(rf.lines.includes(`${webhook}: replication factor ${replication.replicationFactor}, expected ${more}`), rf.lines.join('\n'));
+  assert.ok(rf.lines.some((l) => new RegExp(`^${webhook.replaceAll('.', '\\.')}: min\\.insync\\.replicas (is \\d+|not set \\(broker default \\d+\\)), expected ${more}$`).test(l)), rf.lines.join('\n'));
 
   const usage = await topics(['check', '--add-partitions']);
   assert.equal(usage.code, 2);
