@@ -66,6 +66,8 @@ export async function stopKafkaBroker(index: number, opts: StopBrokerOptions = {
     while (await isOurs(pid, svc.marker(cfg))) await sleep(50);
   }
   await removePidFile(pidFile);
+  // The command line vanishes a moment before the sockets close: wait until the port is free too.
+  for (let i = 0; i < 100 && (await portOpen(svc.port(cfg), 200)); i++) await sleep(50);
   return pid;
 }
 

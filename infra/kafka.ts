@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '@herald/kafka';
 import { seconds, type Report, type StackConfig } from './config.js';
 import { ensureDir, exists, hashFiles, readStamp, replaceWith } from './files.js';
@@ -168,6 +169,39 @@ export function kafkaBrokerService(b: KafkaBroker): Service {
 
     probe: () => probeBroker(b),
   };
+}
+
+/**
+ * A cluster creates __consumer_offsets and __transaction_state (RF 3) on first use, which needs
+ * every broker up; done right after `up` so a failure test may kill a broker straight away.
+ * A group offset fetch makes the first, a transaction (begun and aborted) the second.
+ */
+export async function createInternalTopics(cfg: StackConfig): Promise<void> {
+  const kafka = createKafka({ brokers: kafkaBrokerList(cfg).map((b) => b.address), clientId: 'herald-stack' });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ transactionalId: 'herald-stack-warmup', idempotent: true, maxInFlightRequests: 1 });
+  // kafkajs's admin does not retry a coordinator that is still loading (NOT_COORDINATOR_FOR_GROUP).
+  const retrying = async (step: () => Promise<unknown>): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        if (attempt >= 30 || (err as { retriable?: boolean }).retriable === false) throw err;
+        await sleep(500);
+      }
+    }
+  };
+  const work = (async () => {
+    await Promise.all([admin.connect(), producer.connect()]);
+    await retrying(() => admin.fetchOffsets({ groupId: 'herald-stack-warmup' }));
+    await retrying(async () => (await producer.transaction()).abort());
+  })();
+  try {
+    await withTimeout(work, 60_000, 'creating the internal topics');
+  } finally {
+    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+  }
 }
 
 /** One service per broker of the configured cluster (one for the default single broker). */

@@ -1,11 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brokerCountFile, loadConfig, reportToStderr, seconds, SERVICE_NAMES, type Report, type ServiceName, type StackConfig } from './config.js';
 import { ensureDir } from './files.js';
 import { ferretdb } from './ferretdb.js';
 import { kafkaBootstrapServers, kafkaBrokerList } from './kafka-files.js';
-import { kafkaServices } from './kafka.js';
+import { createInternalTopics, kafkaServices } from './kafka.js';
 import { withStackLock } from './lock.js';
 import { serviceLogTail } from './logs.js';
 import { checkPrerequisites, type Tool } from './prereqs.js';
@@ -121,13 +121,21 @@ export async function ensureStack(opts: EnsureOptions = {}): Promise<StackInfo> 
     const found = await Promise.all(services.map((s) => find(s, cfg)));
     await checkPrerequisites(toolsNeeded(services, found));
     await Promise.all([ensureDir(cfg.logDir), ensureDir(dirname(pidFileOf(cfg, 'kafka')))]);
-    if (services.some((s) => s.kind === 'kafka')) await writeFile(brokerCountFile(cfg.dataDir), `${cfg.kafkaBrokers}\n`);
+    const withKafka = services.some((s) => s.kind === 'kafka');
+    // Only a cluster is recorded: a data dir without the file runs the default single broker.
+    if (withKafka && cfg.kafkaBrokers > 1) await writeFile(brokerCountFile(cfg.dataDir), `${cfg.kafkaBrokers}\n`);
+    if (withKafka && cfg.kafkaBrokers === 1) await rm(brokerCountFile(cfg.dataDir), { force: true });
 
     // Each server provisions, starts and becomes ready independently of the others.
     const results = await Promise.allSettled(services.map((s, i) => bringUp(s, cfg, found[i] as Found, report)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failures.length > 0) {
       throw new StackError(failures.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
+    }
+    if (withKafka && cfg.kafkaBrokers > 1) {
+      const t1 = Date.now();
+      await createInternalTopics(cfg);
+      report(`kafka: __consumer_offsets and __transaction_state ready on all ${cfg.kafkaBrokers} brokers in ${seconds(t1)}`);
     }
     const started = new Set(services.filter((_, i) => results[i]?.status === 'fulfilled' && results[i].value).map((s) => s.kind));
     report(`stack ready in ${seconds(t0)}${cfg.kafkaBrokers > 1 ? ` (Kafka bootstrap ${kafkaBootstrapServers(cfg)})` : ''}`);
