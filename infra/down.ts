@@ -20,19 +20,36 @@ export interface StopOptions {
   services?: readonly ServiceName[];
 }
 
-async function stopOne(svc: Service, cfg: StackConfig, report: Report): Promise<boolean> {
+async function stopOne(svc: Service, cfg: StackConfig, report: Report, graceMs = 20_000, why = ''): Promise<boolean> {
   const pidFile = pidFileOf(cfg, svc.name);
   const pid = await ourPid(pidFile, svc.marker(cfg));
   if (pid !== undefined) {
-    const how = await stopProcess(pid, svc.marker(cfg));
+    const how = await stopProcess(pid, svc.marker(cfg), graceMs);
     await removePidFile(pidFile);
-    report(`${svc.name}: ${how === 'stopped' ? 'stopped' : 'killed after 20s without exiting on SIGTERM'} (pid ${pid})`);
+    const killed = graceMs > 0 ? `killed after ${graceMs / 1000}s without exiting on SIGTERM` : 'killed';
+    report(`${svc.name}: ${how === 'stopped' ? 'stopped' : killed} (pid ${pid})${why}`);
     return true;
   }
   await removePidFile(pidFile); // stale: that process is gone or is no longer ours
   const running = await portOpen(svc.port(cfg));
   report(`${svc.name}: ${running ? `left alone: ${svc.address(cfg)} answers but was not started by us` : 'not running'}`);
   return false;
+}
+
+/**
+ * A cluster's brokers stop one after the other, each with a controlled shutdown while a controller
+ * quorum is left. The last one has none (its shutdown waits for a quorum forever), so it is killed:
+ * its next start recovers its logs, which on this data takes a moment.
+ */
+async function stopCluster(brokers: Service[], cfg: StackConfig, report: Report): Promise<boolean[]> {
+  const pids = await Promise.all(brokers.map((b) => ourPid(pidFileOf(cfg, b.name), b.marker(cfg))));
+  const lastRunning = pids.findIndex((p) => p !== undefined);
+  const done: boolean[] = [];
+  for (let i = brokers.length - 1; i >= 0; i--) {
+    const last = i === lastRunning;
+    done[i] = await stopOne(brokers[i] as Service, cfg, report, last ? 0 : 20_000, last ? ' (last broker: no controller quorum left for a clean shutdown)' : '');
+  }
+  return done;
 }
 
 const contains = (dir: string, path: string): boolean => {
@@ -52,7 +69,10 @@ export async function stopStack(opts: StopOptions = {}): Promise<ServiceName[]> 
     if (precious.length > 0) throw new StackError(`refusing to delete ${cfg.dataDir}: it contains ${precious.join(', ')}`);
   }
   const stopped = await withStackLock(cfg, report, async () => {
-    const done = await Promise.all(services.map((s) => stopOne(s, cfg, report)));
+    const brokers = cfg.kafkaBrokers > 1 ? services.filter((s) => s.kind === 'kafka') : [];
+    const others = services.filter((s) => !brokers.includes(s));
+    const [clusterDone, othersDone] = await Promise.all([stopCluster(brokers, cfg, report), Promise.all(others.map((s) => stopOne(s, cfg, report)))]);
+    const done = services.map((s) => (brokers.includes(s) ? clusterDone[brokers.indexOf(s)] : othersDone[others.indexOf(s)]) ?? false);
     // The next `up` starts the default single broker again unless told otherwise.
     if (services.some((s) => s.kind === 'kafka')) await rm(brokerCountFile(cfg.dataDir), { force: true });
     if (opts.clean) {
