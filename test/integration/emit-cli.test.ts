@@ -137,6 +137,42 @@ test('a bad line names its number and field, and nothing from the file is publis
   assert.deepEqual(mine.map((e) => e.event_id), [markerLine?.eventId]);
 });
 
+/** Runs `herald <args>` with its output read a chunk at a time, `pauseMs` apart, as a slow pipe reader would. */
+function heraldReadSlowly(args: string[], pauseMs: number): Promise<Run & { chunks: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [HERALD, ...args], {
+      env: { ...process.env, KAFKA_BROKERS: BROKERS, SCHEMA_REGISTRY_URL: REGISTRY },
+    });
+    let stdout = '';
+    let stderr = '';
+    let chunks = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      chunks += 1;
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), pauseMs);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, chunks }));
+  });
+}
+
+test('emit --file prints every published line to a slow reader before it exits', async () => {
+  const count = 2_000;
+  const file = jsonl(
+    'many.jsonl',
+    Array.from({ length: count }, (_, i) => ({ kind: 'repo_push', repository: `${PREFIX}/slow-${i % 10}`, body: { updated_tags: [`t${i}`] } })),
+  );
+  const run = await heraldReadSlowly(['emit', '--file', file], 50);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = publishedLines(run.stdout);
+  assert.equal(lines.length, count);
+  assert.equal(new Set(lines.map((l) => l.eventId)).size, count);
+  // More output than one pipe buffer holds: the reader's pauses held the writer back.
+  assert.ok(run.chunks > 1, `read in ${run.chunks} chunk(s)`);
+});
+
 test('usage errors exit 2, help exits 0', async () => {
   const bad = await herald(['emit', 'not_a_kind', '--repository', 'ns/app']);
   assert.equal(bad.code, 2);

@@ -3,6 +3,12 @@ import { parseCommand, UsageError } from './args.js';
 import { runEmit } from './emit.js';
 import { USAGE } from './usage.js';
 
+/** Resolves once everything written to `stream` so far has been handed to the OS (or failed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  // Write callbacks run in order, so an empty write's runs after every earlier write's.
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 /** The `herald` command line; returns the exit status (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
@@ -26,5 +32,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
 }
 
-// Exit explicitly: a half-open Kafka connection must not keep a failed CLI alive.
-process.exit(await main(process.argv.slice(2), process.env));
+// A reader that went away (`herald emit … | head`) is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+process.exitCode = await main(process.argv.slice(2), process.env);
+// Exit explicitly, since a half-open Kafka connection must not keep a failed CLI alive, but only
+// once a slow reader has taken every line: output to a pipe is written asynchronously.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();
