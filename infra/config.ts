@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STACK_PORT_DEFAULTS } from '@herald/config';
 import { StackError } from './stack-error.js';
 
 /** Kafka run when KAFKA_VERSION is not set: the newest 4.x that resolves from Maven Central. */
@@ -90,7 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       : envBrokers
         ? brokerCount(envBrokers, 'KAFKA_BROKER_COUNT')
         : (recordedBrokers(dataDir) ?? 1);
-  const kafkaPort = port(env, 'KAFKA_PORT', 9092);
+  // The same defaults as the addresses services and `herald emit` derive from these variables.
+  const kafkaPort = port(env, 'KAFKA_PORT', STACK_PORT_DEFAULTS.KAFKA_PORT);
   const kafkaControllerPort = port(env, 'KAFKA_CONTROLLER_PORT', kafkaPort + kafkaBrokers);
   checkKafkaPorts(kafkaPort, kafkaControllerPort, kafkaBrokers);
   return {
@@ -102,9 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     kafkaBrokers,
     kafkaPort,
     kafkaControllerPort,
-    registryPort: port(env, 'REGISTRY_PORT', 8081),
+    registryPort: port(env, 'REGISTRY_PORT', STACK_PORT_DEFAULTS.REGISTRY_PORT),
     registryManagementPort: port(env, 'REGISTRY_MANAGEMENT_PORT', 9081),
-    mongoPort: port(env, 'MONGO_PORT', 27017),
+    mongoPort: port(env, 'MONGO_PORT', STACK_PORT_DEFAULTS.MONGO_PORT),
   };
 }
 

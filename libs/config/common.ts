@@ -1,11 +1,10 @@
-import { int, list, oneOf, str, url } from './config.js';
+import { int, oneOf, str } from './config.js';
+import { stackShape } from './stack-addresses.js';
 
 /** Variables every service shares: where the stack is, logging and shutdown. */
 export const commonShape = {
-  KAFKA_BROKERS: list(['127.0.0.1:9092']),
+  ...stackShape,
   KAFKA_CLIENT_ID: str('herald'),
-  SCHEMA_REGISTRY_URL: url('http://127.0.0.1:8081/apis/ccompat/v7'),
-  MONGO_URL: str('mongodb://127.0.0.1:27017/'),
   MONGO_DB: str('herald'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100, 600_000),

@@ -38,3 +38,20 @@ test('help, and usage errors', () => {
   usage(['emit', 'repo_push', '--colour'], /Unknown option '--colour'/);
   usage(['emit', '--file', 'x.jsonl', '--tags', 'a'], /--file takes the events from the file; remove --tags/);
 });
+
+test('without flags or KAFKA_BROKERS / SCHEMA_REGISTRY_URL, the local stack on KAFKA_PORT / REGISTRY_PORT', () => {
+  const cmd = parseCommand(['emit', '--sample', 'repo_push'], { KAFKA_PORT: '19092', REGISTRY_PORT: '18081', MONGO_PORT: 'unused' });
+  assert.ok(cmd.command === 'emit');
+  assert.deepEqual(cmd.brokers, ['127.0.0.1:19092']);
+  assert.equal(cmd.registryUrl, 'http://127.0.0.1:18081/apis/ccompat/v7');
+  const defaults = parseCommand(['emit', '--sample', 'repo_push'], {});
+  assert.ok(defaults.command === 'emit');
+  assert.deepEqual([defaults.brokers, defaults.registryUrl], [['127.0.0.1:9092'], 'http://127.0.0.1:8081/apis/ccompat/v7']);
+  assert.throws(
+    () => parseCommand(['emit', '--sample', 'repo_push'], { KAFKA_PORT: '0' }),
+    (err: unknown) => err instanceof UsageError && /KAFKA_PORT must be between 1 and 65535, got 0/.test(err.message),
+  );
+  // A flag makes its port variable irrelevant.
+  const flagged = parseCommand(['emit', '--sample', 'repo_push', '--brokers', 'b:1'], { KAFKA_PORT: '0' });
+  assert.ok(flagged.command === 'emit' && flagged.brokers[0] === 'b:1');
+});

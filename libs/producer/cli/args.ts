@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { HeraldError } from '@herald/errors';
+import { parseConfig, stackShape } from '@herald/config';
+import { ConfigError, HeraldError } from '@herald/errors';
 import { isEventKind, type EventKind } from '@herald/events';
 
 /** A command line that cannot be understood: exit status 2. */
@@ -57,12 +58,14 @@ export interface EmitCommand {
 export type Command = { command: 'help' } | EmitCommand;
 
 export const DEFAULTS = {
-  brokers: '127.0.0.1:9092',
-  registryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
   registryHost: 'localhost:5000',
 } as const;
 
-/** Parses `argv` (without node and script); `env` supplies KAFKA_BROKERS and SCHEMA_REGISTRY_URL. */
+/**
+ * Parses `argv` (without node and script). Without --brokers / --registry, `env` supplies
+ * KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or KAFKA_PORT and REGISTRY_PORT of the local stack, as
+ * for the services.
+ */
 export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Command {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -85,15 +88,29 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
     const extra = Object.keys(flags).filter((f) => f !== 'registry-host');
     if (extra.length > 0) throw new UsageError(`--file takes the events from the file; remove --${extra.join(', --')}`);
   }
+  const fromEnv = stackFromEnv(env, brokers === undefined, registry === undefined);
   return {
     command: 'emit',
     source,
     flags,
     registryHost: (values['registry-host'] ?? DEFAULTS.registryHost).trim(),
-    brokers: list(brokers ?? env['KAFKA_BROKERS'] ?? DEFAULTS.brokers),
-    registryUrl: (registry ?? env['SCHEMA_REGISTRY_URL'] ?? DEFAULTS.registryUrl).trim(),
+    brokers: brokers !== undefined ? list(brokers) : nonEmpty(fromEnv.KAFKA_BROKERS ?? []),
+    registryUrl: (registry ?? fromEnv.SCHEMA_REGISTRY_URL ?? '').trim(),
     dryRun: dryRun ?? false,
   };
+}
+
+/** The stack addresses the flags leave open, read as the services read them. */
+function stackFromEnv(env: NodeJS.ProcessEnv, brokers: boolean, registry: boolean): { KAFKA_BROKERS?: string[]; SCHEMA_REGISTRY_URL?: string } {
+  const shape = {
+    ...(brokers ? { KAFKA_BROKERS: stackShape.KAFKA_BROKERS } : {}),
+    ...(registry ? { SCHEMA_REGISTRY_URL: stackShape.SCHEMA_REGISTRY_URL } : {}),
+  };
+  try {
+    return parseConfig(shape, env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.problems.join('; ')) : err;
+  }
 }
 
 function emitSource(kind: string | undefined, sample: string | undefined, file: string | undefined): EmitSource {
@@ -106,7 +123,10 @@ function emitSource(kind: string | undefined, sample: string | undefined, file: 
 }
 
 function list(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (items.length === 0) throw new UsageError('no Kafka brokers given');
-  return items;
+  return nonEmpty(value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+}
+
+function nonEmpty(brokers: string[]): string[] {
+  if (brokers.length === 0) throw new UsageError('no Kafka brokers given');
+  return brokers;
 }

@@ -39,9 +39,11 @@ Event flags (also override the sample with --sample):
   --event-id <uuid>            instead of a new UUID
 
 Connection:
-  --brokers <host:port,...>    Kafka (env KAFKA_BROKERS, default 127.0.0.1:9092)
-  --registry <url>             schema registry (env SCHEMA_REGISTRY_URL,
-                               default http://127.0.0.1:8081/apis/ccompat/v7)
+  --brokers <host:port,...>    Kafka (env KAFKA_BROKERS, default 127.0.0.1:$KAFKA_PORT,
+                               the local stack's port, 9092 unless set)
+  --registry <url>             schema registry (env SCHEMA_REGISTRY_URL, default
+                               http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7, port 8081
+                               unless set)
   --dry-run                    validate and print the events as JSON lines; publish nothing
 
 Prints one line per published event: event_id, kind, repository, partition, offset.
