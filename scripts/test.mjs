@@ -35,7 +35,7 @@ async function suite(name, dirs, opts) {
   if (r.code !== 0 || r.fail > 0) failed = true;
 }
 
-if (only !== 'integration') await suite('unit', ['libs', 'services', 'scripts'], { concurrency: 2, timeoutMs: 60_000 });
+if (only !== 'integration') await suite('unit', ['libs', 'services', 'scripts', 'infra'], { concurrency: 2, timeoutMs: 60_000 });
 if (only !== 'unit') {
   step('stack up', process.execPath, [join(root, 'scripts', 'stack.mjs'), 'up']);
   // Services check their topics at start and never create them: provision as a deployment does.

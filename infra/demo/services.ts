@@ -1,4 +1,5 @@
 import { startService, type ServiceProcess } from '@herald/testing';
+import { describeRestart, Supervisor } from './supervisor.js';
 
 /** Every Herald service, in start order: the API and router first, then the delivery services. */
 export const SERVICES = [
@@ -18,6 +19,11 @@ export interface DemoEndpoints {
   smtpPort: number;
   jwtSecret: string;
   logDir: string;
+  /**
+   * Where the stack runs, given to every service as KAFKA_BROKERS, SCHEMA_REGISTRY_URL and
+   * MONGO_URL (without it, services derive them from KAFKA_PORT, REGISTRY_PORT and MONGO_PORT).
+   */
+  stack?: { kafkaBrokers: string[]; registryUrl: string; mongoUrl: string };
   /** Added to every service's environment (tests: own database and consumer groups). */
   env?: Record<string, string>;
   /** Per-service additions, e.g. a consumer group id. */
@@ -51,10 +57,22 @@ function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
   }
 }
 
+function stackEnv(e: DemoEndpoints): Record<string, string> {
+  if (!e.stack) return {};
+  return { KAFKA_BROKERS: e.stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: e.stack.registryUrl, MONGO_URL: e.stack.mongoUrl };
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+/** Spawns one service as its own process (its log: `<logDir>/<label>.log`), without waiting. */
+function spawnOneService(name: ServiceName, e: DemoEndpoints, label: string): Promise<ServiceProcess> {
+  return startService(name, { LOG_LEVEL: 'info', ...stackEnv(e), ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, label, { logDir: e.logDir });
+}
+
 /** Starts one service as its own process (its log: `<logDir>/<label>.log`) and waits until it is ready. */
 export async function startOneService(name: ServiceName, e: DemoEndpoints, label: string = name): Promise<ServiceProcess> {
-  const p = await startService(name, { LOG_LEVEL: 'info', ...envFor(name, e), ...e.env, ...e.envFor?.(name) }, label, { logDir: e.logDir });
-  await p.ready(120_000);
+  const p = await spawnOneService(name, e, label);
+  await p.ready(READY_TIMEOUT_MS);
   return p;
 }
 
@@ -68,4 +86,33 @@ export async function startServices(e: DemoEndpoints, log: (msg: string) => void
     log(`${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile})`);
   }
   return running;
+}
+
+/**
+ * Starts every service under a supervisor (in start order, each ready before the next) that
+ * restarts it with the same environment when it dies; `onSupervisor` gets each one as soon as it
+ * exists, so a Ctrl-C during start-up stops it too.
+ */
+export async function superviseServices(e: DemoEndpoints, log: (msg: string) => void, onSupervisor: (s: Supervisor) => void): Promise<void> {
+  for (const name of SERVICES) {
+    const t0 = Date.now();
+    let starts = 0;
+    const where = (p: ServiceProcess) => `metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile}`;
+    const supervisor = new Supervisor({
+      name,
+      start: async () => {
+        const p = await spawnOneService(name, e, name);
+        starts += 1;
+        const ready = async () => {
+          await p.ready(READY_TIMEOUT_MS);
+          log(starts === 1 ? `${name} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (${where(p)})` : `${name} running again (${where(p)})`);
+        };
+        return { child: p.child, ready };
+      },
+      onRestart: (r) => log(describeRestart(r)),
+      onStartFailed: (n, err) => log(`${n} did not start again: ${err.message}`),
+    });
+    onSupervisor(supervisor);
+    await supervisor.start();
+  }
 }

@@ -2,25 +2,28 @@
 // service as its own process, local receivers for the demo (an inbox page standing in for webhook
 // receivers, Slack, Flowdock and HipChat; an SMTP catcher), seeds a demo repository with one
 // notification per method through the API, publishes a sample of every event kind, and prints where
-// to look. Ctrl-C stops everything it started.
+// to look. A service that dies is restarted (see supervisor.ts); Ctrl-C stops everything it started.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENT_KINDS, sampleEvent } from '@herald/events';
 import { createKafka, runTopicsCommand } from '@herald/kafka';
 import { createEventPublisher } from '@herald/producer';
-import type { ServiceProcess } from '@herald/testing';
 import { loadConfig } from '../config.js';
 import { stopStack } from '../down.js';
 import { ensureStack } from '../up.js';
 import { startInbox } from './inbox.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { DEMO_REPOSITORY, demoToken, seedDemo } from './seed.js';
-import { startServices } from './services.js';
+import { superviseServices } from './services.js';
+import type { Supervisor } from './supervisor.js';
 
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[herald] ${msg}`);
 const envPort = (name: string, fallback: number) => Number(process.env[name] || fallback);
+/** The port variables `emit` needs in another shell to reach this stack rather than the default one. */
+const emitPrefix = () =>
+  ['KAFKA_PORT', 'REGISTRY_PORT'].flatMap((v) => (process.env[v] ? [`${v}=${process.env[v]} `] : [])).join('');
 
 const stackConfig = loadConfig();
 const stack = await ensureStack();
@@ -47,13 +50,13 @@ log(`demo inbox ${inbox.url} · SMTP catcher 127.0.0.1:${smtpPort}`);
 
 const apiPort = envPort('HERALD_API_PORT', 8080);
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-let services = new Map<string, ServiceProcess>();
+const supervisors: Supervisor[] = [];
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
   if (stopping) process.exit(code);
   stopping = true;
   log('stopping…');
-  await Promise.all([...services.values()].reverse().map((p) => p.kill('SIGTERM')));
+  await Promise.all(supervisors.map((s) => s.stop('SIGTERM')));
   await Promise.all([inbox.close(), mail.close()]);
   if (stack.startedByUs.length > 0) await stopStack();
   log('stopped');
@@ -65,7 +68,9 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   // `npx herald topics apply` before any service: services only check their topics at start.
   if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], process.env, { out: log, err: log })) !== 0) throw new Error('Kafka topics need attention (see above)');
-  services = await startServices({ apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs') }, log);
+  // The stack's own addresses: services and the demo's publisher go where this stack listens.
+  const endpoints = { apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs'), stack };
+  await superviseServices(endpoints, log, (s) => supervisors.push(s));
   const token = await demoToken(jwtSecret);
   const confirm = async () => {
     for (const deadline = Date.now() + 30_000; !confirmationLink; await new Promise((r) => setTimeout(r, 100))) {
@@ -90,11 +95,14 @@ Herald is ready in ${((Date.now() - t0) / 1000).toFixed(1)}s.
   Admin token    ${token}
   Deliveries     ${inbox.url}   (webhook, Slack, Flowdock, HipChat requests and e-mails, newest first)
   In-app         curl -H "Authorization: Bearer <token>" ${apiUrl}/api/v1/user/notifications
-  Emit events    npx herald emit repo_push --repository ${DEMO_REPOSITORY} --tags latest
+  Emit events    ${emitPrefix()}npx herald emit repo_push --repository ${DEMO_REPOSITORY} --tags latest
   Logs           ${join(demoDir, 'logs')}
 
-Ctrl-C stops everything.`);
+A service that dies is restarted (1 s, doubling to 30 s). Ctrl-C stops everything.`);
 } catch (err) {
-  console.error(`[herald] start failed: ${(err as Error).message}`);
-  await stopAll(1);
+  // Ctrl-C during start-up fails the start in progress; the stop it began finishes on its own.
+  if (!stopping) {
+    console.error(`[herald] start failed: ${(err as Error).message}`);
+    await stopAll(1);
+  }
 }
