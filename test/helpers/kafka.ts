@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { stackAddresses } from '@herald/config';
 import { createKafka, type Consumer, type Kafka, type KafkaMessage } from '@herald/kafka';
 
-/** The local stack's brokers unless KAFKA_BROKERS says otherwise. */
-export const TEST_KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-/** The local stack's schema registry (Confluent-compatible API). */
-export const TEST_SCHEMA_REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+/** The local stack's brokers (on KAFKA_PORT) unless KAFKA_BROKERS says otherwise, as for the services. */
+export const TEST_KAFKA_BROKERS = stackAddresses().kafkaBrokers;
+/** The local stack's schema registry (Confluent-compatible API, on REGISTRY_PORT) unless SCHEMA_REGISTRY_URL says otherwise. */
+export const TEST_SCHEMA_REGISTRY_URL = stackAddresses().schemaRegistryUrl;
 
 export function testKafka(clientId = 'herald-test'): Kafka {
   return createKafka({ brokers: TEST_KAFKA_BROKERS, clientId });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { stackAddresses } from '@herald/config';
 import { connectDb, createMongoClient, type Db, type MongoClient } from '@herald/mongo';
 
-/** The local stack's MongoDB (FerretDB) unless MONGO_URL says otherwise. */
-export const TEST_MONGO_URL = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/';
+/** The local stack's MongoDB (FerretDB, on MONGO_PORT) unless MONGO_URL says otherwise. */
+export const TEST_MONGO_URL = stackAddresses().mongoUrl;
 
 /** A unique database name for one test file: `herald_test_<prefix>_<random>`. */
 export function testDbName(prefix = 'db'): string {

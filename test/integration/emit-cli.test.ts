@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPOSITORY_EVENT_SCHEMA, sampleData, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka, TOPICS } from '@herald/kafka';
-import { readSince } from '../helpers/kafka.js';
+import { readSince, TEST_KAFKA_BROKERS, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
 
-const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
-const REGISTRY = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+const BROKERS = TEST_KAFKA_BROKERS.join(',');
+const REGISTRY = TEST_SCHEMA_REGISTRY_URL;
 const HERALD = new URL('../../scripts/herald.mjs', import.meta.url).pathname;
 const PREFIX = `it-emit-${randomBytes(4).toString('hex')}`;
 /** This file's messages are written after this: readers start here (see offsetsSince). */
