@@ -93,3 +93,69 @@ test('a retry partition waits for its head message and pauses fetching meanwhile
   assert.deepEqual(started, ['5']);
   assert.deepEqual(paused, [true, false]);
 });
+
+test('a prepare that fails unexpectedly is reported and retried, not left holding the commit point', async () => {
+  const errors: string[] = [];
+  let calls = 0;
+  const w: PartitionWorker = new PartitionWorker({
+    topic: 't',
+    partition: 0,
+    isRetry: false,
+    slots: new SlotPool(10, 10),
+    concurrency: 10,
+    maxBuffered: 100,
+    prepare: async (m): Promise<Task> => {
+      if (m.offset === '1' && calls++ === 0) throw new Error('lookup blew up');
+      return { key: 'k', dueAt: 0, attempt: true, run: async () => undefined };
+    },
+    setFetchPaused: () => undefined,
+    wake: () => setImmediate(() => w.pump()),
+    onError: (err, step, offset) => errors.push(`${step}@${offset}: ${(err as Error).message}`),
+  });
+  w.add([msg(0), msg(1), msg(2)], '2');
+  await new Promise((r) => setTimeout(r, 1_300));
+  assert.deepEqual(errors, ['prepare@1: lookup blew up']);
+  assert.equal(w.commitOffset(), '3', 'the failed message was prepared again and finished');
+  assert.equal(w.pending, 0);
+});
+
+test('messages finishing their bookkeeping do not hide ready ones from the scan', async () => {
+  // 600 drops whose bookkeeping never ends (a producer that does not answer) ahead of one attempt.
+  const started: string[] = [];
+  const w: PartitionWorker = new PartitionWorker({
+    topic: 't',
+    partition: 0,
+    isRetry: false,
+    slots: new SlotPool(10, 10),
+    concurrency: 10,
+    maxBuffered: 10_000,
+    prepare: async (m): Promise<Task> =>
+      Number(m.offset) < 600
+        ? { key: `d${m.offset}`, dueAt: 0, attempt: false, run: () => new Promise<void>(() => undefined) }
+        : { key: 'k', dueAt: 0, attempt: true, run: async () => void started.push(m.offset) },
+    setFetchPaused: () => undefined,
+    wake: () => setImmediate(() => w.pump()),
+  });
+  w.add(Array.from({ length: 601 }, (_, i) => msg(i)), '600');
+  for (let i = 0; i < 5; i++) await tick();
+  assert.deepEqual(started, ['600']);
+  const p = w.progress();
+  assert.equal(p.states['running'], 600);
+  assert.equal(p.waitingForDue, false);
+});
+
+test('progress: time of the last attempt started or message finished, states of the unfinished', async () => {
+  const { w, finish } = harness();
+  const before = w.progress().lastProgressAt;
+  await new Promise((r) => setTimeout(r, 15));
+  w.add([msg(0), msg(1)], '1');
+  w.pump();
+  await tick();
+  await tick();
+  const p = w.progress();
+  assert.ok(p.lastProgressAt > before, 'starting an attempt is progress');
+  assert.deepEqual(p.states, { running: 2 });
+  finish.get('0')?.();
+  await tick();
+  assert.deepEqual(w.progress().states, { running: 1 });
+});

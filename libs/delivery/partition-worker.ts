@@ -1,6 +1,6 @@
 import type { KafkaMessage } from '@herald/kafka';
 import type { SlotPool } from './slot-pool.js';
-import type { Task } from './task.js';
+import { Abandoned, type Task } from './task.js';
 
 type State = 'queued' | 'preparing' | 'ready' | 'running' | 'done' | 'abandoned';
 
@@ -27,10 +27,32 @@ export interface PartitionWorkerOptions {
   setFetchPaused(paused: boolean): void;
   /** Asks the runtime to pump again soon (a slot freed, a due time came). */
   wake(): void;
+  /**
+   * A prepare or run that failed with something other than Abandoned (a bug or an unforeseen
+   * error): the message is retried after a back-off, never left holding the commit point unseen.
+   */
+  onError?(err: unknown, step: 'prepare' | 'run', offset: string): void;
 }
+
+/** What the watchdog sees of a partition. */
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** Epoch ms of the last attempt started, message finished or offset committed. */
+  lastProgressAt: number;
+  /** Unfinished messages, by state. */
+  states: Record<string, number>;
+  /** True when every unfinished message waits for its due time (a retry topic at rest). */
+  waitingForDue: boolean;
+}
+
+/** Back-off before a message whose step failed unexpectedly is tried again. */
+const ERROR_RETRY_MS = 1_000;
 
 /** How far ahead of the oldest unfinished message the worker looks for work. */
 const SCAN_LIMIT = 512;
+// Only ready messages count against the scan limit: messages being prepared or finishing their
+// bookkeeping (results, drops awaiting the producer) must not hide the ready ones behind them.
 
 /**
  * The messages of one partition between fetch and commit. Attempts run concurrently (bounded per
@@ -56,8 +78,21 @@ export class PartitionWorker {
   private pausedForDue = false;
   private pausedForBuffer = false;
   private fetchPaused = false;
+  private lastProgressAt = Date.now();
+  private headWaitsForDue = false;
 
   constructor(readonly opts: PartitionWorkerOptions) {}
+
+  /** The watchdog's view: when this partition last moved, and what its unfinished messages are doing. */
+  progress(): PartitionProgress {
+    const states: Record<string, number> = {};
+    for (let i = this.head; i < this.entries.length; i++) {
+      const st = (this.entries[i] as Entry).state;
+      if (st !== 'done') states[st] = (states[st] ?? 0) + 1;
+    }
+    const waitingForDue = this.opts.isRetry && this.headWaitsForDue && this.busy === 0;
+    return { topic: this.opts.topic, partition: this.opts.partition, lastProgressAt: this.lastProgressAt, states, waitingForDue };
+  }
 
   /** Messages not yet finished (queued, waiting or in flight). */
   get pending(): number {
@@ -99,8 +134,8 @@ export class PartitionWorker {
     for (let i = this.head; i < this.entries.length && scanned < SCAN_LIMIT; i++) {
       const e = this.entries[i] as Entry;
       if (e.state === 'done') continue;
-      scanned++;
       if (e.state === 'ready' && e.task) {
+        scanned++;
         const t = e.task;
         if (t.dueAt > now) {
           earliest = Math.min(earliest, t.dueAt);
@@ -111,6 +146,7 @@ export class PartitionWorker {
       first = false;
       if (this.readyFree === 0 && !this.hasCapacity() && !this.opts.isRetry) break;
     }
+    this.headWaitsForDue = headWaits;
     if (this.opts.isRetry) this.setPause('due', headWaits);
     if (earliest < Infinity) this.wakeAt(earliest, now);
   }
@@ -136,7 +172,10 @@ export class PartitionWorker {
 
   markCommitted(offset: string): void {
     const o = BigInt(offset);
-    if (o > this.committed) this.committed = o;
+    if (o > this.committed) {
+      this.committed = o;
+      this.lastProgressAt = Date.now();
+    }
   }
 
   /** Stops starting work (in-flight work finishes and can still be committed). */
@@ -163,11 +202,33 @@ export class PartitionWorker {
         if (!task.attempt) this.readyFree++;
         this.opts.wake();
       },
-      () => {
+      (err: unknown) => {
         this.busy--;
-        e.state = 'abandoned';
+        this.failed(e, err, 'prepare');
       },
     );
+  }
+
+  /**
+   * Abandoned (the runtime is stopping) leaves the message uncommitted for the next owner. Anything
+   * else is reported and the message is prepared again after a back-off: before, it was marked
+   * abandoned silently and held the commit point (and, at the head, the scan) for good.
+   */
+  private failed(e: Entry, err: unknown, step: 'prepare' | 'run'): void {
+    if (err instanceof Abandoned || this.closed || this.draining) {
+      e.state = 'abandoned';
+      return;
+    }
+    this.opts.onError?.(err, step, e.offset.toString());
+    e.state = 'queued';
+    e.task = undefined;
+    setTimeout(() => {
+      if (this.closed || this.draining) {
+        e.state = 'abandoned';
+        return;
+      }
+      this.prepare(e);
+    }, ERROR_RETRY_MS).unref();
   }
 
   private run(e: Entry, withSlot: boolean): void {
@@ -177,6 +238,7 @@ export class PartitionWorker {
     this.busy++;
     let held = withSlot;
     if (withSlot) this.running++;
+    this.lastProgressAt = Date.now();
     const release = () => {
       if (!held) return;
       held = false;
@@ -190,12 +252,17 @@ export class PartitionWorker {
         this.busy--;
         e.state = 'done';
         this.undone--;
+        this.lastProgressAt = Date.now();
         this.updateBufferPause();
+        // A finished message can uncover work the last pump could not reach: pump again (the
+        // runtime coalesces wakes). Without this a pump that found nothing startable was never
+        // repeated once the bookkeeping ahead of it finished: the burst stall of issue 14.
+        this.opts.wake();
       },
-      () => {
+      (err: unknown) => {
         release();
         this.busy--;
-        e.state = 'abandoned';
+        this.failed(e, err, 'run');
       },
     );
   }
