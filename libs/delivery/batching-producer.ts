@@ -46,6 +46,11 @@ export class BatchingProducer {
     return Promise.all(messages.map((m) => this.send(m.topic, m.message))).then(() => undefined);
   }
 
+  /** Messages waiting for a request (the watchdog logs it). */
+  get queued(): number {
+    return this.queue.length + (this.inFlight ? 1 : 0);
+  }
+
   /** Resolves when everything queued so far has been sent (or failed). */
   async flush(): Promise<void> {
     while (this.queue.length > 0 || this.inFlight) {

@@ -5,7 +5,7 @@ import { Counter, Gauge, HotCounter, HotHistogram, type Registry } from '@herald
  * delivery (attempts, attempt duration, end-to-end time) are hot metrics: exposed as prom-client's
  * would be, without hashing labels per update.
  */
-export function createDeliveryMetrics(registry: Registry, sources: { inFlight: () => number; buffered: () => number }) {
+export function createDeliveryMetrics(registry: Registry, sources: { inFlight: () => number; buffered: () => number; ready: () => boolean }) {
   const registers = [registry];
   return {
     attempts: new HotCounter({
@@ -46,6 +46,20 @@ export function createDeliveryMetrics(registry: Registry, sources: { inFlight: (
       labelNames: ['method'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120, 600, 3600, 21600],
       registers,
+    }),
+    stalledPartitions: new Gauge({
+      name: 'herald_delivery_stalled_partitions',
+      help: 'Partitions with work and no progress past DELIVERY_STALL_TIMEOUT_MS (the watchdog turns /healthz 503)',
+      labelNames: ['method'] as const,
+      registers,
+    }),
+    ready: new Gauge({
+      name: 'herald_service_ready',
+      help: '1 while the service is ready (see /readyz for the reason when it is not)',
+      registers,
+      collect() {
+        this.set(sources.ready() ? 1 : 0);
+      },
     }),
     inFlight: new Gauge({
       name: 'herald_delivery_in_flight',

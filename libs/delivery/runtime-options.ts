@@ -52,4 +52,11 @@ export interface DeliveryRuntimeOptions {
   commitIntervalMs?: number;
   /** How often the attempt log is pruned (default 60 s). */
   pruneIntervalMs?: number;
+  /** No progress on a partition with work for this long is a stall (default 60 s). */
+  stallTimeoutMs?: number;
+  /**
+   * Called once when the runtime cannot recover by itself (a stalled partition, a consumer crash
+   * kafkajs will not restart, a lost subscription feed): the owner stops and exits non-zero.
+   */
+  onFatal?: (err: Error) => void;
 }

@@ -3,7 +3,7 @@ import {
   DELIVERY_RESULT_SCHEMA,
   SUBJECTS,
 } from '@herald/events';
-import { DEFAULT_RETRY_DELAYS_MS, type DeliveryMethod, ensureTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type TopicSpec } from '@herald/kafka';
+import { DEFAULT_RETRY_DELAYS_MS, type DeliveryMethod, verifyTopics, TOPICS, topicSpecs, type Consumer, type EachBatchPayload, type TopicSpec } from '@herald/kafka';
 import { connectDb } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
 import { AttemptLog } from './attempt-log.js';
@@ -25,8 +25,12 @@ export interface DeliveryRuntime {
    * what finished, and disconnects. Unfinished work stays uncommitted and is redelivered. Idempotent.
    */
   stop(opts?: { drainMs?: number }): Promise<void>;
-  /** True while consuming. */
+  /** True while consuming, with the subscription feed current and no partition stalled. */
   ready(): boolean;
+  /** Why the runtime is not ready, or undefined when it is. */
+  notReadyReason(): string | undefined;
+  /** False once the runtime cannot recover by itself (see `onFatal`): the process should restart. */
+  healthy(): boolean;
 }
 
 /**
@@ -46,6 +50,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   const metrics = createDeliveryMetrics(o.registry, {
     inFlight: () => slots.inFlight,
     buffered: () => [...workers.values()].reduce((n, w) => n + w.pending, 0),
+    ready: () => notReadyReason() === undefined,
   });
 
   const consumer: Consumer = kafka.consumer({
@@ -67,7 +72,33 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   let stopping: Promise<void> | undefined;
   let pumpScheduled = false;
   let committing: Promise<void> | undefined;
+  let fatal: Error | undefined;
+  let consumerState: 'running' | 'restarting' | 'crashed' = 'running';
   const timers: NodeJS.Timeout[] = [];
+  const stallTimeoutMs = o.stallTimeoutMs ?? 60_000;
+
+  /** The runtime cannot recover by itself: report once; the owner stops and exits non-zero. */
+  function fail(err: Error): void {
+    if (fatal || stopping) return;
+    fatal = err;
+    logger.error({ err }, 'delivery runtime failed');
+    o.onFatal?.(err);
+  }
+
+  /** Liveness watchdog: a partition with work and no progress for the bound is stalled. */
+  function watch(): void {
+    const now = Date.now();
+    let stalled = 0;
+    for (const w of workers.values()) {
+      if (w.pending === 0) continue;
+      const p = w.progress();
+      if (p.waitingForDue || now - p.lastProgressAt < stallTimeoutMs) continue;
+      stalled++;
+      logger.error({ topic: p.topic, partition: p.partition, pending: w.pending, states: p.states, idleMs: now - p.lastProgressAt, inFlight: slots.inFlight, producerQueued: out.queued }, 'partition stalled');
+    }
+    metrics.stalledPartitions.set({ method }, stalled);
+    if (stalled > 0) fail(new Error(`${stalled} partition(s) made no progress for ${stallTimeoutMs} ms`));
+  }
 
   function schedulePump(): void {
     if (pumpScheduled) return;
@@ -106,6 +137,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
           }
         },
         wake: schedulePump,
+        onError: (err, step, offset) => logger.error({ err, topic, partition, offset, step }, 'job step failed unexpectedly, retrying'),
       });
       workers.set(id, w);
     }
@@ -150,10 +182,28 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     }
     logger.info({ groupId: o.groupId, partitions: assigned.size }, 'partitions assigned');
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    consumerState = payload.restart ? 'restarting' : 'crashed';
+    if (!payload.restart) fail(new Error(`consumer crashed and will not restart: ${payload.error?.message ?? 'unknown error'}`));
+  });
+  // A restarted consumer rejoins its group: consuming again.
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (consumerState === 'restarting') consumerState = 'running';
+  });
+
+  function notReadyReason(): string | undefined {
+    if (fatal) return `failed: ${fatal.message}`;
+    if (!running) return stopping ? 'draining' : 'starting';
+    if (consumerState !== 'running') return `kafka: job consumer ${consumerState}`;
+    if (view && !view.consuming) return 'kafka: subscription feed not consuming';
+    return undefined;
+  }
 
   return {
-    ready: () => running,
+    ready: () => notReadyReason() === undefined,
+    notReadyReason,
+    healthy: () => fatal === undefined,
     async start() {
       const alertEmail = o.alertEmail ?? true;
       // Where disable alerts go: in-app always, e-mail where configured.
@@ -161,8 +211,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       const wanted = new Set([TOPICS.jobs(method), ...retryTopics, TOPICS.dlq(method), TOPICS.deliveryResults, TOPICS.subscriptionChanges, ...alertMethods.map((m) => TOPICS.jobs(m))]);
       // topicSpecs' parameter is typed as the literal default length (6); any level count is valid.
       const specsFor = topicSpecs as (retryLevels: number) => TopicSpec[];
-      const created = await ensureTopics(kafka, specsFor(schedule.levels).filter((s) => wanted.has(s.name)));
-      if (created.length > 0) logger.info({ topics: created }, 'topics created');
+      // Topics are provisioned by `npx herald topics apply`; a service only checks them.
+      await verifyTopics(kafka, specsFor(schedule.levels).filter((s) => wanted.has(s.name)));
       await Promise.all([
         codec.register(SUBJECTS.jobs(method), DELIVERY_JOB_SCHEMA),
         ...alertMethods.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)),
@@ -182,6 +232,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         logger,
         groupPrefix: `${o.groupId}-view`,
         onChange: (s) => lookup.invalidate(s.uuid),
+        onFatal: (err) => fail(new Error(`subscription feed lost: ${err.message}`)),
       });
       const accounting = new FailureAccounting({
         store,
@@ -219,6 +270,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
           log.prune().catch((err: unknown) => logger.warn({ err }, 'attempt log prune failed'));
         }, o.pruneIntervalMs ?? 60_000),
       );
+      timers.push(setInterval(watch, Math.min(5_000, Math.max(250, stallTimeoutMs / 4))));
       running = true;
       logger.info({ method, groupId: o.groupId, retryDelaysMs: schedule.delaysMs, concurrency: slots.max }, 'delivery runtime started');
     },

@@ -8,6 +8,9 @@ import { createMetricsRegistry, createOpsServer } from '@herald/observability';
 import { AddressGuard, createGuardedHttpClient, type GuardedAgentOptions, type GuardedHttpClient } from '@herald/http-guard';
 import { runtimeTuning, type DeliveryConfig } from './service-config.js';
 
+/** How long /healthz shows an unrecoverable failure before the process stops and exits. */
+const FATAL_GRACE_MS = 5_000;
+
 export interface DeliveryApp {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -50,12 +53,28 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
     },
   };
   const records = createRecordProducer({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
-  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config) });
-  const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry, ready: () => runtime.ready() });
-  let port = 0;
   let stopped: Promise<void> | undefined;
+  // A runtime that cannot recover by itself: /healthz answers 503 for a short grace (so the
+  // orchestrator sees why), then the app stops as on SIGTERM and the process exits non-zero.
+  const onFatal = (err: Error) => {
+    logger.error({ err, graceMs: FATAL_GRACE_MS }, 'unrecoverable failure: stopping, then exiting non-zero');
+    setTimeout(() => {
+      void app.stop().finally(() => process.exit(1));
+    }, FATAL_GRACE_MS).unref();
+  };
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), onFatal });
+  const ops = createOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    logger,
+    registry,
+    ready: () => runtime.ready(),
+    notReadyReason: () => runtime.notReadyReason(),
+    healthy: () => runtime.healthy(),
+  });
+  let port = 0;
 
-  return {
+  const app: DeliveryApp = {
     opsPort: () => port,
     async start() {
       port = await ops.start();
@@ -74,6 +93,7 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
       return stopped;
     },
   };
+  return app;
 }
 
 export interface HttpDeliveryAppParts extends Omit<DeliveryAppParts, 'sender' | 'close'> {

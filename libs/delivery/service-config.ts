@@ -26,6 +26,12 @@ export function deliveryShape(service: string, opsPort: number) {
     DELIVERY_DISABLE_ALERT_EMAIL: bool(true),
     DELIVERY_SESSION_TIMEOUT_MS: int(10_000, 6_000, 300_000),
     DELIVERY_FROM_BEGINNING: bool(true),
+    /**
+     * A partition with work and no progress (no attempt started, nothing finished or committed) for
+     * this long is stalled: logged with its state counts, shown on a metric, and /healthz turns 503
+     * so the process is restarted. 0 = 3 × the attempt timeout, at least 60 s.
+     */
+    DELIVERY_STALL_TIMEOUT_MS: int(0, 0, 3_600_000),
     ATTEMPT_LOG_MAX_AGE_SECONDS: int(14 * 24 * 3600, 60, 365 * 24 * 3600),
     ATTEMPT_LOG_MAX_PER_NOTIFICATION: int(200, 1, 100_000),
   };
@@ -47,6 +53,7 @@ export function runtimeTuning(c: DeliveryConfig) {
     alertEmail: c.DELIVERY_DISABLE_ALERT_EMAIL,
     sessionTimeoutMs: c.DELIVERY_SESSION_TIMEOUT_MS,
     fromBeginning: c.DELIVERY_FROM_BEGINNING,
+    stallTimeoutMs: c.DELIVERY_STALL_TIMEOUT_MS || Math.max(60_000, 3 * c.DELIVERY_ATTEMPT_TIMEOUT_MS),
     attemptLog: { maxAgeMs: c.ATTEMPT_LOG_MAX_AGE_SECONDS * 1000, maxPerNotification: c.ATTEMPT_LOG_MAX_PER_NOTIFICATION },
   } satisfies Partial<DeliveryRuntimeOptions>;
 }

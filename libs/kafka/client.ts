@@ -44,7 +44,8 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     logLevel: opts.logger ? logLevel.WARN : logLevel.NOTHING,
     ...(opts.logger ? { logCreator: kafkaLogCreator(opts.logger) } : {}),
-    retry: { initialRetryTime: 100, retries: 8 },
+    // kafkajs's default maxRetryTime (30 s) kept a consumer waiting that long after a broker came back.
+    retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
   });
 }
 

@@ -1,5 +1,5 @@
 export { cachedKeyPartitioner, createKafka, kafkaLogCreator } from './client.js';
-export { createRecordProducer, keyHash } from './record-producer.js';
+export { createRecordProducer, keyHash, SendTimeoutError } from './record-producer.js';
 export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';
 export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';

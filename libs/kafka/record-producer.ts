@@ -33,6 +33,21 @@ export interface RecordProducerOptions {
   logger?: Logger;
   /** Per-request limit (default 30 s, as the kafkajs clients). */
   requestTimeoutMs?: number;
+  /**
+   * Limit on one whole `send`, retries included (default 20 s). A send that has not settled by
+   * then is failed and the producer replaced: callers retry, and a send that never settles would
+   * otherwise hold every later one behind it (the batching producer sends one batch at a time).
+   */
+  sendTimeoutMs?: number;
+}
+
+/** A send that did not settle within its limit. */
+export class SendTimeoutError extends Error {
+  readonly retriable = true;
+  constructor(ms: number, records: number) {
+    super(`record batch of ${records} not acknowledged within ${ms} ms`);
+    this.name = 'SendTimeoutError';
+  }
 }
 
 const POSITIVE = 0x7fffffff;
@@ -138,12 +153,21 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
         }
         messages[i] = message;
       }
+      const limitMs = opts.sendTimeoutMs ?? 20_000;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await producer().send({ messages });
+        await Promise.race([
+          producer().send({ messages }),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new SendTimeoutError(limitMs, records.length)), limitMs);
+          }),
+        ]);
       } catch (err) {
         log?.warn({ err, records: records.length }, 'record batch failed; the next one uses a new producer id');
         discard();
         throw err;
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

@@ -12,6 +12,8 @@ export interface OpsServerOptions {
   healthy?: () => boolean;
   /** Ready: connected to its dependencies and consuming. */
   ready: () => boolean | Promise<boolean>;
+  /** Why it is not ready (named in /readyz's body), when the service can tell. */
+  notReadyReason?: () => string | undefined;
 }
 
 export interface OpsServer {
@@ -40,7 +42,8 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
     }
     if (path === '/readyz') {
       const ok = await opts.ready();
-      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ready' : 'not ready' }) };
+      const reason = ok ? undefined : opts.notReadyReason?.();
+      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ready' : 'not ready', ...(reason ? { reason } : {}) }) };
     }
     if (path === '/metrics') return { status: 200, type: opts.registry.contentType, body: await opts.registry.metrics() };
     return { status: 404, type: 'application/json', body: JSON.stringify({ error: 'not found' }) };

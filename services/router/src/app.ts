@@ -8,6 +8,9 @@ import type { RouterConfig } from './config.js';
 import { routerMetrics } from './metrics.js';
 import { routeBatch } from './route-batch.js';
 
+/** How long /healthz shows an unrecoverable failure before the process stops and exits. */
+const FATAL_GRACE_MS = 5_000;
+
 export interface RouterApp {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -48,22 +51,42 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
       const now = Date.now();
       for (const m of messages) metrics.eventToJobSeconds.observe(Math.max(0, now - Number(m.timestamp)) / 1000);
     },
-    onFatal: (err) => {
-      logger.fatal({ err }, 'consumer crashed, exiting');
-      process.exit(1);
-    },
+    onFatal: (err) => fail(`consumer crashed: ${(err as Error)?.message ?? String(err)}`),
   });
 
-  const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry: metrics.registry, ready: () => running });
+  let fatal: string | undefined;
+  // Unrecoverable (the pipe's consumer crashed for good, the subscription feed was lost): /healthz
+  // shows it for a short grace, then the app stops as on SIGTERM and the process exits non-zero.
+  function fail(reason: string): void {
+    if (fatal || stopped) return;
+    fatal = reason;
+    logger.error({ reason, graceMs: FATAL_GRACE_MS }, 'router failed: stopping, then exiting non-zero');
+    setTimeout(() => void app.stop().finally(() => process.exit(1)), FATAL_GRACE_MS).unref();
+  }
+  function notReadyReason(): string | undefined {
+    if (fatal) return `failed: ${fatal}`;
+    if (!running) return stopped ? 'draining' : 'starting';
+    if (view && !view.consuming) return 'kafka: subscription feed not consuming';
+    return undefined;
+  }
+  const ops = createOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    logger,
+    registry: metrics.registry,
+    ready: () => notReadyReason() === undefined,
+    notReadyReason,
+    healthy: () => fatal === undefined,
+  });
 
-  return {
+  const app: RouterApp = {
     opsPort: () => port,
     async start() {
       port = await ops.start();
       await verifyTopics(kafka, routerTopics());
       await Promise.all(DELIVERY_METHODS.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)));
       const db = await connectDb(mongo, config.MONGO_DB);
-      view = new SubscriptionView({ kafka, store: new NotificationStore(db), codec: registryChangeCodec(codec), logger, groupPrefix: `${config.ROUTER_GROUP_ID}-view` });
+      view = new SubscriptionView({ kafka, store: new NotificationStore(db), codec: registryChangeCodec(codec), logger, groupPrefix: `${config.ROUTER_GROUP_ID}-view`, onFatal: (err) => fail(`subscription feed lost: ${err.message}`) });
       await view.start();
       await pipe.start();
       running = true;
@@ -80,4 +103,5 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
       return stopped;
     },
   };
+  return app;
 }
