@@ -1,10 +1,10 @@
 import { createDeliveryRuntime } from './runtime.js';
 import type { Sender } from './sender.js';
 import { SchemaRegistryCodec } from '@herald/events';
-import { createKafka, createRecordProducer, type DeliveryMethod } from '@herald/kafka';
+import { createKafka, createRecordProducer, kafkaCheck, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { connectDb, createMongoClient, type Db } from '@herald/mongo';
-import { createMetricsRegistry, createOpsServer } from '@herald/observability';
+import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
+import { createMetricsRegistry, createOpsServer, DependencyProbes } from '@herald/observability';
 import { AddressGuard, createGuardedHttpClient, type GuardedAgentOptions, type GuardedHttpClient } from '@herald/http-guard';
 import { runtimeTuning, type DeliveryConfig } from './service-config.js';
 
@@ -63,12 +63,15 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
     }, FATAL_GRACE_MS).unref();
   };
   const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), onFatal });
+  const kafkaProbe = kafkaCheck(kafka);
   const ops = createOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     logger,
     registry,
     ready: () => runtime.ready(),
+    // Jobs need both right now: Kafka to consume and record outcomes, MongoDB to look notifications up.
+    dependencies: new DependencyProbes([kafkaProbe, mongoCheck(mongo)]),
     notReadyReason: () => runtime.notReadyReason(),
     healthy: () => runtime.healthy(),
   });
@@ -87,6 +90,7 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
         // Leave a few seconds of the shutdown budget for commits and disconnects.
         await runtime.stop({ drainMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3_000) });
         await p.close?.();
+        await kafkaProbe.close();
         await mongo.close();
         await ops.stop();
       })();

@@ -1,4 +1,5 @@
 export { cachedKeyPartitioner, createKafka, kafkaLogCreator } from './client.js';
+export { kafkaCheck } from './kafka-check.js';
 export { createRecordProducer, keyHash, SendTimeoutError } from './record-producer.js';
 export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';

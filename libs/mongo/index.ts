@@ -1,4 +1,4 @@
-export { createMongoClient, connectDb, isDuplicateKey } from './client.js';
+export { createMongoClient, connectDb, isDuplicateKey, mongoCheck } from './client.js';
 export { withDocLock } from './doc-lock.js';
 export type { MongoOptions } from './client.js';
 export type { MongoClient, Db, Collection, Filter, Document, IndexDescription } from 'mongodb';

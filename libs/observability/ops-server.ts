@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@herald/logger';
+import type { DependencyProbes } from './dependency-probes.js';
 
 export interface OpsServerOptions {
   host: string;
@@ -14,6 +15,8 @@ export interface OpsServerOptions {
   ready: () => boolean | Promise<boolean>;
   /** Why it is not ready (named in /readyz's body), when the service can tell. */
   notReadyReason?: () => string | undefined;
+  /** Dependencies needed right now: /readyz is 503 naming the first unreachable one. */
+  dependencies?: DependencyProbes;
 }
 
 export interface OpsServer {
@@ -41,8 +44,10 @@ export function createOpsServer(opts: OpsServerOptions): OpsServer {
       return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ok' : 'unhealthy' }) };
     }
     if (path === '/readyz') {
-      const ok = await opts.ready();
-      const reason = ok ? undefined : opts.notReadyReason?.();
+      const base = await opts.ready();
+      const down = base ? await opts.dependencies?.failing() : undefined;
+      const ok = base && down === undefined;
+      const reason = base ? down : opts.notReadyReason?.();
       return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ready' : 'not ready', ...(reason ? { reason } : {}) }) };
     }
     if (path === '/metrics') return { status: 200, type: opts.registry.contentType, body: await opts.registry.metrics() };

@@ -86,7 +86,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
     emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
     async readiness(): Promise<ReadinessReport> {
-      const checks = { mongo: await pingMongo(db), kafka: kafkaSide.connected() };
+      const checks = { mongo: await pingMongo(db), kafka: await kafkaSide.connected() };
       return { ready: checks.mongo && checks.kafka && stopping === undefined, checks };
     },
   };

@@ -1,5 +1,6 @@
 import { SchemaRegistryCodec } from '@herald/events';
-import { DELIVERY_METHODS, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
+import { DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
+import { DependencyProbes } from '@herald/observability';
 import type { Logger } from '@herald/logger';
 import { registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
@@ -13,8 +14,11 @@ export interface KafkaSide {
   testDelivery: TestDelivery;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  /** True while the job producer is connected (readiness). */
-  connected(): boolean;
+  /**
+   * True while the brokers answer (readiness). Asked of the cluster when readiness is asked for:
+   * kafkajs reports a producer's DISCONNECT only on disconnect(), not when a broker goes away.
+   */
+  connected(): Promise<boolean>;
 }
 
 /** The topics this service writes to: the change feed and each method's job topic (checked at start). */
@@ -30,6 +34,8 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
   let up = false;
   producer.on(producer.events.CONNECT, () => (up = true));
   producer.on(producer.events.DISCONNECT, () => (up = false));
+  const probe = kafkaCheck(kafka);
+  const probes = new DependencyProbes([probe]);
   return {
     codec,
     changes: publisher,
@@ -40,8 +46,8 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
       await producer.connect();
     },
     async disconnect() {
-      await Promise.allSettled([producer.disconnect(), publisher.disconnect()]);
+      await Promise.allSettled([producer.disconnect(), publisher.disconnect(), probe.close()]);
     },
-    connected: () => up,
+    connected: async () => up && (await probes.failing()) === undefined,
   };
 }

@@ -1,8 +1,8 @@
 import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
-import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
+import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { connectDb, createMongoClient } from '@herald/mongo';
-import { createOpsServer } from '@herald/observability';
+import { connectDb, createMongoClient, mongoCheck } from '@herald/mongo';
+import { createOpsServer, DependencyProbes } from '@herald/observability';
 import { NotificationStore, registryChangeCodec, SubscriptionView } from '@herald/subscriptions';
 import type { RouterConfig } from './config.js';
 import { routerMetrics } from './metrics.js';
@@ -69,11 +69,15 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
     if (view && !view.consuming) return 'kafka: subscription feed not consuming';
     return undefined;
   }
+  const kafkaProbe = kafkaCheck(kafka);
   const ops = createOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     logger,
     registry: metrics.registry,
+    // Routing needs Kafka; MongoDB only to bootstrap, but a router that cannot reach it could not
+    // restart, and the change feed's upserts are read from it: both are named when unreachable.
+    dependencies: new DependencyProbes([kafkaProbe, mongoCheck(mongo)]),
     ready: () => notReadyReason() === undefined,
     notReadyReason,
     healthy: () => fatal === undefined,
@@ -97,6 +101,7 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
         running = false;
         await pipe.stop();
         await view?.stop();
+        await kafkaProbe.close();
         await mongo.close();
         await ops.stop();
       })();
