@@ -12,7 +12,7 @@ const stampFile = (cfg: StackConfig): string => `${binary(cfg)}.sha256`;
 const srcDir = (cfg: StackConfig): string => join(cfg.infraDir, 'ferretdb');
 const sources = (cfg: StackConfig): string[] => ['main.go', 'go.mod', 'go.sum'].map((f) => join(srcDir(cfg), f));
 const home = (cfg: StackConfig): string => join(cfg.dataDir, 'ferretdb');
-const url = (cfg: StackConfig): string => `mongodb://127.0.0.1:${cfg.mongoPort}/`;
+const url = (cfg: StackConfig): string => `mongodb://127.0.0.1:${cfg.mongoPort}/?retryWrites=false`;
 
 export const ferretdb: Service = {
   name: 'ferretdb',

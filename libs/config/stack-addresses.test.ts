@@ -9,7 +9,7 @@ test('the default ports when nothing is set', () => {
   assert.deepEqual(stackAddresses({}), {
     kafkaBrokers: ['127.0.0.1:9092'],
     schemaRegistryUrl: 'http://127.0.0.1:8081/apis/ccompat/v7',
-    mongoUrl: 'mongodb://127.0.0.1:27017/',
+    mongoUrl: 'mongodb://127.0.0.1:27017/?retryWrites=false',
   });
 });
 
@@ -17,7 +17,7 @@ test('KAFKA_PORT, REGISTRY_PORT and MONGO_PORT move every address', () => {
   assert.deepEqual(stackAddresses({ KAFKA_PORT: '19092', REGISTRY_PORT: '18081', MONGO_PORT: '37017' }), {
     kafkaBrokers: ['127.0.0.1:19092'],
     schemaRegistryUrl: 'http://127.0.0.1:18081/apis/ccompat/v7',
-    mongoUrl: 'mongodb://127.0.0.1:37017/',
+    mongoUrl: 'mongodb://127.0.0.1:37017/?retryWrites=false',
   });
 });
 
@@ -36,7 +36,7 @@ test('an explicit address wins over its port variable', () => {
     mongoUrl: 'mongodb://mongo.example:27017/',
   });
   // Only the unset one derives from its port.
-  assert.deepEqual(stackAddresses({ ...env, MONGO_URL: ' ' }).mongoUrl, 'mongodb://127.0.0.1:37017/');
+  assert.deepEqual(stackAddresses({ ...env, MONGO_URL: ' ' }).mongoUrl, 'mongodb://127.0.0.1:37017/?retryWrites=false');
 });
 
 test('bad ports are all reported at once, and only where they are used', () => {
@@ -57,5 +57,5 @@ test("every service's common config derives its addresses the same way", () => {
   const c = parseConfig(commonShape, { KAFKA_PORT: '19092', REGISTRY_PORT: '18081', MONGO_PORT: '37017' });
   assert.deepEqual(c.KAFKA_BROKERS, ['127.0.0.1:19092']);
   assert.equal(c.SCHEMA_REGISTRY_URL, 'http://127.0.0.1:18081/apis/ccompat/v7');
-  assert.equal(c.MONGO_URL, 'mongodb://127.0.0.1:37017/');
+  assert.equal(c.MONGO_URL, 'mongodb://127.0.0.1:37017/?retryWrites=false');
 });

@@ -10,7 +10,8 @@ export type StackPortName = keyof typeof STACK_PORT_DEFAULTS;
 export const localStackAddress = {
   kafkaBrokers: (kafkaPort: number): string[] => [`127.0.0.1:${kafkaPort}`],
   schemaRegistryUrl: (registryPort: number): string => `http://127.0.0.1:${registryPort}/apis/ccompat/v7`,
-  mongoUrl: (mongoPort: number): string => `mongodb://127.0.0.1:${mongoPort}/`,
+  // The local stack's FerretDB (v1) has no retryable writes: its URI says so, code never does.
+  mongoUrl: (mongoPort: number): string => `mongodb://127.0.0.1:${mongoPort}/?retryWrites=false`,
 };
 
 /**

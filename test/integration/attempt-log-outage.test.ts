@@ -18,7 +18,7 @@ before(async () => {
   t = await openTestDb('attempt_log_outage');
   const target = new URL(TEST_MONGO_URL);
   proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 27017) });
-  client = createMongoClient({ url: `mongodb://127.0.0.1:${proxy.port}/`, serverSelectionTimeoutMs: 1_500 });
+  client = createMongoClient({ url: `mongodb://127.0.0.1:${proxy.port}/?retryWrites=false`, serverSelectionTimeoutMs: 1_500 });
 });
 after(async () => {
   await client?.close();
@@ -139,7 +139,7 @@ test('flush() at shutdown tries once more and counts what it cannot write as dro
       s.close(() => resolve(p));
     });
   });
-  const down = createMongoClient({ url: `mongodb://127.0.0.1:${port}/`, serverSelectionTimeoutMs: 300 });
+  const down = createMongoClient({ url: `mongodb://127.0.0.1:${port}/?retryWrites=false`, serverSelectionTimeoutMs: 300 });
   try {
     const dropped: number[] = [];
     const log = new AttemptLog(down.db(t.name), { flushIntervalMs: 60_000, onDropped: (n) => dropped.push(n) });
