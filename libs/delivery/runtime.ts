@@ -57,7 +57,11 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     groupId: o.groupId,
     sessionTimeout: o.sessionTimeoutMs ?? 10_000,
     heartbeatInterval: 1_000,
-    maxWaitTimeInMs: 100,
+    // A long-poll: a fetch returns as soon as a job arrives, so this bounds idle wake-ups, not
+    // latency. Not longer: a retry partition resumed when its head comes due is only fetched in the
+    // next round (and with every partition paused kafkajs sleeps this long), so it bounds how late
+    // a retry starts after its due time.
+    maxWaitTimeInMs: 500,
     readUncommitted: false,
     allowAutoTopicCreation: false,
   });

@@ -49,7 +49,9 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
     heartbeatInterval: 1_000,
     readUncommitted: false,
-    maxWaitTimeInMs: 50,
+    // A long-poll that returns as soon as events arrive, so it bounds idle wake-ups, not latency;
+    // stop() and a rebalance wait for the fetch in flight, hence not longer.
+    maxWaitTimeInMs: 1_000,
     maxBytesPerPartition: MAX_REQUEST_BYTES,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
