@@ -177,6 +177,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   }
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    // A restarted consumer rejoins its group: consuming again.
+    if (consumerState === 'restarting') consumerState = 'running';
     const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([t, ps]) => ps.map((p) => `${t}:${p}`)));
     for (const [id, w] of workers) {
       if (!assigned.has(id)) {
@@ -190,10 +192,6 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     consumerState = payload.restart ? 'restarting' : 'crashed';
     if (!payload.restart) fail(new Error(`consumer crashed and will not restart: ${payload.error?.message ?? 'unknown error'}`));
-  });
-  // A restarted consumer rejoins its group: consuming again.
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    if (consumerState === 'restarting') consumerState = 'running';
   });
 
   function notReadyReason(): string | undefined {

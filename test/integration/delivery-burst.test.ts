@@ -40,21 +40,7 @@ before(async () => {
   // The receiver keeps only counts: 50,000 request records would weigh on the test process.
   rx.requests.push = () => 0;
   fx.onTeardown(rx.close);
-  const insert = async (i: number) => {
-    const n = await store.insert({
-      uuid: crypto.randomUUID(),
-      repository: `burst-${id}/repo-${i}`,
-      event: 'repo_push',
-      method: 'webhook',
-      config: { url: `${rx.url}/n/${i}` },
-      event_config: {},
-      title: null,
-      signing_secret: `whsec_${randomBytes(32).toString('base64')}`,
-      created_by: 'burst-test',
-    });
-    await fx.feed.upsert(n);
-    return n;
-  };
+  const insert = (i: number) => fx.notifyIn(store, { url: `${rx.url}/n/${i}` }, { repository: `burst-${id}/repo-${i}`, createdBy: 'burst-test' });
   hot = await insert(0);
   for (let i = 1; i <= OTHERS; i++) others.push(await insert(i));
   await positionAtEnd(fx.kafka, groupId, [TOPICS.jobs('webhook'), ...[1, 2, 3].map((n) => TOPICS.retry('webhook', n))]);

@@ -46,18 +46,7 @@ test('watchdog: a stuck partition is logged, counted, turns /healthz 503, and th
   const store = new NotificationStore(testDb.db);
   await store.ensureIndexes();
   const port = (silent.address() as { port: number }).port;
-  const n = await store.insert({
-    uuid: crypto.randomUUID(),
-    repository: `watchdog-${id}/app`,
-    event: 'repo_push',
-    method: 'webhook',
-    config: { url: `http://127.0.0.1:${port}/hook` },
-    event_config: {},
-    title: null,
-    signing_secret: `whsec_${randomBytes(32).toString('base64')}`,
-    created_by: 'watchdog-test',
-  });
-  await fx.feed.upsert(n);
+  const n = await fx.notifyIn(store, { url: `http://127.0.0.1:${port}/hook` }, { repository: `watchdog-${id}/app`, createdBy: 'watchdog-test' });
   svc = await startService('delivery-webhook', {
     KAFKA_BROKERS: BROKERS.join(','),
     SCHEMA_REGISTRY_URL: REGISTRY_URL,

@@ -48,18 +48,7 @@ async function readyz(port: number): Promise<{ status: number; reason?: string }
 test('readiness: 503 naming mongodb while it is unreachable, 200 by itself when it is back, then delivers within 10 s', { timeout: 180_000 }, async () => {
   const store = new NotificationStore(testDb.db);
   await store.ensureIndexes();
-  const n = await store.insert({
-    uuid: crypto.randomUUID(),
-    repository: `ready-${id}/app`,
-    event: 'repo_push',
-    method: 'webhook',
-    config: { url: `${rx.url}/hook` },
-    event_config: {},
-    title: null,
-    signing_secret: `whsec_${randomBytes(32).toString('base64')}`,
-    created_by: 'readiness-test',
-  });
-  await fx.feed.upsert(n);
+  const n = await fx.notifyIn(store, { url: `${rx.url}/hook` }, { repository: `ready-${id}/app`, createdBy: 'readiness-test' });
   svc = await startService('delivery-webhook', {
     KAFKA_BROKERS: BROKERS.join(','),
     SCHEMA_REGISTRY_URL: REGISTRY_URL,

@@ -117,6 +117,12 @@ export interface Instance {
   app: WebhookApp;
 }
 
+export interface NotifyOptions {
+  event?: EventKind;
+  repository?: string;
+  createdBy?: string;
+}
+
 /**
  * The shared fixture: Kafka client, codec, job producer, the subscription feed; instances of the
  * webhook service each with their own MongoDB database (notifications of one instance are unknown
@@ -170,8 +176,13 @@ export class WebhookFixture {
   }
 
   /** Stores a webhook notification in the instance's database and publishes it on the feed. */
-  async notify(inst: Instance, config: Record<string, unknown>, opts: { event?: EventKind; repository?: string; createdBy?: string } = {}): Promise<NotificationDoc> {
-    const doc = await inst.store.insert({
+  async notify(inst: Instance, config: Record<string, unknown>, opts: NotifyOptions = {}): Promise<NotificationDoc> {
+    return this.notifyIn(inst.store, config, opts);
+  }
+
+  /** The same, in a store of the test's own (services run as child processes on its database). */
+  async notifyIn(store: NotificationStore, config: Record<string, unknown>, opts: NotifyOptions = {}): Promise<NotificationDoc> {
+    const doc = await store.insert({
       uuid: randomUUID(),
       repository: opts.repository ?? `wh-${randomBytes(4).toString('hex')}/app`,
       event: opts.event ?? 'repo_push',
