@@ -43,23 +43,32 @@ export function attemptTimeout(): DOMException {
 
 /**
  * Attempts in flight, each aborted once past its deadline: one interval sweeps them all instead
- * of a timer per attempt (a deadline is honoured to within `resolutionMs`).
+ * of a timer per attempt (a deadline is honoured to within `resolutionMs`). The interval runs only
+ * while something is in flight: at rest it costs nothing.
  */
 export class DeadlineSweep {
   private readonly live = new Set<AttemptCancel>();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
-  constructor(resolutionMs = 25) {
-    this.timer = setInterval(() => this.sweep(Date.now()), resolutionMs);
-    this.timer.unref();
-  }
+  constructor(private readonly resolutionMs = 25) {}
 
   add(c: AttemptCancel): void {
     this.live.add(c);
+    if (!this.timer && !this.stopped) {
+      this.timer = setInterval(() => this.sweep(Date.now()), this.resolutionMs);
+      this.timer.unref();
+    }
   }
 
   delete(c: AttemptCancel): void {
     this.live.delete(c);
+    if (this.live.size === 0) this.stopTimer();
+  }
+
+  /** True while the sweep's interval is armed (something is in flight). */
+  get armed(): boolean {
+    return this.timer !== undefined;
   }
 
   sweep(now: number): void {
@@ -69,12 +78,19 @@ export class DeadlineSweep {
         c.abort(attemptTimeout());
       }
     }
+    if (this.live.size === 0) this.stopTimer();
   }
 
   /** Aborts everything in flight (the runtime stops) and stops sweeping. */
   abortAll(reason: unknown): void {
-    clearInterval(this.timer);
+    this.stopped = true;
+    this.stopTimer();
     for (const c of this.live) c.abort(reason);
     this.live.clear();
+  }
+
+  private stopTimer(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

@@ -56,7 +56,9 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   const consumer: Consumer = kafka.consumer({
     groupId: o.groupId,
     sessionTimeout: o.sessionTimeoutMs ?? 10_000,
-    heartbeatInterval: 1_000,
+    // kafkajs's default: a heartbeat is one more request per interval at rest; rebalances are
+    // announced by the coordinator in the heartbeat answer, so this bounds how late a member joins one.
+    heartbeatInterval: 3_000,
     // A long-poll: a fetch returns as soon as a job arrives, so this bounds idle wake-ups, not
     // latency. Not longer: a retry partition resumed when its head comes due is only fetched in the
     // next round (and with every partition paused kafkajs sleeps this long), so it bounds how late
@@ -76,6 +78,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   let stopping: Promise<void> | undefined;
   let pumpScheduled = false;
   let committing: Promise<void> | undefined;
+  let commitTimer: NodeJS.Timeout | undefined;
   let fatal: Error | undefined;
   let consumerState: 'running' | 'restarting' | 'crashed' = 'running';
   const timers: NodeJS.Timeout[] = [];
@@ -104,7 +107,20 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     if (stalled > 0) fail(new Error(`${stalled} partition(s) made no progress for ${stallTimeoutMs} ms`));
   }
 
+  /**
+   * Commits come after work finishes, not on a clock: the first finish (or fetch) after a commit
+   * arms one timer for the commit interval, so a partition at rest costs no wake-ups.
+   */
+  function scheduleCommit(): void {
+    if (commitTimer || stopping) return;
+    commitTimer = setTimeout(() => {
+      commitTimer = undefined;
+      void commitOnce();
+    }, o.commitIntervalMs ?? 100);
+  }
+
   function schedulePump(): void {
+    scheduleCommit();
     if (pumpScheduled) return;
     pumpScheduled = true;
     setImmediate(() => {
@@ -172,7 +188,11 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       .commitOffsets(offsets)
       .then(() => offsets.forEach((c, i) => owners[i]?.markCommitted(c.offset)))
       .catch((err: unknown) => logger.warn({ err, partitions: offsets.length }, 'offset commit failed, will retry'))
-      .finally(() => (committing = undefined));
+      .finally(() => {
+        committing = undefined;
+        // Failed, or more finished while it was in flight: commit again after the interval.
+        if ([...workers.values()].some((w) => w.commitOffset() !== undefined)) scheduleCommit();
+      });
     return committing;
   }
 
@@ -266,7 +286,6 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       await consumer.subscribe({ topics: [TOPICS.jobs(method), ...retryTopics], fromBeginning: o.fromBeginning ?? true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
       const log = attemptLog;
-      timers.push(setInterval(() => void commitOnce(), o.commitIntervalMs ?? 100));
       timers.push(
         setInterval(() => {
           log.prune().catch((err: unknown) => logger.warn({ err }, 'attempt log prune failed'));
@@ -294,6 +313,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         await commitOnce();
         await committing;
         for (const t of timers) clearInterval(t);
+        clearTimeout(commitTimer);
         await consumer.disconnect().catch((err: unknown) => logger.warn({ err }, 'consumer disconnect failed'));
         await out.flush().catch(() => undefined);
         await o.records.close().catch(() => undefined);

@@ -1,3 +1,4 @@
+import './kafkajs-patches.js';
 import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '@herald/logger';
 

@@ -144,7 +144,7 @@ export class SubscriptionView {
     if (this.current !== 'starting') return;
     this.groupId = viewGroupId(groupPrefix);
     // A long-poll: a change is applied as soon as it arrives; this bounds idle wake-ups and how long stop() waits.
-    const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1_000 });
+    const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 2_000 });
     this.consumer = consumer;
     this.watch(consumer);
     await consumer.connect();

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+
+const require = createRequire(import.meta.url);
+type Queue = {
+  pending: unknown[];
+  inflight: Map<number, unknown>;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  requestTimeoutIntervalId?: NodeJS.Timeout;
+  throttledUntil: number;
+  push(req: unknown): void;
+  fulfillRequest(res: { correlationId: number; payload: Buffer; size: number }): void;
+  scheduleRequestTimeoutCheck(): void;
+  destroy(): void;
+};
+const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (opts: object) => Queue;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+function queue(maxInFlightRequests: number | null = null): Queue {
+  patchKafkajsRequestQueue();
+  return new RequestQueue({ maxInFlightRequests, requestTimeout: 30_000, enforceRequestTimeout: true, clientId: 't', broker: 'b', logger: silent });
+}
+
+function request(correlationId: number, sent: number[]) {
+  return { entry: { correlationId, apiKey: 0, apiName: 'Fetch', apiVersion: 0, resolve: () => undefined, reject: () => undefined }, expectResponse: true, sendRequest: () => sent.push(correlationId) };
+}
+
+test('a fulfilled request with nothing pending arms no timer (kafkajs re-armed a 1 ms loop)', () => {
+  const q = queue();
+  const sent: number[] = [];
+  q.push(request(1, sent));
+  assert.deepEqual(sent, [1]);
+  q.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+  assert.equal(q.throttleCheckTimeoutId, null);
+  q.destroy();
+});
+
+test('a request that must wait is still sent once the in-flight one settles, then no timer stays armed', async () => {
+  const q = queue(1);
+  const sent: number[] = [];
+  q.push(request(1, sent));
+  q.push(request(2, sent));
+  assert.deepEqual(sent, [1]);
+  assert.equal(q.pending.length, 1);
+  q.fulfillRequest({ correlationId: 1, payload: Buffer.alloc(0), size: 0 });
+  assert.deepEqual(sent, [1, 2]);
+  // The check armed when request 2 was queued fires once more and finds nothing to do.
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(q.throttleCheckTimeoutId, null);
+  q.destroy();
+});
+
+test('a throttled queue still sends its pending request when the throttle ends', async () => {
+  const q = queue();
+  const sent: number[] = [];
+  q.throttledUntil = Date.now() + 30;
+  q.push(request(1, sent));
+  assert.deepEqual(sent, []);
+  assert.notEqual(q.throttleCheckTimeoutId, null);
+  await new Promise((r) => setTimeout(r, 80));
+  assert.deepEqual(sent, [1]);
+  q.destroy();
+});
+
+test('in-flight requests are checked for their timeout every REQUEST_TIMEOUT_CHECK_MS', () => {
+  const q = queue();
+  q.scheduleRequestTimeoutCheck();
+  const interval = q.requestTimeoutIntervalId as unknown as { _repeat: number | null };
+  assert.equal(interval._repeat, REQUEST_TIMEOUT_CHECK_MS);
+  q.destroy();
+});
+
+test('patching twice is harmless', () => {
+  assert.equal(patchKafkajsRequestQueue(), patchKafkajsRequestQueue());
+});
