@@ -7,6 +7,8 @@ export { stackStatus, kafkaBootstrap } from './status.js';
 export type { ServiceStatus, StatusOptions } from './status.js';
 export { kafkaBrokerPid, kafkaBrokerPids, stopKafkaBroker, startKafkaBroker } from './kafka-control.js';
 export type { BrokerControlOptions, StopBrokerOptions } from './kafka-control.js';
+export { stackServerPid, stopStackServer, startStackServer } from './server-control.js';
+export type { StackServerName } from './server-control.js';
 export { DEFAULT_KAFKA_VERSION, KAFKA_3_VERSION } from './config.js';
 export { StackError } from './stack-error.js';
 // The demo's pieces, reused by the end-to-end test.

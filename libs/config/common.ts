@@ -8,6 +8,11 @@ export const commonShape = {
   MONGO_DB: str('herald'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   SHUTDOWN_TIMEOUT_MS: int(15_000, 100, 600_000),
+  /**
+   * The event loop blocked this long fails the service (/healthz 503, exit 1 after a 5 s grace;
+   * still blocked after the grace, the process is killed). 0 = not watched.
+   */
+  EVENT_LOOP_STALL_MS: int(30_000, 0, 3_600_000),
 };
 
 /** The operational endpoints (/healthz, /readyz, /metrics) of a service, off its public port. */

@@ -2,7 +2,7 @@ import type { SchemaRegistryCodec } from '@herald/events';
 import type { DeliveryMethod, Kafka, RecordProducer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import type { MongoClient } from '@herald/mongo';
-import type { Registry } from '@herald/observability';
+import type { DependencyProbes, Lifecycle, Registry } from '@herald/observability';
 import type { AttemptLogOptions } from './attempt-log.js';
 import type { Sender } from './sender.js';
 
@@ -55,8 +55,10 @@ export interface DeliveryRuntimeOptions {
   /** No progress on a partition with work for this long is a stall (default 60 s). */
   stallTimeoutMs?: number;
   /**
-   * Called once when the runtime cannot recover by itself (a stalled partition, a consumer crash
-   * kafkajs will not restart, a lost subscription feed): the owner stops and exits non-zero.
+   * The service's lifecycle: the runtime fails it when it cannot recover by itself (a stalled
+   * partition, a consumer crash kafkajs will not restart, a lost subscription feed).
    */
-  onFatal?: (err: Error) => void;
+  lifecycle: Lifecycle;
+  /** What the work needs right now: a partition that waits while one is unreachable is not stalled. */
+  dependencies?: Pick<DependencyProbes, 'failing'>;
 }

@@ -25,12 +25,11 @@ export interface DeliveryRuntime {
    * what finished, and disconnects. Unfinished work stays uncommitted and is redelivered. Idempotent.
    */
   stop(opts?: { drainMs?: number }): Promise<void>;
-  /** True while consuming, with the subscription feed current and no partition stalled. */
-  ready(): boolean;
-  /** Why the runtime is not ready, or undefined when it is. */
+  /**
+   * Once started: why the runtime cannot work right now (its job consumer restarting, the
+   * subscription feed not consuming), or undefined. Its lifecycle state is the service's.
+   */
   notReadyReason(): string | undefined;
-  /** False once the runtime cannot recover by itself (see `onFatal`): the process should restart. */
-  healthy(): boolean;
 }
 
 /**
@@ -50,7 +49,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   const metrics = createDeliveryMetrics(o.registry, {
     inFlight: () => slots.inFlight,
     buffered: () => [...workers.values()].reduce((n, w) => n + w.pending, 0),
-    ready: () => notReadyReason() === undefined,
+    ready: () => o.lifecycle.state === 'ready' && notReadyReason() === undefined,
   });
 
   const consumer: Consumer = kafka.consumer({
@@ -74,22 +73,17 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   let view: SubscriptionView | undefined;
   let attemptLog: AttemptLog | undefined;
   let processor: JobProcessor | undefined;
-  let running = false;
   let stopping: Promise<void> | undefined;
   let pumpScheduled = false;
   let committing: Promise<void> | undefined;
   let commitTimer: NodeJS.Timeout | undefined;
-  let fatal: Error | undefined;
   let consumerState: 'running' | 'restarting' | 'crashed' = 'running';
   const timers: NodeJS.Timeout[] = [];
   const stallTimeoutMs = o.stallTimeoutMs ?? 60_000;
 
-  /** The runtime cannot recover by itself: report once; the owner stops and exits non-zero. */
+  /** The runtime cannot recover by itself: the service fails (its lifecycle logs it once). */
   function fail(err: Error): void {
-    if (fatal || stopping) return;
-    fatal = err;
-    logger.error({ err }, 'delivery runtime failed');
-    o.onFatal?.(err);
+    o.lifecycle.fail(err);
   }
 
   /** Liveness watchdog: a partition with work and no progress for the bound is stalled. */
@@ -104,7 +98,15 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       logger.error({ topic: p.topic, partition: p.partition, pending: w.pending, states: p.states, idleMs: now - p.lastProgressAt, inFlight: slots.inFlight, producerQueued: out.queued }, 'partition stalled');
     }
     metrics.stalledPartitions.set({ method }, stalled);
-    if (stalled > 0) fail(new Error(`${stalled} partition(s) made no progress for ${stallTimeoutMs} ms`));
+    if (stalled === 0) return;
+    const stall = new Error(`${stalled} partition(s) made no progress for ${stallTimeoutMs} ms`);
+    if (!o.dependencies) return fail(stall);
+    // Work that waits for Kafka or MongoDB to come back is retried and resumes by itself: an
+    // outage makes the service not ready, not dead.
+    void o.dependencies.failing().then((down) => {
+      if (down === undefined) fail(stall);
+      else logger.warn({ stalled, dependency: down }, 'partitions wait for a dependency, not stalled');
+    });
   }
 
   /**
@@ -215,17 +217,13 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
   });
 
   function notReadyReason(): string | undefined {
-    if (fatal) return `failed: ${fatal.message}`;
-    if (!running) return stopping ? 'draining' : 'starting';
     if (consumerState !== 'running') return `kafka: job consumer ${consumerState}`;
     if (view && !view.consuming) return 'kafka: subscription feed not consuming';
     return undefined;
   }
 
   return {
-    ready: () => notReadyReason() === undefined,
     notReadyReason,
-    healthy: () => fatal === undefined,
     async start() {
       const alertEmail = o.alertEmail ?? true;
       // Where disable alerts go: in-app always, e-mail where configured.
@@ -292,12 +290,10 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         }, o.pruneIntervalMs ?? 60_000),
       );
       timers.push(setInterval(watch, Math.min(5_000, Math.max(250, stallTimeoutMs / 4))));
-      running = true;
       logger.info({ method, groupId: o.groupId, retryDelaysMs: schedule.delaysMs, concurrency: slots.max }, 'delivery runtime started');
     },
     stop(opts = {}) {
       stopping ??= (async () => {
-        running = false;
         for (const w of workers.values()) w.drain();
         const topics = [TOPICS.jobs(method), ...retryTopics];
         try {

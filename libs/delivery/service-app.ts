@@ -4,12 +4,9 @@ import { SchemaRegistryCodec } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
-import { createMetricsRegistry, createOpsServer, DependencyProbes } from '@herald/observability';
+import { createMetricsRegistry, createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
 import { AddressGuard, createGuardedHttpClient, type GuardedAgentOptions, type GuardedHttpClient } from '@herald/http-guard';
 import { runtimeTuning, type DeliveryConfig } from './service-config.js';
-
-/** How long /healthz shows an unrecoverable failure before the process stops and exits. */
-const FATAL_GRACE_MS = 5_000;
 
 export interface DeliveryApp {
   start(): Promise<void>;
@@ -54,45 +51,45 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
   };
   const records = createRecordProducer({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
   let stopped: Promise<void> | undefined;
-  // A runtime that cannot recover by itself: /healthz answers 503 for a short grace (so the
-  // orchestrator sees why), then the app stops as on SIGTERM and the process exits non-zero.
-  const onFatal = (err: Error) => {
-    logger.error({ err, graceMs: FATAL_GRACE_MS }, 'unrecoverable failure: stopping, then exiting non-zero');
-    setTimeout(() => {
-      void app.stop().finally(() => process.exit(1));
-    }, FATAL_GRACE_MS).unref();
-  };
-  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), onFatal });
+  // A failure the runtime cannot recover from (or a blocked event loop): /healthz answers 503 for
+  // a short grace, then the app stops as on SIGTERM and the process exits non-zero.
+  const { lifecycle, watchdog } = createServiceLifecycle({ logger, registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
   const kafkaProbe = kafkaCheck(kafka);
+  // Jobs need both right now: Kafka to consume and record outcomes, MongoDB to look notifications up.
+  const dependencies = new DependencyProbes([kafkaProbe, mongoCheck(mongo)]);
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), lifecycle, dependencies });
   const ops = createOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     logger,
     registry,
-    ready: () => runtime.ready(),
-    // Jobs need both right now: Kafka to consume and record outcomes, MongoDB to look notifications up.
-    dependencies: new DependencyProbes([kafkaProbe, mongoCheck(mongo)]),
+    lifecycle,
+    dependencies,
     notReadyReason: () => runtime.notReadyReason(),
-    healthy: () => runtime.healthy(),
   });
   let port = 0;
 
   const app: DeliveryApp = {
     opsPort: () => port,
     async start() {
+      watchdog.start();
       port = await ops.start();
       sender = await p.sender(await connectDb(mongo, config.MONGO_DB));
       await runtime.start();
+      lifecycle.ready();
       logger.info({ opsPort: port, groupId: config.DELIVERY_GROUP_ID, ...p.startInfo }, `${p.service} started`);
     },
     stop() {
       stopped ??= (async () => {
+        lifecycle.draining();
         // Leave a few seconds of the shutdown budget for commits and disconnects.
         await runtime.stop({ drainMs: Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 3_000) });
         await p.close?.();
         await kafkaProbe.close();
         await mongo.close();
+        lifecycle.stopped();
         await ops.stop();
+        await watchdog.stop();
       })();
       return stopped;
     },

@@ -40,3 +40,8 @@ test('answers are reused within cacheMs, and concurrent asks share one run', asy
   await probes.failing();
   assert.equal(runs, 1);
 });
+
+test('checks() names every dependency with whether it answers', async () => {
+  const probes = new DependencyProbes([{ name: 'kafka', check: async () => undefined }, { name: 'mongodb', check: () => Promise.reject(new Error('down')) }], { cacheMs: 0 });
+  assert.deepEqual(await probes.checks(), { kafka: true, mongodb: false });
+});

@@ -19,26 +19,36 @@ export interface DependencyProbesOptions {
  * MongoDB is unreachable, 200 again as soon as it answers, without a restart).
  */
 export class DependencyProbes {
-  private last: { at: number; failing: string | undefined } | undefined;
-  private running: Promise<string | undefined> | undefined;
+  private last: { at: number; results: (string | undefined)[] } | undefined;
+  private running: Promise<(string | undefined)[]> | undefined;
 
   constructor(
-    private readonly checks: readonly DependencyCheck[],
+    private readonly list: readonly DependencyCheck[],
     private readonly opts: DependencyProbesOptions = {},
   ) {}
 
   /** The first unreachable dependency with its error (`mongodb unreachable: …`), or undefined. */
   async failing(): Promise<string | undefined> {
+    return (await this.results()).find((r) => r !== undefined);
+  }
+
+  /** Every dependency by name: true when it answers. */
+  async checks(): Promise<Record<string, boolean>> {
+    const results = await this.results();
+    return Object.fromEntries(this.list.map((c, i) => [c.name, results[i] === undefined]));
+  }
+
+  private async results(): Promise<(string | undefined)[]> {
     const now = Date.now();
-    if (this.last && now - this.last.at < (this.opts.cacheMs ?? 1_000)) return this.last.failing;
+    if (this.last && now - this.last.at < (this.opts.cacheMs ?? 1_000)) return this.last.results;
     this.running ??= this.run().finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async run(): Promise<string | undefined> {
+  private async run(): Promise<(string | undefined)[]> {
     const timeoutMs = this.opts.timeoutMs ?? 1_500;
     const results = await Promise.all(
-      this.checks.map(async (c) => {
+      this.list.map(async (c) => {
         let timer: NodeJS.Timeout | undefined;
         try {
           await Promise.race([
@@ -55,8 +65,7 @@ export class DependencyProbes {
         }
       }),
     );
-    const failing = results.find((r) => r !== undefined);
-    this.last = { at: Date.now(), failing };
-    return failing;
+    this.last = { at: Date.now(), results };
+    return results;
   }
 }

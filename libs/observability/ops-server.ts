@@ -3,17 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@herald/logger';
 import type { DependencyProbes } from './dependency-probes.js';
+import type { Lifecycle } from './lifecycle.js';
 
 export interface OpsServerOptions {
   host: string;
   port: number;
   logger: Logger;
   registry: Registry;
-  /** Alive: the process is not wedged. */
-  healthy?: () => boolean;
-  /** Ready: connected to its dependencies and consuming. */
-  ready: () => boolean | Promise<boolean>;
-  /** Why it is not ready (named in /readyz's body), when the service can tell. */
+  /** The service's state: /healthz is 503 exactly when it failed, /readyz 503 unless it is ready. */
+  lifecycle: Lifecycle;
+  /** While ready: a condition that keeps the service from doing its work right now, named in /readyz. */
   notReadyReason?: () => string | undefined;
   /** Dependencies needed right now: /readyz is 503 naming the first unreachable one. */
   dependencies?: DependencyProbes;
@@ -28,7 +27,9 @@ export interface OpsServer {
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay histogram samples with a timer at this resolution (prom-client's default,
+  // 10 ms, is a hundred wake-ups a second at rest); a blocked loop is the watchdog's job.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1_000 });
   return registry;
 }
 
@@ -39,16 +40,19 @@ export function createMetricsRegistry(service: string): Registry {
 export function createOpsServer(opts: OpsServerOptions): OpsServer {
   let server: Server | undefined;
   const handler = async (path: string): Promise<{ status: number; type: string; body: string }> => {
+    const { lifecycle } = opts;
     if (path === '/healthz') {
-      const ok = opts.healthy?.() ?? true;
-      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ok' : 'unhealthy' }) };
+      const ok = lifecycle.healthy;
+      const reason = lifecycle.failure;
+      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ok' : 'unhealthy', state: lifecycle.state, ...(ok ? {} : { reason }) }) };
     }
     if (path === '/readyz') {
-      const base = await opts.ready();
-      const down = base ? await opts.dependencies?.failing() : undefined;
-      const ok = base && down === undefined;
-      const reason = base ? down : opts.notReadyReason?.();
-      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ready' : 'not ready', ...(reason ? { reason } : {}) }) };
+      // An unreachable dependency is named before the service's own conditions: it is usually
+      // their cause (Kafka down → consumer restarting).
+      const reason = lifecycle.notReadyReason() ?? (await opts.dependencies?.failing()) ?? opts.notReadyReason?.();
+      // The state as it is after the await: a failure meanwhile is not reported as ready.
+      const ok = reason === undefined && lifecycle.state === 'ready';
+      return { status: ok ? 200 : 503, type: 'application/json', body: JSON.stringify({ status: ok ? 'ready' : 'not ready', state: lifecycle.state, ...(ok ? {} : { reason: reason ?? lifecycle.notReadyReason() }) }) };
     }
     if (path === '/metrics') return { status: 200, type: opts.registry.contentType, body: await opts.registry.metrics() };
     return { status: 404, type: 'application/json', body: JSON.stringify({ error: 'not found' }) };

@@ -4,8 +4,8 @@ import { createTokenVerifier } from '@herald/auth';
 import { AttemptLog, redriveDeadLetters } from '@herald/delivery';
 import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { connectDb, createMongoClient, type Db } from '@herald/mongo';
-import { createOpsServer } from '@herald/observability';
+import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
+import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
 import { AuthorizedEmailStore, InAppStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
@@ -23,15 +23,6 @@ export interface ConfigApi {
   start(): Promise<{ url: string }>;
   /** Idempotent: stops accepting requests, waits for in-flight ones, then closes Kafka and MongoDB. */
   stop(): Promise<void>;
-}
-
-const PING_TIMEOUT_MS = 2_000;
-
-async function pingMongo(db: Db | undefined): Promise<boolean> {
-  if (!db) return false;
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PING_TIMEOUT_MS).unref());
-  const ping = db.command({ ping: 1 }).then(() => true, () => false);
-  return Promise.race([ping, timeout]);
 }
 
 /** Builds the config service. Constructing connects nothing; `start()` does. */
@@ -57,6 +48,9 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
 
   let db: Db | undefined;
   let stopping: Promise<void> | undefined;
+  // Requests need both right now: MongoDB for every read and write, Kafka for the change feed.
+  const dependencies = new DependencyProbes([mongoCheck(mongo), kafkaSide.check]);
+
   const lazy = <T>(get: () => T | undefined, what: string): T => {
     const v = get();
     if (v === undefined) throw new Error(`${what} used before start()`);
@@ -86,22 +80,28 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
     emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
     async readiness(): Promise<ReadinessReport> {
-      const checks = { mongo: await pingMongo(db), kafka: await kafkaSide.connected() };
-      return { ready: checks.mongo && checks.kafka && stopping === undefined, checks };
+      // `service` is made below, with the HTTP server's metrics registry; this runs only when asked.
+      const l = service.lifecycle;
+      const checks = await dependencies.checks();
+      const reason = l.notReadyReason() ?? (await dependencies.failing());
+      const ready = reason === undefined && l.state === 'ready';
+      return { ready, state: l.state, ...(ready ? {} : { reason: reason ?? l.notReadyReason() }), checks };
+    },
+    health() {
+      const l = service.lifecycle;
+      return { healthy: l.healthy, state: l.state, ...(l.failure ? { reason: l.failure } : {}) };
     },
   };
   const server = buildServer(deps, logger);
+  const registry = installHttpMetrics(server);
+  const service = createServiceLifecycle({ logger, registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
+  const { lifecycle, watchdog } = service;
   // Metrics and probes also on the ops port, like every Herald service, so platforms scrape one way.
-  const ops = createOpsServer({
-    host: config.OPS_HOST,
-    port: config.OPS_PORT,
-    logger,
-    registry: installHttpMetrics(server),
-    ready: async () => (await deps.readiness()).ready,
-  });
+  const ops = createOpsServer({ host: config.OPS_HOST, port: config.OPS_PORT, logger, registry, lifecycle, dependencies });
 
-  return {
+  const app: ConfigApi = {
     async start() {
+      watchdog.start();
       db = await connectDb(mongo, config.MONGO_DB);
       stores = { notifications: new NotificationStore(db), emails: new AuthorizedEmailStore(db), inapp: new InAppStore(db), attempts: new AttemptLog(db) };
       await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.inapp.ensureIndexes()]);
@@ -110,19 +110,24 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
       await ops.start();
       const addr = server.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      lifecycle.ready();
       logger.info({ host: addr.address, port: addr.port }, 'config api listening');
       return { url: `http://${host}:${addr.port}` };
     },
     stop() {
       stopping ??= (async () => {
+        lifecycle.draining();
         await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
         await ops.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();
         await mongo.close().catch((err: unknown) => logger.error({ err }, 'mongo close failed'));
+        lifecycle.stopped();
+        await watchdog.stop();
         logger.info('config api stopped');
       })();
       return stopping;
     },
   };
+  return app;
 }

@@ -13,7 +13,19 @@ export interface ChangeFeed {
 
 export interface ReadinessReport {
   ready: boolean;
+  /** The lifecycle state (starting, ready, draining, stopped, failed). */
+  state: string;
+  /** Why it is not ready: the state, or the unreachable dependency. */
+  reason?: string;
+  /** Each dependency: true when it answers. */
   checks: Record<string, boolean>;
+}
+
+export interface HealthReport {
+  /** False exactly when the service failed and will exit to be restarted. */
+  healthy: boolean;
+  state: string;
+  reason?: string;
 }
 
 /** Everything the HTTP layer needs, constructed and connected by createApp. */
@@ -33,4 +45,5 @@ export interface ApiDeps {
   publicUrl: string;
   emailCodeTtlMs: number;
   readiness(): Promise<ReadinessReport>;
+  health(): HealthReport;
 }

@@ -1,6 +1,6 @@
 import { SchemaRegistryCodec } from '@herald/events';
 import { DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
-import { DependencyProbes } from '@herald/observability';
+import type { DependencyCheck } from '@herald/observability';
 import type { Logger } from '@herald/logger';
 import { registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
@@ -15,10 +15,10 @@ export interface KafkaSide {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /**
-   * True while the brokers answer (readiness). Asked of the cluster when readiness is asked for:
-   * kafkajs reports a producer's DISCONNECT only on disconnect(), not when a broker goes away.
+   * Readiness: the cluster answers. Asked when readiness is asked for: kafkajs reports a producer's
+   * DISCONNECT only on disconnect(), not when a broker goes away.
    */
-  connected(): Promise<boolean>;
+  check: DependencyCheck;
 }
 
 /** The topics this service writes to: the change feed and each method's job topic (checked at start). */
@@ -31,11 +31,7 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
   const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: `${config.KAFKA_CLIENT_ID}-config-api` });
   const publisher = new SubscriptionChangePublisher(kafka, registryChangeCodec(codec), logger);
   const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-  let up = false;
-  producer.on(producer.events.CONNECT, () => (up = true));
-  producer.on(producer.events.DISCONNECT, () => (up = false));
   const probe = kafkaCheck(kafka);
-  const probes = new DependencyProbes([probe]);
   return {
     codec,
     changes: publisher,
@@ -48,6 +44,6 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
     async disconnect() {
       await Promise.allSettled([producer.disconnect(), publisher.disconnect(), probe.close()]);
     },
-    connected: async () => up && (await probes.failing()) === undefined,
+    check: probe,
   };
 }

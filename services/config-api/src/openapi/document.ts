@@ -54,10 +54,10 @@ export function openApiDocument(serverUrl?: string): Json {
       schemas,
     },
     paths: {
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': json(ref('Health'), 'Alive') } } },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': json(ref('Health'), 'Alive'), '503': json(ref('Health'), 'Failed: the process exits to be restarted') } } },
       '/readyz': {
         get: {
-          summary: 'Readiness: MongoDB ping and Kafka producers',
+          summary: 'Readiness: started, and MongoDB and Kafka answer',
           responses: { '200': json(ref('Readiness'), 'Ready'), '503': json(ref('Readiness'), 'Not ready') },
         },
       },

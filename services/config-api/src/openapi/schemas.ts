@@ -120,9 +120,14 @@ export const schemas = {
     required: ['dismissed'],
     properties: { dismissed: { type: 'boolean' } },
   },
-  Health: { type: 'object', properties: { status: { type: 'string' } } },
+  Health: { type: 'object', properties: { status: { type: 'string' }, state: { type: 'string' }, reason: { type: 'string' } } },
   Readiness: {
     type: 'object',
-    properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'boolean' } } },
+    properties: {
+      status: { type: 'string' },
+      state: { type: 'string' },
+      reason: { type: 'string' },
+      checks: { type: 'object', additionalProperties: { type: 'boolean' } },
+    },
   },
 } as const;

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 
-/** `/healthz`: the process answers. `/readyz`: MongoDB answers a ping and the Kafka producers are connected. */
+/**
+ * `/healthz`: 503 only when the service failed (it exits to be restarted). `/readyz`: started, and
+ * MongoDB and Kafka answer; the reason names what is not.
+ */
 export function registerHealth(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_req, reply) => {
+    const h = deps.health();
+    void reply.code(h.healthy ? 200 : 503);
+    return { status: h.healthy ? 'ok' : 'unhealthy', state: h.state, ...(h.reason ? { reason: h.reason } : {}) };
+  });
   app.get('/readyz', async (_req, reply) => {
     const r = await deps.readiness();
     void reply.code(r.ready ? 200 : 503);
-    return { status: r.ready ? 'ready' : 'not ready', checks: r.checks };
+    return { status: r.ready ? 'ready' : 'not ready', state: r.state, ...(r.reason ? { reason: r.reason } : {}), checks: r.checks };
   });
 }
