@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRejoin, patchKafkajsRequestQueue } from './kafkajs-patches.js';
 
 const require = createRequire(import.meta.url);
 type Queue = {
@@ -74,4 +74,10 @@ test('in-flight requests are checked for their timeout every REQUEST_TIMEOUT_CHE
 
 test('patching twice is harmless', () => {
   assert.equal(patchKafkajsRequestQueue(), patchKafkajsRequestQueue());
+});
+
+test('the rejoin patch finds kafkajs ConsumerGroup join and leave, and applies once', () => {
+  const proto = patchKafkajsRejoin();
+  assert.equal(patchKafkajsRejoin(), proto);
+  assert.equal(typeof proto.leave, 'function');
 });

@@ -1,7 +1,8 @@
-// Two timers in kafkajs 2.2.4's per-connection request queue keep every idle client busy, and kafkajs
-// is unmaintained (its fixes, kafkajs#1556/#1704, never shipped). Both are corrected here, once per
-// process, on the module kafkajs itself loads (the same CommonJS instance: bundles keep kafkajs
-// external):
+// kafkajs 2.2.4 is unmaintained; what it gets wrong for Herald is corrected here, once per process,
+// on the modules kafkajs itself loads (the same CommonJS instances: bundles keep kafkajs external).
+//
+// Two timers in its per-connection request queue keep every idle client busy (kafkajs#1556/#1704,
+// fixes never shipped):
 //
 // - `scheduleCheckPendingRequests` re-arms a setTimeout even when nothing is pending and the client is
 //   not throttled; the delay is then negative, so Node runs it every 1 ms, and every fulfilled
@@ -11,6 +12,14 @@
 // - `scheduleRequestTimeoutCheck` scans in-flight requests for expired ones every 100 ms per
 //   connection. Timeouts are seconds long (requestTimeout, or a fetch's maxWaitTime + requestTimeout):
 //   checking every 500 ms keeps them within half a second of due at a fifth of the wake-ups.
+//
+// A consumer that crashes (its retries ran out while a broker was away) and restarts forgets its
+// group member id and joins as a new member. The coordinator, which reloaded the group with the old
+// member when the broker came back, then holds the join until that member's session times out: a
+// restarted broker left consumers idle for their whole session timeout (30 s for kafkajs's
+// default) after it was back. The restarted consumer now rejoins once with the member id it had, as
+// a member rejoining a rebalance does; when that id has expired the coordinator answers
+// UNKNOWN_MEMBER_ID and kafkajs joins as a new member, as before. A clean leave forgets the id.
 import { createRequire } from 'node:module';
 
 interface RequestQueueLike {
@@ -65,4 +74,45 @@ export function patchKafkajsRequestQueue(): RequestQueueLike {
   return proto;
 }
 
+interface ConsumerGroupLike {
+  cluster: object;
+  groupId: string;
+  memberId: string | null;
+  leave(): Promise<void>;
+}
+
+/** The member id each consumer (by its cluster object, one per kafkajs consumer) last joined with. */
+const lastMember = new WeakMap<object, { groupId: string; memberId: string }>();
+
+/** Applies the patch (idempotent); returns the patched prototype for tests. */
+export function patchKafkajsRejoin(): ConsumerGroupLike {
+  const require = createRequire(import.meta.url);
+  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: ConsumerGroupLike & { [PATCHED]?: true } & Record<symbol, unknown> };
+  const proto = ConsumerGroup.prototype;
+  if (proto[PATCHED]) return proto;
+  const join = Object.getOwnPropertySymbols(proto).find((sym) => sym.description === 'private:ConsumerGroup:join');
+  const joinFn = join === undefined ? undefined : proto[join];
+  if (join === undefined || typeof joinFn !== 'function' || typeof proto.leave !== 'function') {
+    throw new Error('kafkajs ConsumerGroup changed shape: review libs/kafka/kafkajs-patches.ts against the installed kafkajs');
+  }
+  proto[join] = async function (this: ConsumerGroupLike) {
+    const last = lastMember.get(this.cluster);
+    if (this.memberId === null && last?.groupId === this.groupId) {
+      // Used once: if the coordinator no longer knows it, kafkajs clears it and joins afresh.
+      lastMember.delete(this.cluster);
+      this.memberId = last.memberId;
+    }
+    await (joinFn as () => Promise<void>).call(this);
+    if (this.memberId) lastMember.set(this.cluster, { groupId: this.groupId, memberId: this.memberId });
+  };
+  const leave = proto.leave;
+  proto.leave = async function (this: ConsumerGroupLike) {
+    await leave.call(this);
+    lastMember.delete(this.cluster);
+  };
+  proto[PATCHED] = true;
+  return proto;
+}
+
 patchKafkajsRequestQueue();
+patchKafkajsRejoin();
