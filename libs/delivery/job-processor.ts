@@ -7,6 +7,7 @@ import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { DeliveryError, errorClassOf } from './delivery-error.js';
+import { InfrastructureFailure, isInfrastructureFailure } from './infrastructure-failure.js';
 import type { FailureAccounting } from './failure-accounting.js';
 import { dlqHeaders, dueAtOf, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
 import type { DeliveryMetrics } from './metrics.js';
@@ -135,6 +136,9 @@ export class JobProcessor {
     const durationMs = performance.now() - t0;
     this.attemptSeconds.observe(durationMs / 1000);
     if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
+    // MongoDB (or Kafka, the registry) failed inside the sender, not the endpoint: no outcome, no
+    // retry level used, nothing counted towards disabling; the job is prepared and attempted again.
+    if (error !== undefined && isInfrastructureFailure(error)) throw new InfrastructureFailure(`attempt of ${job.delivery_id}`, error);
     if (error === undefined) return this.succeeded(job, state.doc.number_of_failures, { outcome: 'success', attempt, durationMs, statusCode });
     return this.failed(job, message, source, error, attempt, durationMs);
   }

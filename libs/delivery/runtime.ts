@@ -9,6 +9,7 @@ import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, Su
 import { AttemptLog } from './attempt-log.js';
 import { BatchingProducer } from './batching-producer.js';
 import { FailureAccounting } from './failure-accounting.js';
+import { InfrastructureFailure } from './infrastructure-failure.js';
 import { JobProcessor } from './job-processor.js';
 import { createDeliveryMetrics } from './metrics.js';
 import { NotificationLookup } from './notification-lookup.js';
@@ -159,7 +160,10 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
           }
         },
         wake: schedulePump,
-        onError: (err, step, offset) => logger.error({ err, topic, partition, offset, step }, 'job step failed unexpectedly, retrying'),
+        onError: (err, step, offset) =>
+          err instanceof InfrastructureFailure
+            ? logger.warn({ err, topic, partition, offset }, 'attempt waits for a dependency, retrying')
+            : logger.error({ err, topic, partition, offset, step }, 'job step failed unexpectedly, retrying'),
       });
       workers.set(id, w);
     }
