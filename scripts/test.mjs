@@ -2,6 +2,7 @@
 // the real local stack (Kafka, schema registry, FerretDB) when it is not running, runs the
 // integration tests against it, and fails if any test failed or none ran.
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDeps } from './ensure-deps.mjs';
@@ -22,6 +23,9 @@ function step(title, cmd, args) {
 ensureDeps(root);
 if (!only) step('lint + typecheck', 'npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', '--parallel=2', '--outputStyle=static']);
 
+/** The tests that must also pass on Kafka 3.x: exactly-once routing, crashes and restarts. */
+const KAFKA3_SUBSET = ['router-exactly-once.test.ts', 'delivery-crash.test.ts', 'kafka-restart.test.ts', 'topics-provision.test.ts'];
+
 const totals = { tests: 0, pass: 0, fail: 0 };
 let failed = false;
 async function suite(name, dirs, opts) {
@@ -41,6 +45,37 @@ if (only !== 'unit') {
   // Services check their topics at start and never create them: provision as a deployment does.
   step('topics apply', process.execPath, [join(root, 'scripts', 'herald.mjs'), 'topics', 'apply']);
   await suite('integration', ['test'], { concurrency: 1, timeoutMs: 900_000 });
+  if (!failed) await kafka3Subset();
+}
+
+/**
+ * Kafka 3.x is still supported: the exactly-once, crash and restart tests run again against a
+ * Kafka 3.9.2 broker of its own (own data dir and ports; the schema registry and FerretDB are the
+ * main stack's), which is removed afterwards. HERALD_SKIP_KAFKA3=1 leaves it out.
+ */
+async function kafka3Subset() {
+  if (process.env.HERALD_SKIP_KAFKA3 === '1') return console.log('\n== kafka 3.9.2 subset: skipped (HERALD_SKIP_KAFKA3=1)');
+  const cache = process.env.HERALD_CACHE_DIR || join(homedir(), '.cache', 'herald');
+  const k3 = { HERALD_DATA_DIR: join(cache, 'data-kafka-3.9.2'), KAFKA_VERSION: '3.9.2', KAFKA_PORT: '19092', KAFKA_BROKERS: '127.0.0.1:19092', KAFKA_BROKER_COUNT: '1' };
+  const withK3 = { ...env, ...k3 };
+  const stack = (...args) => spawnSync(process.execPath, [join(root, 'scripts', 'stack.mjs'), ...args], { cwd: root, stdio: 'inherit', env: withK3 });
+  console.log('\n== kafka 3.9.2 subset');
+  try {
+    if (stack('up', 'kafka').status !== 0) throw new Error('kafka 3.9.2 did not start');
+    const apply = spawnSync(process.execPath, [join(root, 'scripts', 'herald.mjs'), 'topics', 'apply'], { cwd: root, stdio: 'inherit', env: withK3 });
+    if (apply.status !== 0) throw new Error('topics apply on kafka 3.9.2 failed');
+    const files = KAFKA3_SUBSET.map((f) => join(root, 'test', 'integration', f));
+    const r = await runNodeTests(files, { cwd: root, env: withK3, concurrency: 1, timeoutMs: 600_000 });
+    totals.tests += r.tests;
+    totals.pass += r.pass;
+    totals.fail += r.fail;
+    if (r.code !== 0 || r.fail > 0) failed = true;
+  } catch (err) {
+    console.error(`kafka 3.9.2 subset: ${err.message}`);
+    failed = true;
+  } finally {
+    stack('down', 'kafka');
+  }
 }
 
 console.log(`\n${totals.pass} passed, ${totals.fail} failed`);
