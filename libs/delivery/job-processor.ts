@@ -3,6 +3,7 @@ import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCod
 import { isRetriable } from '@herald/errors';
 import { TOPICS, type DeliveryMethod, type KafkaMessage, type OutgoingMessage } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
+import type { NeededDependency } from '@herald/observability';
 import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BatchingProducer } from './batching-producer.js';
@@ -31,6 +32,8 @@ export interface JobProcessorOptions {
   attemptTimeoutMs: number;
   /** Aborted when the runtime gives up in-flight work (shutdown past its drain time). */
   stopSignal: AbortSignal;
+  /** The schema registry, as readiness sees it: needed while a job's schema id is not cached and it does not answer. */
+  schemaRegistry?: NeededDependency;
 }
 
 /** A failure as results and logs show it: no secrets (senders never put URLs or tokens in messages). */
@@ -77,7 +80,7 @@ export class JobProcessor {
   async prepare(message: KafkaMessage, source: MessageSource): Promise<Task> {
     const key = message.key?.toString() ?? '';
     // Known schema ids decode without a promise; a new one goes to the registry (retried until it answers).
-    const decoded = this.o.codec.decodeKnown(message.value, DELIVERY_JOB_SCHEMA) ?? (await this.step('decode job', () => this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA)));
+    const decoded = this.o.codec.decodeKnown(message.value, DELIVERY_JOB_SCHEMA) ?? (await this.step('decode job', () => this.fetchAndDecode(message)));
     if (!decoded.ok) {
       return this.now(key, () => this.setAside(message, source, 'undecodable', `${decoded.error.code}: ${decoded.error.message}`));
     }
@@ -90,6 +93,18 @@ export class JobProcessor {
     if (state.state !== 'active') return this.now(job.notification_uuid, () => this.drop(job, state));
     const dueAt = source.level > 0 ? dueAtOf(message, this.o.schedule.delayOf(source.level)) : 0;
     return { key: job.notification_uuid, dueAt, attempt: true, run: (release) => this.attempt(job, message, source, release) };
+  }
+
+  /** Decodes a job whose schema id is not cached: the registry is asked, and named by readiness while it does not answer. */
+  private async fetchAndDecode(message: KafkaMessage) {
+    try {
+      const decoded = await this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA);
+      this.o.schemaRegistry?.succeeded();
+      return decoded;
+    } catch (err) {
+      if (isInfrastructureFailure(err)) this.o.schemaRegistry?.failed(err as Error, () => this.o.codec.safeDecode(message.value, DELIVERY_JOB_SCHEMA));
+      throw err;
+    }
   }
 
   /**

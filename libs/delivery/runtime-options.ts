@@ -2,7 +2,7 @@ import type { SchemaRegistryCodec } from '@herald/events';
 import type { DeliveryMethod, Kafka, RecordProducer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import type { MongoClient } from '@herald/mongo';
-import type { DependencyProbes, Lifecycle, Registry } from '@herald/observability';
+import type { DependencyProbes, Lifecycle, NeededDependency, Registry } from '@herald/observability';
 import type { AttemptLogOptions } from './attempt-log.js';
 import type { Sender } from './sender.js';
 
@@ -61,4 +61,6 @@ export interface DeliveryRuntimeOptions {
   lifecycle: Lifecycle;
   /** What the work needs right now: a partition that waits while one is unreachable is not stalled. */
   dependencies?: Pick<DependencyProbes, 'failing'>;
+  /** Told when a job's schema id is not cached and the registry does not answer (one of `dependencies`). */
+  schemaRegistry?: NeededDependency;
 }

@@ -280,6 +280,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         logger,
         attemptTimeoutMs: o.attemptTimeoutMs ?? 10_000,
         stopSignal: aborter.signal,
+        ...(o.schemaRegistry ? { schemaRegistry: o.schemaRegistry } : {}),
       });
       await o.records.connect([TOPICS.deliveryResults, TOPICS.dlq(method), ...retryTopics, ...alertMethods.map((m) => TOPICS.jobs(m))]);
       await feed.connect();

@@ -4,7 +4,7 @@ import { SchemaRegistryCodec } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
-import { createMetricsRegistry, createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
+import { createMetricsRegistry, createOpsServer, createServiceLifecycle, DependencyProbes, NeededDependency } from '@herald/observability';
 import { AddressGuard, createGuardedHttpClient, type GuardedAgentOptions, type GuardedHttpClient } from '@herald/http-guard';
 import { runtimeTuning, type DeliveryConfig } from './service-config.js';
 
@@ -55,9 +55,11 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
   // a short grace, then the app stops as on SIGTERM and the process exits non-zero.
   const { lifecycle, watchdog } = createServiceLifecycle({ logger, registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
   const kafkaProbe = kafkaCheck(kafka);
-  // Jobs need both right now: Kafka to consume and record outcomes, MongoDB to look notifications up.
-  const dependencies = new DependencyProbes([kafkaProbe, mongoCheck(mongo)]);
-  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), lifecycle, dependencies });
+  // Jobs need both right now: Kafka to consume and record outcomes, MongoDB to look notifications
+  // up; the schema registry only for a job whose schema id is not cached.
+  const schemaRegistry = new NeededDependency('schema-registry');
+  const dependencies = new DependencyProbes([kafkaProbe, mongoCheck(mongo), schemaRegistry]);
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), lifecycle, dependencies, schemaRegistry });
   const ops = createOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
