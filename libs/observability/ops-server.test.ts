@@ -24,6 +24,8 @@ test('serves health, readiness and metrics', async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     assert.match(text, /herald_unit_total\{service="unit"\} 3/);
     assert.match(text, /process_resident_memory_bytes/);
+    assert.match(text, /nodejs_eventloop_lag_seconds/);
+    assert.doesNotMatch(text, /nodejs_eventloop_lag_p99_seconds/, 'no gauges read from an idle histogram');
     assert.equal((await fetch(`${base}/nope`)).status, 404);
   } finally {
     await ops.stop();
