@@ -32,10 +32,15 @@ export interface DemoEndpoints {
 
 export type ServiceName = (typeof SERVICES)[number];
 
+/**
+ * Short retry delays so the demo shows retries and failure accounting within a minute; the demo's
+ * `topics apply` gets the same schedule, so it provisions exactly these retry levels.
+ */
+export const DEMO_RETRY_DELAYS_MS = '2000,10000,30000';
+
 function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
   const loopback = '127.0.0.1/32';
-  // Short retry delays so the demo shows retries and failure accounting within a minute.
-  const delivery = { DELIVERY_RETRY_DELAYS_MS: '2000,10000,30000' };
+  const delivery = { DELIVERY_RETRY_DELAYS_MS: DEMO_RETRY_DELAYS_MS };
   switch (name) {
     case 'config-api':
       return { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(e.apiPort), PUBLIC_URL: `http://127.0.0.1:${e.apiPort}`, AUTH_JWT_SECRET: e.jwtSecret,

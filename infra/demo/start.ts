@@ -15,7 +15,7 @@ import { ensureStack } from '../up.js';
 import { startInbox } from './inbox.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { DEMO_REPOSITORY, demoToken, seedDemo } from './seed.js';
-import { superviseServices } from './services.js';
+import { DEMO_RETRY_DELAYS_MS, superviseServices } from './services.js';
 import type { Supervisor } from './supervisor.js';
 
 const t0 = Date.now();
@@ -67,7 +67,8 @@ process.on('SIGTERM', () => void stopAll(0));
 
 try {
   // `npx herald topics apply` before any service: services only check their topics at start.
-  if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], process.env, { out: log, err: log })) !== 0) throw new Error('Kafka topics need attention (see above)');
+  const topicsEnv = { ...process.env, DELIVERY_RETRY_DELAYS_MS: DEMO_RETRY_DELAYS_MS };
+  if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], topicsEnv, { out: log, err: log })) !== 0) throw new Error('Kafka topics need attention (see above)');
   // The stack's own addresses: services and the demo's publisher go where this stack listens.
   const endpoints = { apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs'), stack };
   await superviseServices(endpoints, log, (s) => supervisors.push(s));
