@@ -29,6 +29,7 @@ export interface TransactionalPipe {
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly consumer: Consumer;
+  /** The transactional producer in use (replaced after a transaction it could not end). */
   readonly producer: Producer;
 }
 
@@ -57,17 +58,42 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) opts.onFatal(payload.error);
   });
-  const producer = kafka.producer({
-    transactionalId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    transactionTimeout: 30_000,
-    createPartitioner: cachedKeyPartitioner,
-  });
+  const newProducer = (): Producer =>
+    kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      transactionTimeout: 30_000,
+      createPartitioner: cachedKeyPartitioner,
+    });
+  let producer = newProducer();
+  // kafkajs leaves a producer whose EndTxn failed in ABORTING (or COMMITTING, from which abort()
+  // is refused) for good: every later transaction() throws "Cannot call beginTransaction in state
+  // ABORTING", the consumer crashes for good and the process exits. Seen when a whole cluster
+  // bounced (the coordinator moved while a transaction was open). Such a producer is replaced: the
+  // new one, with the same transactional id, fences it and has its open transaction aborted by the
+  // coordinator (InitProducerId) before it begins its own.
+  let wedged = false;
+  async function replaceProducer(): Promise<void> {
+    const old = producer;
+    await old.disconnect().catch((err: unknown) => logger.warn({ err }, 'disconnecting the old transactional producer failed'));
+    const next = newProducer();
+    try {
+      await next.connect();
+    } catch (err) {
+      // The coordinator is still unreachable: the batch fails and is consumed again; try again then.
+      await next.disconnect().catch(() => undefined);
+      throw err;
+    }
+    producer = next;
+    wedged = false;
+    logger.info({ transactionalId }, 'transactional producer replaced');
+  }
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    if (wedged) await replaceProducer();
     const source = { topic: batch.topic, partition: batch.partition };
     const outputs = await transform(batch.messages, source);
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
@@ -81,7 +107,10 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset(), messages: batch.messages });
     } catch (err) {
       logger.warn({ err, ...source }, 'transaction failed, aborting');
-      await tx.abort().catch((abortErr: unknown) => logger.warn({ err: abortErr }, 'abort failed'));
+      await tx.abort().catch((abortErr: unknown) => {
+        wedged = true;
+        logger.warn({ err: abortErr }, 'abort failed: the transactional producer is replaced before the next batch');
+      });
       throw err;
     }
     await heartbeat();
@@ -89,7 +118,9 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
 
   return {
     consumer,
-    producer,
+    get producer() {
+      return producer;
+    },
     async start() {
       await producer.connect();
       await consumer.connect();
