@@ -61,12 +61,38 @@ export async function brokerCount(admin: Admin): Promise<number> {
   return (await admin.describeCluster()).brokers.length;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until every partition of `names` has a leader. kafkajs's own wait (createTopics with
+ * waitForLeaders) asks one broker once and gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft
+ * broker answers until the new topics reach its metadata: on a fresh 3-broker cluster `herald
+ * topics apply` failed that way ("This server does not host this topic-partition") about one
+ * time in five. Any error is retried here until `timeoutMs`.
+ */
+async function waitForLeaders(admin: Admin, names: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    let missing: string;
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+      const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      if (leaderless.length === 0 && topics.length === names.length) return;
+      missing = `no leader yet for ${leaderless.join(', ') || 'some topics'}`;
+    } catch (err) {
+      missing = (err as Error).message;
+    }
+    if (Date.now() >= deadline) throw new HeraldError('TOPICS_NO_LEADERS', `created topics have no leaders after ${timeoutMs / 1000} s: ${missing}`, { retriable: true });
+    await sleep(Math.min(100 * 2 ** attempt, 1_000));
+  }
+}
+
 /** One line per change made, e.g. `created notifications.webhook (12 partitions, replication factor 3)`. */
 export async function applyTopicPlan(admin: Admin, plan: TopicPlan): Promise<string[]> {
   const done: string[] = [];
   if (plan.create.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: plan.create.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -74,6 +100,7 @@ export async function applyTopicPlan(admin: Admin, plan: TopicPlan): Promise<str
         configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(admin, plan.create.map((t) => t.name));
     for (const t of plan.create) done.push(`created ${t.name} (${t.partitions} partitions, replication factor ${t.replicationFactor})`);
   }
   if (plan.alterConfigs.length > 0) {

@@ -148,8 +148,13 @@ async function apply(admin: Admin, desired: readonly DesiredTopic[], opts: { add
   const left = new Set(plan.blocked.map((b) => describeDrift(b.drift)));
   let drift: Drift[] = [];
   for (let attempt = 0; attempt < 6; attempt++) {
-    drift = findDrift(desired, await observeTopics(admin, names));
-    if (drift.every((d) => left.has(describeDrift(d)))) break;
+    try {
+      drift = findDrift(desired, await observeTopics(admin, names));
+      if (drift.every((d) => left.has(describeDrift(d)))) break;
+    } catch (err) {
+      // A broker the new topics have not reached yet answers UNKNOWN_TOPIC_OR_PARTITION: ask again.
+      if (attempt === 5) throw err;
+    }
     await sleep(100 * 2 ** attempt);
   }
   for (const d of drift) if (!left.has(describeDrift(d))) io.out(`still differs: ${describeDrift(d)}`);
