@@ -7,13 +7,15 @@ import { join, relative } from 'node:path';
 
 const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'test-results']);
 
-/** Every `*.test.ts` under `dir`, sorted. */
-export function findTests(dir) {
+/** Every `*.test.ts` under `dir`, sorted; folders in `exclude` (absolute paths) are left out. */
+export function findTests(dir, exclude = []) {
   const out = [];
+  const skipped = new Set(exclude);
   const walk = (d) => {
     for (const name of readdirSync(d)) {
       if (SKIP.has(name)) continue;
       const p = join(d, name);
+      if (skipped.has(p)) continue;
       if (statSync(p).isDirectory()) walk(p);
       else if (name.endsWith('.test.ts')) out.push(p);
     }
