@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '@herald/logger';
 import { cachedKeyPartitioner } from './client.js';
+import { StaleBatchError, TransactionGroup } from './transaction-group.js';
 
 /** Messages to produce for one consumed batch. */
 export type TopicMessages = { topic: string; messages: Message[] };
@@ -18,6 +19,12 @@ export interface TransactionalPipeOptions {
   transform: (messages: KafkaMessage[], source: { topic: string; partition: number }) => Promise<TopicMessages[]> | TopicMessages[];
   logger: Logger;
   sessionTimeoutMs?: number;
+  /** Batches (partitions) of one fetch processed at once, and so committed in one transaction. Default 12. */
+  partitionsConcurrently?: number;
+  /** Longest wait for the rest of a fetch's batches before a transaction commits. Default 10 ms. */
+  lingerMs?: number;
+  /** Output messages past which a transaction commits without waiting for the rest. Default 10,000. */
+  maxMessagesPerTransaction?: number;
   /** Called when the consumer has crashed for good (kafkajs will not restart it): exit and let the orchestrator restart. */
   onFatal: (err: Error) => void;
   /** Called after each committed transaction (metrics). */
@@ -39,9 +46,10 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Consume → transform → produce with exactly-once semantics: each batch's output and the consumer
- * offsets are committed in one Kafka transaction. A crash before commit aborts both, and the batch
- * is consumed again by whoever owns the partition next.
+ * Consume → transform → produce with exactly-once semantics: the batches of one fetch (every
+ * partition with data, processed concurrently) are committed together, their outputs and consumer
+ * offsets in one Kafka transaction (TransactionGroup). A crash before commit aborts it all, and the
+ * batches are consumed again by whoever owns their partitions next.
  */
 export function createTransactionalPipe(opts: TransactionalPipeOptions): TransactionalPipe {
   const { kafka, groupId, topic, transactionalId, transform, logger } = opts;
@@ -97,28 +105,59 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     logger.info({ transactionalId }, 'transactional producer replaced');
   }
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  interface Joined {
+    outputs: TopicMessages[];
+    offset: { topic: string; partition: number; offset: string };
+  }
+
+  /** One transaction for a group of batches: all their outputs, and one sendOffsets for all of them. */
+  async function commitGroup(members: Joined[]): Promise<void> {
     if (wedged) await replaceProducer();
-    const source = { topic: batch.topic, partition: batch.partition };
-    const outputs = await transform(batch.messages, source);
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
     const tx = await producer.transaction();
     try {
-      const produced = outputs.reduce((n, o) => n + o.messages.length, 0);
-      for (const chunk of chunks(outputs)) await tx.sendBatch({ topicMessages: chunk, acks: -1 });
-      await sendOffsetsWithRetry(tx, { consumerGroupId: groupId, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+      for (const chunk of chunks(members.flatMap((m) => m.outputs))) await tx.sendBatch({ topicMessages: chunk, acks: -1 });
+      const byTopic = new Map<string, { partition: number; offset: string }[]>();
+      for (const { offset: o } of members) {
+        let list = byTopic.get(o.topic);
+        if (!list) byTopic.set(o.topic, (list = []));
+        list.push({ partition: o.partition, offset: o.offset });
+      }
+      await sendOffsetsWithRetry(tx, { consumerGroupId: groupId, topics: [...byTopic].map(([t, partitions]) => ({ topic: t, partitions })) });
       await tx.commit();
-      resolveOffset(batch.lastOffset());
-      opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset(), messages: batch.messages });
     } catch (err) {
-      logger.warn({ err, ...source }, 'transaction failed, aborting');
+      logger.warn({ err, partitions: members.map((m) => `${m.offset.topic}:${m.offset.partition}`) }, 'transaction failed, aborting');
       await tx.abort().catch((abortErr: unknown) => {
         wedged = true;
         logger.warn({ err: abortErr }, 'abort failed: the transactional producer is replaced before the next batch');
       });
       throw err;
     }
+  }
+
+  const group = new TransactionGroup<Joined>({ commit: commitGroup, lingerMs: opts.lingerMs ?? 10, maxSize: opts.maxMessagesPerTransaction ?? 10_000 });
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+    const source = { topic: batch.topic, partition: batch.partition };
+    group.begin();
+    let outputs: TopicMessages[];
+    try {
+      outputs = await transform(batch.messages, source);
+    } catch (err) {
+      group.leave();
+      throw err;
+    }
+    const produced = outputs.reduce((n, o) => n + o.messages.length, 0);
+    const offset = { ...source, offset: (BigInt(batch.lastOffset()) + 1n).toString() };
+    try {
+      await group.join({ outputs, offset }, produced, isStale);
+    } catch (err) {
+      // Revoked before its group committed: nothing of it was written; its next owner consumes it.
+      if (err instanceof StaleBatchError) return;
+      throw err;
+    }
+    resolveOffset(batch.lastOffset());
+    opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset(), messages: batch.messages });
     await heartbeat();
   }
 
@@ -131,7 +170,8 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      // Every partition of a fetch at once, so that its batches share one transaction.
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 12, eachBatch });
     },
     async stop() {
       // disconnect() waits for the in-flight batch, so its transaction completes or aborts first.
