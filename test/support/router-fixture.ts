@@ -84,6 +84,18 @@ export class RouterFixture {
     return this.router;
   }
 
+  /**
+   * Starts one more router process in the same consumer group with its own instance id (so its own
+   * transactional id), from the bundle the image runs. Restarting an instance reuses its id, as a
+   * StatefulSet pod would, and fences its dead predecessor.
+   */
+  async startReplica(instance: string, label = `router-${this.id}-${instance}`): Promise<ServiceProcess> {
+    if (!this.positioned) await this.positionAtEnd();
+    const replica = await startService('router', { ...this.env, ROUTER_INSTANCE_ID: `test-${this.id}-${instance}` }, label, { bundle: true });
+    await replica.ready(90_000);
+    return replica;
+  }
+
   private positioned = false;
 
   /**
