@@ -682,7 +682,10 @@ test('chaos: seven faults under a steady stream; nothing lost, routed exactly on
       const bad = during.filter((x) => x.status !== 200);
       const reasons = [...new Set(bad.map((x) => (x.status === 'no answer' ? 'no answer' : `${x.status} ${(x.reason ?? 'no reason').slice(0, 48)}`)))];
       const again = f.readyAgain[s] === undefined ? 'never' : `${sec(f.readyAgain[s]! - f.end)}s`;
-      return `${s}: ${bad.length === 0 ? '200' : reasons.join('/')}, 200 +${again}`;
+      // What it said after the fault ended until it was ready again.
+      const late = monitor.between(s, f.end, f.readyAgain[s] ?? f.recoveredAt ?? f.end).filter((x) => x.status !== 200);
+      const lateReasons = [...new Set(late.map((x) => (x.status === 'no answer' ? 'no answer' : `${x.status} ${(x.reason ?? 'no reason').slice(0, 48)}`)))];
+      return `${s}: ${bad.length === 0 ? '200' : reasons.join('/')}, 200 +${again}${lateReasons.length > 0 ? ` (meanwhile ${lateReasons.join('/')})` : ''}`;
     }).join('; ');
 
   const rows = faults.map((f) => {
