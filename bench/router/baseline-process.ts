@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { ROOT } from '@herald/testing';
 
 /** Starts the baseline pipe (baseline.ts) as its own process. */
-export async function spawnBaseline(groupId: string): Promise<{ stop(): Promise<void> }> {
+export async function spawnBaseline(groupId: string, mode: 'eos' | 'alo' = 'eos'): Promise<{ pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'router', 'baseline.ts')], {
     cwd: ROOT,
-    env: { ...process.env, BENCH_GROUP_ID: groupId },
+    env: { ...process.env, BENCH_GROUP_ID: groupId, BENCH_BASELINE_MODE: mode },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -14,6 +14,7 @@ export async function spawnBaseline(groupId: string): Promise<{ stop(): Promise<
     child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
   });
   return {
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -1,24 +1,51 @@
-// The router benchmark's baseline: a bare kafkajs consume → transactional produce pipe over the same
-// events (no decode, no lookup), one message out per message in. Run as its own process.
+// The router benchmark's baselines, each run as its own process over the same events (no decode, no
+// lookup, one message out per message in):
+// - BENCH_BASELINE_MODE=eos (default): the router's own exactly-once pipe (createTransactionalPipe:
+//   one transaction per fetch), so the router is compared with the same transaction strategy;
+// - BENCH_BASELINE_MODE=alo: at-least-once on the same client, consume → produce (idempotent,
+//   acks=all) → commit offsets, no transactions: the price of exactly-once is eos / alo.
 import { createKafka, createTransactionalPipe, ensureTopics, PARTITIONS, TOPICS } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 
 const groupId = process.env['BENCH_GROUP_ID'] ?? 'herald-bench-baseline';
+const mode = process.env['BENCH_BASELINE_MODE'] ?? 'eos';
 const logger = createLogger({ service: 'bench-baseline', level: 'warn' });
 const kafka = createKafka({ brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'herald-bench-baseline', logger });
 await ensureTopics(kafka, [{ name: TOPICS.benchSink, partitions: PARTITIONS.jobs, config: { 'retention.ms': String(3_600_000) } }]);
-const pipe = createTransactionalPipe({
-  kafka,
-  logger,
-  groupId,
-  topic: TOPICS.repositoryEvents,
-  transactionalId: `${groupId}-0`,
-  onFatal: (err) => {
-    logger.fatal({ err }, 'baseline consumer crashed');
-    process.exit(1);
-  },
-  transform: (messages) => [{ topic: TOPICS.benchSink, messages: messages.map((m) => ({ key: m.key, value: m.value })) }],
-});
-process.on('SIGTERM', () => void pipe.stop().then(() => process.exit(0)));
-await pipe.start();
+
+const fail = (err: unknown) => {
+  logger.fatal({ err }, 'baseline failed');
+  process.exit(1);
+};
+
+if (mode === 'alo') {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, readUncommitted: false, heartbeatInterval: 1_000 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  consumer.on(consumer.events.CRASH, ({ payload }) => !payload.restart && fail(payload.error));
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: true });
+  await consumer.run({
+    // Same concurrency as the exactly-once pipe: every partition of a fetch at once.
+    partitionsConsumedConcurrently: 12,
+    eachBatchAutoResolve: true,
+    autoCommit: true,
+    eachBatch: async ({ batch }) => {
+      await producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.benchSink, messages: batch.messages.map((m) => ({ key: m.key, value: m.value })) }] });
+    },
+  });
+  process.on('SIGTERM', () => void consumer.disconnect().then(() => producer.disconnect()).then(() => process.exit(0)));
+} else {
+  const pipe = createTransactionalPipe({
+    kafka,
+    logger,
+    groupId,
+    topic: TOPICS.repositoryEvents,
+    transactionalId: `${groupId}-0`,
+    onFatal: fail,
+    transform: (messages) => [{ topic: TOPICS.benchSink, messages: messages.map((m) => ({ key: m.key, value: m.value })) }],
+  });
+  process.on('SIGTERM', () => void pipe.stop().then(() => process.exit(0)));
+  await pipe.start();
+}
 console.log('baseline ready');

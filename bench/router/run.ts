@@ -1,10 +1,15 @@
 // `npm run bench:router`: routing throughput of the router over ≥100,000 events against 10,000
-// repositories with 50,000 subscriptions, beside a bare consume → transactional-produce baseline on
-// the same broker in the same run (BENCH_ROUNDS rounds, default 3, each a baseline pass then a router
-// pass over the same events with fresh consumer groups; the ratio is the median of the rounds'); then
-// p50/p99 event→job latency at a fixed 2,000 events/s, and the router's RSS. The last line printed is
-// one JSON object with the figures.
+// repositories with 50,000 subscriptions, beside bare pipes on the same broker in the same run
+// (BENCH_ROUNDS rounds, default 3, each over the same events with fresh consumer groups: the
+// exactly-once baseline (the router's own transactional pipe, no decode, no lookup), the router, then
+// an at-least-once baseline (consume → produce → commit, no transactions); ratios are the medians of
+// the rounds'). `ratio` = router / exactly-once baseline, `eos_vs_alo` = exactly-once / at-least-once
+// baseline. Then three router processes in one group against one, with the CPU each side used per
+// event; p50/p99 event→job latency at a fixed 2,000 events/s; the router's RSS and CPU ms per event.
+// The last line printed is one JSON object with the figures.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ensureStack } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka, setGroupOffsetsToEnd, TOPICS, type Kafka } from '@herald/kafka';
@@ -66,16 +71,16 @@ function eventFor(i: number): RepositoryEvent {
 const publisher = createEventPublisher({ kafka, registryUrl: stack.registryUrl, codec, ensureTopic: true, batchSize: 1_000 });
 await publisher.connect();
 
-// Every round's consumer groups start where the topic ends now, so each processes exactly the events below.
+// Every pass's consumer group starts where the topic ends now, so each processes exactly the events below.
+const startOf = async (group: string) => (await setGroupOffsetsToEnd(kafka, group, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
 const rounds = [];
 for (let r = 1; r <= ROUNDS; r++) {
-  const baselineGroup = `herald-bench-baseline-${id}-${r}`;
-  const routerGroup = `herald-bench-router-${id}-${r}`;
-  const baselineStart = (await setGroupOffsetsToEnd(kafka, baselineGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
-  const routerStart = (await setGroupOffsetsToEnd(kafka, routerGroup, [TOPICS.repositoryEvents])).get(TOPICS.repositoryEvents)!;
-  rounds.push({ r, baselineGroup, baselineStart, routerGroup, routerStart });
+  const pass = async (kind: string) => {
+    const group = `herald-bench-${kind}-${id}-${r}`;
+    return { group, start: await startOf(group) };
+  };
+  rounds.push({ r, eos: await pass('baseline'), router: await pass('router'), alo: await pass('alo') });
 }
-
 t = Date.now();
 for (let i = 0; i < EVENTS; i += 1_000) {
   await publisher.publish(Array.from({ length: Math.min(1_000, EVENTS - i) }, (_, j) => eventFor(i + j)));
@@ -83,30 +88,76 @@ for (let i = 0; i < EVENTS; i += 1_000) {
 log(`${EVENTS} events published in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
 const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName, LOG_LEVEL: 'warn' };
-// The machine is shared and its speed drifts: each round runs the baseline, then the router, over
-// the same events; the ratio is the median of the rounds' ratios.
+const kafkaPid = pidOf('kafka.Kafka');
+// The machine is shared and its speed drifts: each round runs the exactly-once baseline, the router
+// and the at-least-once baseline over the same events; ratios are the medians of the rounds'.
 let router: ServiceProcess | undefined;
 let rssMax = 0;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, router ? (rssMb(router.child.pid ?? 0) ?? 0) : 0)), 250);
-const results: { baseline: number; router: number }[] = [];
+const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number }[] = [];
+const startRouter = (group: string, instance: string) =>
+  // The bundle the image runs, not the TypeScript source through tsx.
+  startService('router', { ...env, ROUTER_GROUP_ID: group, ROUTER_INSTANCE_ID: `bench-${id}-${instance}` }, `bench-router-${id}-${instance}`, { bundle: true });
+async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo'): Promise<number> {
+  const baseline = await spawnBaseline(group, mode);
+  const rate = await measure(kafka, group, start, EVENTS);
+  await baseline.stop();
+  return rate;
+}
 for (const round of rounds) {
   if (router) await router.kill('SIGTERM');
-  const baseline = await spawnBaseline(round.baselineGroup);
-  const baselineRate = await measure(kafka, round.baselineGroup, round.baselineStart, EVENTS);
-  await baseline.stop();
-  // The bundle the image runs, not the TypeScript source through tsx.
-  router = await startService('router', { ...env, ROUTER_GROUP_ID: round.routerGroup, ROUTER_INSTANCE_ID: `bench-${id}-${round.r}` }, `bench-router-${id}-${round.r}`, { bundle: true });
-  const routerRate = await measure(kafka, round.routerGroup, round.routerStart, EVENTS);
+  const baselineRate = await baselinePass(round.eos.group, round.eos.start, 'eos');
+  router = await startRouter(round.router.group, String(round.r));
+  const cpu = cpuOf([router.child.pid ?? 0, kafkaPid]);
+  const routerRate = await measure(kafka, round.router.group, round.router.start, EVENTS);
+  const [routerCpu, kafkaCpu] = cpu.done();
   await router.ready(120_000);
-  results.push({ baseline: baselineRate, router: routerRate });
-  log(`round ${round.r}: baseline ${baselineRate.toFixed(0)} events/s, router ${routerRate.toFixed(0)} events/s, ratio ${(routerRate / baselineRate).toFixed(3)}`);
+  await router.kill('SIGTERM');
+  router = undefined;
+  const aloRate = await baselinePass(round.alo.group, round.alo.start, 'alo');
+  results.push({ baseline: baselineRate, router: routerRate, alo: aloRate, routerCpuMs: routerCpu! / EVENTS, kafkaCpuMs: kafkaCpu! / EVENTS });
+  log(`round ${round.r}: exactly-once baseline ${baselineRate.toFixed(0)}/s, router ${routerRate.toFixed(0)}/s (ratio ${(routerRate / baselineRate).toFixed(3)}), at-least-once baseline ${aloRate.toFixed(0)}/s (eos/alo ${(baselineRate / aloRate).toFixed(3)})`);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const ratios = results.map((x) => x.router / x.baseline);
+const eosVsAlo = results.map((x) => x.baseline / x.alo);
 const routerRate = median(results.map((x) => x.router));
 const baselineRate = median(results.map((x) => x.baseline));
 
-// Latency at a fixed rate, with the router caught up.
+// Three router processes in one group over the 12 partitions, against one, the same way: the
+// processes start on a group at the end of the topic, become ready (each bootstraps its view), then
+// EVENTS more events are published and routed. On 2 cores shared with the broker this shows the cost
+// of more processes, not scaling.
+async function scalePass(n: number): Promise<{ rate: number; routerCpuMs: number; kafkaCpuMs: number }> {
+  const group = `herald-bench-scale${n}-${id}`;
+  const start = await startOf(group);
+  const procs = await Promise.all(Array.from({ length: n }, (_, i) => startRouter(group, `scale${n}-${i}`)));
+  await Promise.all(procs.map((p) => p.ready(120_000)));
+  await sleep(3_000); // the group settles after the last join
+  const cpu = cpuOf([...procs.map((p) => p.child.pid ?? 0), kafkaPid]);
+  const publishing = (async () => {
+    for (let i = 0; i < EVENTS; i += 1_000) await publisher.publish(Array.from({ length: Math.min(1_000, EVENTS - i) }, (_, j) => eventFor(i + j)));
+  })();
+  const rate = await measure(kafka, group, start, EVENTS);
+  await publishing;
+  const used = cpu.done();
+  await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+  return { rate, routerCpuMs: used.slice(0, n).reduce((a, b) => a + b, 0) / EVENTS, kafkaCpuMs: (used[n] ?? NaN) / EVENTS };
+}
+const one = await scalePass(1);
+const three = await scalePass(3);
+log(`3 routers ${three.rate.toFixed(0)}/s vs 1 router ${one.rate.toFixed(0)}/s (events published while routing): ${(three.rate / one.rate).toFixed(3)}; router CPU ${three.routerCpuMs.toFixed(3)} vs ${one.routerCpuMs.toFixed(3)} ms/event, Kafka ${three.kafkaCpuMs.toFixed(3)} vs ${one.kafkaCpuMs.toFixed(3)} ms/event`);
+// The latency run's router starts at the end of the topic (a new group would read it all).
+await startOf(`herald-bench-router-latency-${id}`);
+router = await startRouter(`herald-bench-router-latency-${id}`, 'latency');
+await router.ready(120_000);
+
+// Latency at a fixed rate, with the router caught up and warmed up (3 s at the rate, not measured).
+const warmUntil = Date.now() + 3_000;
+while (Date.now() < warmUntil) {
+  await publisher.publish(Array.from({ length: RATE / 20 }, () => sampleEvent('repo_push', { repository: repos[Math.floor(Math.random() * REPOS)]! })));
+  await sleep(50);
+}
 const probe = new LatencyProbe(kafka, codec, new Set(pushSub.values()));
 await probe.start();
 const sentAt = new Map<string, number>();
@@ -140,6 +191,18 @@ const result = {
   rounds: ROUNDS,
   ratio: Number(median(ratios).toFixed(3)),
   round_ratios: ratios.map((x) => Number(x.toFixed(3))),
+  eos_vs_alo: Number(median(eosVsAlo).toFixed(3)),
+  round_eos_vs_alo: eosVsAlo.map((x) => Number(x.toFixed(3))),
+  alo_baseline: Math.round(median(results.map((x) => x.alo))),
+  cpu_ms_per_event: Number(median(results.map((x) => x.routerCpuMs)).toFixed(4)),
+  kafka_cpu_ms_per_event: Number(median(results.map((x) => x.kafkaCpuMs)).toFixed(4)),
+  one_router_while_publishing: Math.round(one.rate),
+  three_routers_while_publishing: Math.round(three.rate),
+  three_vs_one: Number((three.rate / one.rate).toFixed(3)),
+  one_router_cpu_ms_per_event: Number(one.routerCpuMs.toFixed(4)),
+  three_routers_cpu_ms_per_event: Number(three.routerCpuMs.toFixed(4)),
+  one_router_kafka_cpu_ms_per_event: Number(one.kafkaCpuMs.toFixed(4)),
+  three_routers_kafka_cpu_ms_per_event: Number(three.kafkaCpuMs.toFixed(4)),
   latency_rate: Math.round(achievedRate),
   latency_samples: latencies.length,
   p50_ms: pct(50),
@@ -172,4 +235,26 @@ async function measure(k: Kafka, groupId: string, from: Map<number, number>, tot
   } finally {
     await admin.disconnect();
   }
+}
+
+/** CPU ms (user + system, all threads) each process uses from now until `done()`. */
+function cpuOf(pids: number[]): { done(): number[] } {
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  const read = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(f[11]) + Number(f[12])) / ticks) * 1000;
+    } catch {
+      return NaN;
+    }
+  };
+  const before = pids.map(read);
+  return { done: () => pids.map((pid, i) => read(pid) - (before[i] ?? NaN)) };
+}
+
+/** The pid of the local stack's server whose command line has `pattern` (0 if none). */
+function pidOf(pattern: string): number {
+  const out = spawnSync('pgrep', ['-f', '-o', pattern], { encoding: 'utf8' }).stdout.trim();
+  return Number(out.split('\n')[0]) || 0;
 }
