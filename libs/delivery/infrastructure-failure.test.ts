@@ -11,6 +11,8 @@ test('MongoDB, Kafka and registry outages are infrastructure, not the endpoint',
   assert.ok(isInfrastructureFailure(named('MongoServerSelectionError')));
   assert.ok(isInfrastructureFailure(named('MongoNetworkError')));
   assert.ok(isInfrastructureFailure(named('MongoServerError', { code: 10107 })), 'not writable primary');
+  assert.ok(isInfrastructureFailure(named('PoolClearedOnNetworkError')));
+  assert.ok(isInfrastructureFailure(named('MongoWriteConcernError', { errorLabels: ['RetryableWriteError'] })));
   assert.ok(isInfrastructureFailure(named('KafkaJSConnectionError', { retriable: true })));
   assert.ok(isInfrastructureFailure(new HeraldError('REGISTRY_UNAVAILABLE', 'fetch schema 2: ECONNREFUSED', { retriable: true })));
 });

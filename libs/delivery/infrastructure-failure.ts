@@ -8,12 +8,18 @@ const MONGO_UNAVAILABLE = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoServerSelectionError',
+  'MongoServerClosedError',
+  'MongoStalePrimaryError',
   'MongoTopologyClosedError',
   'MongoNotConnectedError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
   'MongoWaitQueueTimeoutError',
   'MongoOperationTimeoutError',
 ]);
+
+/** Labels the driver puts on errors a retry can fix. */
+const MONGO_TRANSIENT_LABELS = ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'];
 
 /** Server codes of the same (HostUnreachable, NetworkTimeout, ShutdownInProgress, NotWritablePrimary, PrimarySteppedDown…). */
 const MONGO_UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
@@ -27,9 +33,10 @@ const MONGO_UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11
 export function isInfrastructureFailure(err: unknown): boolean {
   if (err instanceof HeraldError) return err.code === 'REGISTRY_UNAVAILABLE';
   if (typeof err !== 'object' || err === null) return false;
-  const { name, code, retriable } = err as { name?: unknown; code?: unknown; retriable?: unknown };
+  const { name, code, retriable, errorLabels } = err as { name?: unknown; code?: unknown; retriable?: unknown; errorLabels?: unknown };
   if (typeof name !== 'string') return false;
   if (MONGO_UNAVAILABLE.has(name)) return true;
+  if (name.startsWith('Mongo') && Array.isArray(errorLabels) && errorLabels.some((l) => MONGO_TRANSIENT_LABELS.includes(l as string))) return true;
   if (name === 'MongoServerError' && typeof code === 'number') return MONGO_UNAVAILABLE_CODES.has(code);
   // kafkajs marks what a retry can fix (connection lost, leader moving, request timed out).
   return name.startsWith('KafkaJS') && retriable === true;
