@@ -18,8 +18,9 @@
 // member when the broker came back, then holds the join until that member's session times out: a
 // restarted broker left consumers idle for their whole session timeout (30 s for kafkajs's
 // default) after it was back. The restarted consumer now rejoins once with the member id it had, as
-// a member rejoining a rebalance does; when that id has expired the coordinator answers
-// UNKNOWN_MEMBER_ID and kafkajs joins as a new member, as before. A clean leave forgets the id.
+// a member rejoining a rebalance does, however many times it restarts before it gets in; when that
+// id has expired the coordinator answers UNKNOWN_MEMBER_ID and kafkajs joins as a new member, as
+// before. A clean leave forgets the id.
 import { createRequire } from 'node:module';
 
 interface RequestQueueLike {
@@ -97,12 +98,16 @@ export function patchKafkajsRejoin(): ConsumerGroupLike {
   }
   proto[join] = async function (this: ConsumerGroupLike) {
     const last = lastMember.get(this.cluster);
-    if (this.memberId === null && last?.groupId === this.groupId) {
-      // Used once: if the coordinator no longer knows it, kafkajs clears it and joins afresh.
-      lastMember.delete(this.cluster);
-      this.memberId = last.memberId;
+    // Kept across several restarts (a cluster bounce can crash a consumer more than once before it
+    // joins), until a join succeeds with a new id or the coordinator says it no longer knows it.
+    if (this.memberId === null && last?.groupId === this.groupId) this.memberId = last.memberId;
+    try {
+      await (joinFn as () => Promise<void>).call(this);
+    } catch (err) {
+      // kafkajs clears its member id on this answer and joins again: as a new member, then.
+      if ((err as { type?: string }).type === 'UNKNOWN_MEMBER_ID') lastMember.delete(this.cluster);
+      throw err;
     }
-    await (joinFn as () => Promise<void>).call(this);
     if (this.memberId) lastMember.set(this.cluster, { groupId: this.groupId, memberId: this.memberId });
   };
   const leave = proto.leave;

@@ -144,7 +144,9 @@ export class SubscriptionView {
     if (this.current !== 'starting') return;
     this.groupId = viewGroupId(groupPrefix);
     // A long-poll: a change is applied as soon as it arrives; this bounds idle wake-ups and how long stop() waits.
-    const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 2_000 });
+    // A session as short as the job consumers': after a broker outage a member the coordinator still
+    // remembers holds a new one's join for up to this long (kafkajs's default is 30 s).
+    const consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 2_000, sessionTimeout: 10_000, heartbeatInterval: 3_000 });
     this.consumer = consumer;
     this.watch(consumer);
     await consumer.connect();
