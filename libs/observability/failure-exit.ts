@@ -27,6 +27,8 @@ export function exitAfterFailure(o: ExitAfterFailureOptions): void {
   const exit = o.exit ?? ((code: number) => process.exit(code));
   o.lifecycle.onFailed((reason) => {
     o.logger.error({ reason, graceMs }, 'unrecoverable failure: stopping, then exiting non-zero');
+    // A SIGTERM during the grace (the orchestrator acting on /healthz) still exits non-zero.
+    if (!o.exit) process.exitCode = 1;
     setTimeout(() => {
       o.stop().then(
         () => exit(1),

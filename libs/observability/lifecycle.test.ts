@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@herald/logger';
 import { Registry } from 'prom-client';
@@ -128,4 +129,25 @@ test('a watched failure is found when the state is read', () => {
   const d = new Lifecycle({ logger: capture().logger });
   d.watch(() => 'late');
   assert.equal(d.state, 'failed', 'found while starting too');
+});
+
+test('a SIGTERM during the failure grace still exits non-zero', async () => {
+  // A real process: the service failed, and the orchestrator stops it before the grace is over.
+  const code = `
+    const { createLogger } = await import('@herald/logger');
+    const { Lifecycle, exitAfterFailure, installShutdown } = await import('${new URL('./index.ts', import.meta.url).href}');
+    const logger = createLogger({ service: 'term', level: 'silent' });
+    const lifecycle = new Lifecycle({ logger });
+    const stop = async () => undefined;
+    exitAfterFailure({ lifecycle, logger, stop, graceMs: 60_000 });
+    installShutdown({ logger, stop, timeoutMs: 5_000 });
+    lifecycle.ready();
+    lifecycle.fail('consumer crashed');
+    process.stdout.write('failed\\n');
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('failed') && resolve()));
+  child.kill('SIGTERM');
+  const exitCode = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  assert.equal(exitCode, 1);
 });

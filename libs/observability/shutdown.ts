@@ -1,8 +1,9 @@
 import type { Logger } from '@herald/logger';
 
 /**
- * Stops the app on SIGTERM/SIGINT within `timeoutMs`; exits 0 when it stopped cleanly, 1 when it
- * overran or failed. A second signal exits at once. Fatal errors log once and exit non-zero.
+ * Stops the app on SIGTERM/SIGINT within `timeoutMs`; exits 0 when it stopped cleanly (1 if the
+ * service had failed: exitAfterFailure sets process.exitCode), 1 when it overran or failed. A
+ * second signal exits at once. Fatal errors log once and exit non-zero.
  */
 export function installShutdown(opts: { logger: Logger; stop: () => Promise<void>; timeoutMs: number }): void {
   const { logger, stop, timeoutMs } = opts;
@@ -23,7 +24,7 @@ export function installShutdown(opts: { logger: Logger; stop: () => Promise<void
     stop().then(
       () => {
         logger.info({ durationMs: Date.now() - t0 }, 'stopped');
-        process.exit(0);
+        process.exit();
       },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
