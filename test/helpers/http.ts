@@ -31,3 +31,10 @@ export function httpClient(baseUrl: string) {
 }
 
 export type HttpClient = ReturnType<typeof httpClient>;
+
+/** A service's /readyz on its ops port: the status and the reason it gives when not ready. */
+export async function readyz(port: number): Promise<{ status: number; reason?: string }> {
+  const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const body = (await r.json()) as { reason?: string };
+  return { status: r.status, reason: body.reason };
+}

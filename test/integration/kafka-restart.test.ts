@@ -6,6 +6,7 @@ import { kafkaBrokerPids, startKafkaBroker, stopKafkaBroker } from '@herald/infr
 import { NotificationStore } from '@herald/subscriptions';
 import { startService, type ServiceProcess } from '@herald/testing';
 import { openTestDb, TEST_MONGO_URL, type TestDb } from '../helpers/mongo.js';
+import { readyz } from '../helpers/http.js';
 import { eventually } from '../helpers/wait.js';
 import { positionAtEnd } from '../support/job-reader.js';
 import { BROKERS, REGISTRY_URL, startReceiver, WebhookFixture, type Receiver } from './webhook-fixture.js';
@@ -39,12 +40,6 @@ after(async () => {
   await fx.teardown();
   await testDb?.drop();
 });
-
-async function readyz(port: number): Promise<{ status: number; reason?: string }> {
-  const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-  const body = (await r.json()) as { reason?: string };
-  return { status: r.status, reason: body.reason };
-}
 
 test('kafka restart: 503 naming kafka while it is down, alive, then ready and delivering within 10 s of its return', { timeout: 240_000 }, async (t) => {
   if (brokers.length === 0) return t.skip('the stack was not started by this checkout: its brokers cannot be restarted');

@@ -7,6 +7,7 @@ import { NotificationStore } from '@herald/subscriptions';
 import { startService, type ServiceProcess } from '@herald/testing';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { readyz } from '../helpers/http.js';
 import { eventually } from '../helpers/wait.js';
 import { positionAtEnd } from '../support/job-reader.js';
 import { BROKERS, REGISTRY_URL, startReceiver, WebhookFixture, type Receiver } from './webhook-fixture.js';
@@ -38,12 +39,6 @@ after(async () => {
   await fx.teardown();
   await testDb?.drop();
 });
-
-async function readyz(port: number): Promise<{ status: number; reason?: string }> {
-  const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-  const body = (await r.json()) as { reason?: string };
-  return { status: r.status, reason: body.reason };
-}
 
 test('readiness: 503 naming mongodb while it is unreachable, 200 by itself when it is back, then delivers within 10 s', { timeout: 180_000 }, async () => {
   const store = new NotificationStore(testDb.db);
