@@ -11,7 +11,7 @@
 //   in that case, so with nothing pending no timer is armed.
 // - `scheduleRequestTimeoutCheck` scans in-flight requests for expired ones every 100 ms per
 //   connection. Timeouts are seconds long (requestTimeout, or a fetch's maxWaitTime + requestTimeout):
-//   checking every 500 ms keeps them within half a second of due at a fifth of the wake-ups.
+//   checking every second keeps them within a second of due at a tenth of the wake-ups.
 //
 // A consumer that crashes (its retries ran out while a broker was away) and restarts forgets its
 // group member id and joins as a new member. The coordinator, which reloaded the group with the old
@@ -36,7 +36,7 @@ interface RequestQueueLike {
 }
 
 /** How often each connection looks for requests past their timeout. */
-export const REQUEST_TIMEOUT_CHECK_MS = 500;
+export const REQUEST_TIMEOUT_CHECK_MS = 1_000;
 
 const PATCHED = Symbol.for('herald.kafkajs.requestQueuePatched');
 

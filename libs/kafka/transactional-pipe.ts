@@ -56,7 +56,9 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
-    heartbeatInterval: 1_000,
+    // kafkajs's default: one request fewer per second at rest; rebalances are announced in the
+    // heartbeat answer, so this bounds how late a member joins one.
+    heartbeatInterval: 3_000,
     readUncommitted: false,
     // A long-poll that returns as soon as events arrive, so it bounds idle wake-ups, not latency;
     // stop() and a rebalance wait for the fetch in flight, hence not longer.

@@ -1,3 +1,4 @@
+import './mongodb-patches.js';
 import { MongoClient, type Db } from 'mongodb';
 
 export interface MongoOptions {
