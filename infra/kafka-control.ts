@@ -1,20 +1,14 @@
 // Single-broker control for failure tests: find, kill and restart one broker of the local cluster.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, reportToStderr, type Report, type StackConfig } from './config.js';
+import { loadConfig, type StackConfig } from './config.js';
 import { kafkaBrokerList } from './kafka-files.js';
 import { kafkaBrokerService } from './kafka.js';
-import { withStackLock } from './lock.js';
-import { portOpen } from './probes.js';
-import { isOurs, ourPid, removePidFile, stopProcess } from './processes.js';
-import { pidFileOf, type Service } from './service.js';
+import type { Service } from './service.js';
+import { servicePid, startService, stopService, type ControlOptions, type StopOptions } from './service-control.js';
 import { StackError } from './stack-error.js';
-import { bringUp, find } from './up.js';
 
-export interface BrokerControlOptions {
-  /** Describes the stack (HERALD_DATA_DIR, KAFKA_PORT…), as for `ensureStack`; process.env by default. */
-  env?: NodeJS.ProcessEnv;
-  report?: Report;
-}
+export type BrokerControlOptions = ControlOptions;
+/** SIGTERM on a broker is a controlled shutdown: leadership moves away first. */
+export type StopBrokerOptions = StopOptions;
 
 function brokerAt(index: number, env: NodeJS.ProcessEnv | undefined): { cfg: StackConfig; svc: Service } {
   const cfg = loadConfig(env);
@@ -28,7 +22,7 @@ function brokerAt(index: number, env: NodeJS.ProcessEnv | undefined): { cfg: Sta
 /** Pid of broker `index` (0-based) if this stack started it and it is alive. */
 export async function kafkaBrokerPid(index: number, opts: BrokerControlOptions = {}): Promise<number | undefined> {
   const { cfg, svc } = brokerAt(index, opts.env);
-  return ourPid(pidFileOf(cfg, svc.name), svc.marker(cfg));
+  return servicePid(cfg, svc);
 }
 
 /** Pids of every broker, by index (undefined: not running, or not started by this stack). */
@@ -37,38 +31,10 @@ export async function kafkaBrokerPids(opts: BrokerControlOptions = {}): Promise<
   return Promise.all(kafkaBrokerList(cfg).map((_, i) => kafkaBrokerPid(i, opts)));
 }
 
-export interface StopBrokerOptions extends BrokerControlOptions {
-  /**
-   * SIGKILL (default): a crash, nothing flushed or handed over. SIGTERM: a controlled shutdown
-   * (leadership moved away first), SIGKILL after `graceMs` if it has not exited.
-   */
-  signal?: 'SIGKILL' | 'SIGTERM';
-  graceMs?: number;
-}
-
 /** Stops broker `index` and resolves once its process is gone. Returns its pid, or undefined if it was not running. */
 export async function stopKafkaBroker(index: number, opts: StopBrokerOptions = {}): Promise<number | undefined> {
   const { cfg, svc } = brokerAt(index, opts.env);
-  const pidFile = pidFileOf(cfg, svc.name);
-  const pid = await ourPid(pidFile, svc.marker(cfg));
-  if (pid === undefined) {
-    if (await portOpen(svc.port(cfg))) throw new StackError(`${svc.name}: ${svc.address(cfg)} answers but was not started by this stack`);
-    return undefined;
-  }
-  if ((opts.signal ?? 'SIGKILL') === 'SIGTERM') {
-    await stopProcess(pid, svc.marker(cfg), opts.graceMs);
-  } else {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    while (await isOurs(pid, svc.marker(cfg))) await sleep(50);
-  }
-  await removePidFile(pidFile);
-  // The command line vanishes a moment before the sockets close: wait until the port is free too.
-  for (let i = 0; i < 100 && (await portOpen(svc.port(cfg), 200)); i++) await sleep(50);
-  return pid;
+  return stopService(cfg, svc, opts);
 }
 
 /**
@@ -77,9 +43,5 @@ export async function stopKafkaBroker(index: number, opts: StopBrokerOptions = {
  */
 export async function startKafkaBroker(index: number, opts: BrokerControlOptions = {}): Promise<number | undefined> {
   const { cfg, svc } = brokerAt(index, opts.env);
-  const report = opts.report ?? reportToStderr;
-  return withStackLock(cfg, report, async () => {
-    await bringUp(svc, cfg, await find(svc, cfg), report);
-    return ourPid(pidFileOf(cfg, svc.name), svc.marker(cfg));
-  });
+  return startService(cfg, svc, opts);
 }
