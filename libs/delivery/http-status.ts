@@ -15,8 +15,9 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 
 /**
  * The delivery outcome of an HTTP status (SPEC §4): 2xx is success (undefined); 408, 429 and 5xx
- * are retriable (Retry-After kept); 410 Gone is permanent and disables the notification; 3xx is
- * permanent (redirects are never followed); any other status is permanent.
+ * are retriable (Retry-After kept); 410 Gone is permanent and disables the notification; a 3xx that
+ * reaches here (no usable Location, or past the HTTP client's redirect cap) is permanent; any other
+ * status is permanent.
  */
 export function deliveryErrorForStatus(status: number, headers: IncomingHttpHeaders = {}, snippet = ''): DeliveryError | undefined {
   if (status >= 200 && status < 300) return undefined;
@@ -31,7 +32,7 @@ export function deliveryErrorForStatus(status: number, headers: IncomingHttpHead
     return new DeliveryError('HTTP_GONE', `endpoint answered 410 Gone${said}`, { retriable: false, errorClass: 'http_410', statusCode: status, disable: true });
   }
   if (status >= 300 && status < 400) {
-    return new DeliveryError('HTTP_REDIRECT', `endpoint answered ${status} (redirects are not followed)`, { retriable: false, errorClass: 'redirect', statusCode: status });
+    return new DeliveryError('HTTP_REDIRECT', `endpoint answered ${status} with no redirect to follow`, { retriable: false, errorClass: 'redirect', statusCode: status });
   }
   return new DeliveryError('HTTP_STATUS', `endpoint answered ${status}${said}`, { retriable: false, errorClass: 'http_4xx', statusCode: status });
 }

@@ -19,7 +19,13 @@ export interface PostResponse {
   bodySnippet: string;
 }
 
-/** POSTs through the guarded agent; redirects are never followed (a 3xx is returned as is). */
+/**
+ * POSTs through the guarded agent. Credentials in the URL (`https://user:pw@host/`) are sent as
+ * HTTP Basic authorization, as Quay's `requests` does. Redirects are followed, at most
+ * MAX_REDIRECTS, each hop through the same guard: 307/308 repeat the POST with its body, 301/302/303
+ * become a GET without body (as browsers and `requests` do); the authorization from the URL is not
+ * sent to another origin. A 3xx without a usable `Location` is returned as is.
+ */
 export interface GuardedHttpClient {
   post(url: string, req: PostRequest): Promise<PostResponse>;
   readonly agent: Agent;
@@ -31,10 +37,15 @@ const SNIPPET_BYTES = 1024;
 /** A response body beyond this is not read: the exchange is cut (and its connection closed). */
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** Redirects followed per request, as browsers cap theirs; the 6th is a permanent failure. */
+export const MAX_REDIRECTS = 5;
+
 interface Target {
   origin: string;
   path: string;
   host: string;
+  /** `Basic …` from the URL's userinfo, when it has one. */
+  authorization?: string;
 }
 
 /** Parsed URLs, reused: a notification posts to the same URL every time. */
@@ -44,8 +55,7 @@ const MAX_TARGETS = 10_000;
 function targetOf(url: string): Target {
   let t = targets.get(url);
   if (!t) {
-    const u = parseTarget(url);
-    t = { origin: u.origin, path: `${u.pathname}${u.search}`, host: u.host };
+    t = toTarget(parseTarget(url));
     if (targets.size >= MAX_TARGETS) targets.delete(targets.keys().next().value as string);
     targets.set(url, t);
   }
@@ -59,26 +69,103 @@ function targetOf(url: string): Target {
  */
 export function createGuardedHttpClient(opts: GuardedAgentOptions): GuardedHttpClient {
   const agent = createGuardedAgent(opts);
+  const send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined) =>
+    new Promise<PostResponse>((resolve, reject) => {
+      const exchange = new Exchange(target.host, cancel, resolve, reject);
+      try {
+        agent.dispatch({ origin: target.origin, path: target.path, method, headers, body }, exchange);
+      } catch (err) {
+        exchange.onResponseError(undefined, err as Error);
+      }
+    });
   return {
     agent,
-    post(url, req) {
-      let target: Target;
-      try {
-        target = targetOf(url);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      return new Promise<PostResponse>((resolve, reject) => {
-        const exchange = new Exchange(target.host, req.cancel, resolve, reject);
-        try {
-          agent.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, exchange);
-        } catch (err) {
-          exchange.onResponseError(undefined, err as Error);
-        }
-      });
+    async post(url, req) {
+      const first = targetOf(url);
+      const res = await send(first, 'POST', withAuthorization(req.headers, first), req.body, req.cancel);
+      return isRedirect(res) ? followRedirects(first, req, res, send) : res;
     },
     close: () => agent.close(),
   };
+}
+
+type Send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined) => Promise<PostResponse>;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function isRedirect(res: PostResponse): boolean {
+  return REDIRECTS.has(res.statusCode) && typeof res.headers.location === 'string' && res.headers.location !== '';
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+function withAuthorization(headers: Record<string, string>, t: Target): Record<string, string> {
+  return t.authorization === undefined || hasHeader(headers, 'authorization') ? headers : { ...headers, authorization: t.authorization };
+}
+
+/** The hops after the first: each re-checked by the guard (a new origin connects through it). */
+async function followRedirects(first: Target, req: PostRequest, firstRes: PostResponse, send: Send): Promise<PostResponse> {
+  let res = firstRes;
+  let current = first;
+  let method: 'POST' | 'GET' = 'POST';
+  let body: string | Buffer | null = req.body;
+  let headers = withAuthorization(req.headers, first);
+  for (let hop = 1; isRedirect(res); hop++) {
+    if (hop > MAX_REDIRECTS) {
+      throw new HeraldError('HTTP_TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects from ${first.host}`, { details: { errorClass: 'redirect' } });
+    }
+    let next: Target;
+    try {
+      const u = new URL(res.headers.location as string, `${current.origin}${current.path}`);
+      next = toTarget(parseTarget(u.toString()), false);
+    } catch (err) {
+      throw new HeraldError('URL_INVALID', `redirect ${hop} from ${current.host}: ${(err as Error).message}`, { details: { errorClass: 'redirect' } });
+    }
+    if (res.statusCode !== 307 && res.statusCode !== 308 && method === 'POST') {
+      method = 'GET';
+      body = null;
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-(type|length|encoding)$/i.test(k)));
+    }
+    // Credentials are for the origin they were given with, as `requests` does.
+    if (next.origin !== current.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+    try {
+      res = await send(next, method, headers, body, req.cancel);
+    } catch (err) {
+      throw redirectHopError(err, hop, next.host);
+    }
+    current = next;
+  }
+  return res;
+}
+
+/** An error of a redirect hop, naming the hop; an SSRF refusal stays permanent and keeps its details. */
+function redirectHopError(err: unknown, hop: number, host: string): unknown {
+  if (!(err instanceof HeraldError)) return err;
+  return new HeraldError(err.code, `redirect ${hop} to ${host}: ${err.message}`, {
+    retriable: err.retriable,
+    cause: err,
+    details: { ...err.details, redirect: hop },
+  });
+}
+
+function toTarget(u: URL, withAuth = true): Target {
+  const t: Target = { origin: u.origin, path: `${u.pathname}${u.search}`, host: u.host };
+  if (withAuth && (u.username !== '' || u.password !== '')) {
+    const user = safeDecode(u.username);
+    const pass = safeDecode(u.password);
+    t.authorization = `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}`;
+  }
+  return t;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /**

@@ -165,30 +165,39 @@ test('SSRF: private and metadata addresses are refused by the guard decision (no
   await assert.rejects(rebinding.check('intranet.test'), SsrfRefusedError);
 });
 
-test('a redirect is not followed: 3xx is a permanent failure', async () => {
-  const target = await startReceiver();
-  const rx = await startReceiver(() => ({ status: 302, headers: { location: `${target.url}/elsewhere` } }));
-  fx.onTeardown(rx.close);
-  fx.onTeardown(target.close);
-  const n = await fx.notify(a, { url: rx.url });
-  uuids.add(n.uuid);
-  await fx.publish([fx.job(n)]);
+test('redirects are followed (307 keeps POST and body); a hop to a refused address is a permanent failure naming the hop', async () => {
+  // Instance b allows 127.0.0.2 only: the hop to 127.0.0.1 is refused by the guard.
+  const target = await startReceiver(() => ({ status: 204 }), { host: '127.0.0.2' });
+  const refused = await startReceiver();
+  const rx = await startReceiver((r) => ({ status: 307, headers: { location: r.url === '/refused' ? `${refused.url}/x` : `${target.url}/moved` } }), { host: '127.0.0.2' });
+  for (const r of [target, refused, rx]) fx.onTeardown(r.close);
+  const followed = await fx.notify(b, { url: `${rx.url}/ok` });
+  const blocked = await fx.notify(b, { url: `${rx.url}/refused` });
+  uuids.add(followed.uuid).add(blocked.uuid);
+  const job = fx.job(followed);
+  await fx.publish([job, fx.job(blocked)]);
+  const [moved] = await target.waitFor(1);
+  assert.equal(moved?.method, 'POST');
+  assert.equal(moved?.url, '/moved');
+  assert.deepEqual(JSON.parse(moved?.body ?? ''), toQuayPayload(job.event));
+  assert.equal(moved?.headers['webhook-id'], job.delivery_id);
+  await eventually(async () => assert.equal((await b.attempts.list(followed.uuid))[0]?.outcome, 'success'));
+
   const m = await eventually(() => {
-    const found = dlq.of(n.uuid);
+    const found = dlq.of(blocked.uuid);
     assert.equal(found.length, 1);
     return found[0]!;
   }, 15_000);
-  assert.equal(header(m.headers, HEADERS.dlqReason), 'permanent_failure');
-  assert.equal(rx.requests.length, 1);
-  assert.equal(target.requests.length, 0, 'the Location was not requested');
+  assert.equal(header(m.headers, HEADERS.dlqReason), 'permanent_failure', 'refused at once, not retried');
+  assert.match(header(m.headers, HEADERS.dlqError) ?? '', /SSRF_REFUSED.*redirect 1 to 127\.0\.0\.1:\d+: refused.*loopback/);
   const [entry] = await eventually(async () => {
-    const l = await a.attempts.list(n.uuid);
+    const l = await b.attempts.list(blocked.uuid);
     assert.equal(l.length, 1);
     return l;
   });
-  assert.equal(entry?.status_code, 302);
-  assert.equal(entry?.error_class, 'redirect');
+  assert.equal(entry?.error_class, 'ssrf');
   assert.equal(entry?.outcome, 'dead_letter');
+  assert.equal(refused.connections(), 0, 'no connection to the refused hop');
 });
 
 test('the delivery service exposes its work on /metrics: attempts by outcome, durations, in flight', async () => {

@@ -24,7 +24,8 @@ export function webhookBody(job: DeliveryJob, template: unknown, templates: Temp
  * `User-Agent`, and the Standard Webhooks headers (`webhook-id` = delivery id, stable across
  * attempts; `webhook-timestamp`; `webhook-signature` with the notification's secret). The HTTP
  * client is SSRF-guarded, keeps connections alive, presents the configured client certificate
- * over HTTPS and never follows redirects.
+ * over HTTPS, sends URL credentials as Basic authorization and follows up to 5 redirects, each hop
+ * re-checked by the guard (libs/http-guard/http-client.ts).
  */
 export function createWebhookSender(o: WebhookSenderOptions): Sender {
   const templates = new TemplateCache();
