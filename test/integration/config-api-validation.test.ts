@@ -36,8 +36,11 @@ const CASES: Array<[field: string, body: unknown]> = [
   ['config.url', hook({ config: { url: 'http//missing-colon.example.com' } })],
   ['config.url', hook({ config: { url: 'https://exa mple.com/' } })],
   ['config.template', hook({ config: { url, template: '{"text": ' } })],
-  ['config.template', hook({ config: { url, template: '{"text": "${repository"}' } })],
+  ['config.template', hook({ config: { url, template: '{"text": "${first[}"}' } })],
   ['config.template', hook({ config: { url, template: '{"text": "${a b c}"}' } })],
+  ['config.template', hook({ config: { url, template: '['.repeat(30_000) + ']'.repeat(30_000) } })],
+  ['config.template', hook({ config: { url, template: '['.repeat(33) + ']'.repeat(33) } })],
+  ['config.template', hook({ config: { url, template: JSON.stringify({ text: 'x'.repeat(65_536) }) } })],
   ['config.url', { event: 'repo_push', method: 'slack', config: { url: 'mailto:ops@example.com' } }],
   ['config.room_id', { event: 'repo_push', method: 'hipchat', config: { room_id: 'room-1', notification_token: 't0k' } }],
   ['config.notification_token', { event: 'repo_push', method: 'hipchat', config: { room_id: '123' } }],
@@ -75,4 +78,22 @@ test('a valid request after all that is stored, and returns 201', async () => {
   const res = await api.request<{ uuid: string }>('POST', CREATE, { token, body: hook({ event: 'vulnerability_found', eventConfig: { level: '1' } }) });
   assert.equal(res.status, 201, res.text);
   assert.equal(await api.db.db.collection('notifications').countDocuments({}), 1);
+});
+
+test('webhook templates over the bounds answer 400 naming the limit; at the bounds they are accepted', async () => {
+  const over: Array<[template: string, limit: RegExp]> = [
+    ['['.repeat(30_000) + ']'.repeat(30_000), /the limit is 32 levels/],
+    ['['.repeat(3_000) + ']'.repeat(3_000), /the limit is 32 levels/],
+    [JSON.stringify({ text: 'x'.repeat(65_536) }), /the limit is 65536 bytes \(64 KiB\)/],
+  ];
+  for (const [template, limit] of over) {
+    const res = await api.request<{ error: string; field: string }>('POST', CREATE, { token, body: hook({ config: { url, template } }) });
+    assert.equal(res.status, 400, res.text.slice(0, 200));
+    assert.match(res.body.error, limit);
+  }
+  const atBounds = ['['.repeat(32) + ']'.repeat(32), JSON.stringify({ text: 'x'.repeat(65_000) })];
+  for (const template of atBounds) {
+    const res = await api.request<{ uuid: string }>('POST', CREATE, { token, body: hook({ config: { url, template } }) });
+    assert.equal(res.status, 201, res.text.slice(0, 200));
+  }
 });

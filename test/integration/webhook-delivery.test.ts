@@ -71,7 +71,7 @@ test('body and headers are exactly as specified, and the signature verifies with
   assert.equal(log[0]?.status_code, 200);
 });
 
-test('templates: raw values, stringified embeddings, (none) and joined matches', async () => {
+test('templates (Quay semantics): raw values, stringified embeddings, null for no match, joined matches', async () => {
   const rx = await startReceiver();
   fx.onTeardown(rx.close);
   const template = JSON.stringify({
@@ -80,6 +80,7 @@ test('templates: raw values, stringified embeddings, (none) and joined matches',
     first: '${$.updated_tags[0]}',
     all: '${$.updated_tags[*]}',
     missing: '${$.nope}',
+    embeddedMissing: 'x ${$.nope}',
     nested: { link: '${homepage}', list: ['${namespace}', 42, true, null] },
   });
   const n = await fx.notify(a, { url: rx.url, template });
@@ -91,8 +92,9 @@ test('templates: raw values, stringified embeddings, (none) and joined matches',
     text: `Pushed ${n.repository}: a,b`,
     tags: ['a', 'b'],
     first: 'a',
-    all: 'a,b',
-    missing: '(none)',
+    all: ['a', 'b'],
+    missing: null,
+    embeddedMissing: 'x (none)',
     nested: { link: job.event.homepage, list: [job.event.namespace, 42, true, null] },
   });
   // The signature covers the rendered body.

@@ -1,46 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleEvent, toQuayPayload } from '@herald/events';
-import { parseJsonPath } from './json-path.js';
-import { JsonTemplate, NO_MATCH } from './json-template.js';
+import { TemplateCache } from './json-template.js';
 
 const payload = toQuayPayload(sampleEvent('repo_push', { repository: 'acme/web', body: { updated_tags: ['latest', 'v1'] } }));
-const render = (t: unknown) => JSON.parse(new JsonTemplate(JSON.stringify(t)).render(payload)) as unknown;
 
-test('a string that is exactly one expression becomes the raw value', () => {
-  assert.deepEqual(render({ tags: '${updated_tags}', repo: '${$.repository}', first: '${$.updated_tags[0]}' }), {
-    tags: ['latest', 'v1'],
-    repo: 'acme/web',
-    first: 'latest',
-  });
+test('a cached template renders the Quay payload with Quay semantics', () => {
+  const cache = new TemplateCache();
+  const t = cache.get('{"tags": "${updated_tags}", "text": "Pushed ${repository}: ${updated_tags[*]}", "none": "${missing}"}');
+  assert.equal(cache.get('{"tags": "${updated_tags}", "text": "Pushed ${repository}: ${updated_tags[*]}", "none": "${missing}"}'), t);
+  assert.deepEqual(JSON.parse(t.render(payload)), { tags: ['latest', 'v1'], text: 'Pushed acme/web: latest,v1', none: null });
 });
 
-test('embedded expressions are stringified; several matches are joined with ","; missing is (none)', () => {
-  assert.deepEqual(render({ text: 'Pushed ${repository}: ${$.updated_tags[*]}', n: 'x ${$.nope}', all: '${$.updated_tags[*]}', none: '${missing}' }), {
-    text: 'Pushed acme/web: latest,v1',
-    n: `x ${NO_MATCH}`,
-    all: 'latest,v1',
-    none: NO_MATCH,
-  });
+test('a template that cannot be used is a permanent config error naming the reason', () => {
+  const cache = new TemplateCache();
+  assert.throws(() => cache.get('{nope'), { code: 'CONFIG_INVALID', retriable: false });
+  assert.throws(() => cache.get('{"a":"${$.x[}"}'), { code: 'CONFIG_INVALID', message: /invalid expression/ });
+  assert.throws(() => cache.get('['.repeat(3_000) + ']'.repeat(3_000)), { code: 'CONFIG_INVALID', message: /limit is 32 levels/ });
 });
 
-test('nested documents, arrays, literals, keys and recursive descent', () => {
-  const vuln = toQuayPayload(sampleEvent('vulnerability_found', { repository: 'acme/db' }));
-  const t = new JsonTemplate(JSON.stringify({ a: [{ id: '${..id}' }, 3, true, null], '${namespace}-key': '${$.vulnerability.priority}' }));
-  const out = JSON.parse(t.render(vuln)) as Record<string, unknown>;
-  assert.deepEqual(out['a'], [{ id: vuln.vulnerability.id }, 3, true, null]);
-  assert.equal(out['acme-key'], vuln.vulnerability.priority);
-  assert.match((render({ obj: 'all: ${$}' }) as { obj: string }).obj, /^all: \{"repository":"acme\/web"/);
-});
-
-test('the JSONPath subset', () => {
-  assert.deepEqual(parseJsonPath('$.a.b'), [{ kind: 'child', name: 'a' }, { kind: 'child', name: 'b' }]);
-  assert.deepEqual(parseJsonPath("a['b c'][2].*"), [{ kind: 'child', name: 'a' }, { kind: 'child', name: 'b c' }, { kind: 'index', index: 2 }, { kind: 'wildcard' }]);
-  assert.deepEqual(parseJsonPath('$..x'), [{ kind: 'descendant', name: 'x' }]);
-  for (const bad of ['$.a[?(@.b)]', 'a()', '$[-1]', 'constructor.constructor("x")()']) assert.equal(parseJsonPath(bad), undefined, bad);
-});
-
-test('a template that is not JSON or uses an unsupported expression is a permanent config error', () => {
-  assert.throws(() => new JsonTemplate('{nope'), { code: 'CONFIG_INVALID', retriable: false });
-  assert.throws(() => new JsonTemplate('{"a":"${$.x[?(@)]}"}'), { code: 'CONFIG_INVALID' });
+test('the cache is bounded', () => {
+  const cache = new TemplateCache(2);
+  const a = cache.get('{"a": 1}');
+  cache.get('{"b": 1}');
+  cache.get('{"c": 1}');
+  assert.notEqual(cache.get('{"a": 1}'), a);
 });
