@@ -13,7 +13,15 @@ const templateValue = fc.oneof(
   fc.constantFrom('${repository}', '${$.updated_tags[*]}', 'tags: ${updated_tags[0]} of ${docker_url}', '${trigger_metadata.commit_info.author.username}'),
   fc.string({ maxLength: 20 }).filter((s) => !s.includes('${')),
 );
-const template = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), templateValue, { maxKeys: 4 }).map((o) => JSON.stringify(o));
+const flatTemplate = fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), templateValue, { maxKeys: 4 }).map((o) => JSON.stringify(o));
+/** Templates at Herald's bounds (TEMPLATE_LIMITS: nesting 32, 64 KiB) must still be accepted. */
+const deepTemplate = fc
+  .tuple(fc.integer({ min: 1, max: 32 }), templateValue)
+  .map(([depth, leaf]) => JSON.stringify(Array.from({ length: depth }).reduce<unknown>((inner, _, i) => (i % 2 === 0 ? [inner] : { k: inner }), leaf)));
+const largeTemplate = fc.integer({ min: 1_000, max: 64 * 1024 - 200 }).map((n) => JSON.stringify({ text: `\${repository} ${'x'.repeat(n)}` }));
+const template = fc.oneof({ arbitrary: flatTemplate, weight: 4 }, deepTemplate, largeTemplate);
+/** Templates over the bounds: too deep (up to a stack-busting 30,000) or over 64 KiB. */
+const tooDeep = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Method configs that satisfy SPEC §3; `email` is the address confirmed for the repository. */
 function configFor(method: string, email: string): fc.Arbitrary<Record<string, unknown>> {
@@ -78,7 +86,15 @@ export function mutationsFor(b: Body): Mutation[] {
   if (b.method === 'webhook' || b.method === 'slack') {
     m.push(['config.url', cfg({ url: 'gopher://example.com/' })], ['config.url', cfg({ url: 'https://exa mple.com/' })]);
   }
-  if (b.method === 'webhook') m.push(['config.template', cfg({ template: '{"a": "${unterminated"}' })], ['config.template', cfg({ template: '[1,' })]);
+  if (b.method === 'webhook') {
+    m.push(
+      ['config.template', cfg({ template: '{"a": "${first[}"}' })],
+      ['config.template', cfg({ template: '[1,' })],
+      ['config.template', cfg({ template: tooDeep(33) })],
+      ['config.template', cfg({ template: tooDeep(30_000) })],
+      ['config.template', cfg({ template: JSON.stringify({ text: 'x'.repeat(64 * 1024) }) })],
+    );
+  }
   if (b.method === 'hipchat') m.push(['config.room_id', cfg({ room_id: 'r00m' })], ['config.notification_token', cfg({ notification_token: '' })]);
   if (b.method === 'flowdock') m.push(['config.flow_api_token', cfg({ flow_api_token: 7 })]);
   if (b.method === 'email') m.push(['config.email', cfg({ email: 'unconfirmed@example.com' })]);
