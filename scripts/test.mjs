@@ -45,6 +45,8 @@ if (only === undefined || only === 'integration') {
   step('stack up', process.execPath, [join(root, 'scripts', 'stack.mjs'), 'up']);
   // Services check their topics at start and never create them: provision as a deployment does.
   step('topics apply', process.execPath, [join(root, 'scripts', 'herald.mjs'), 'topics', 'apply']);
+  // The ingest tests run a real CNCF Distribution registry and push with crane: built once, cached.
+  step('registry tools', process.execPath, [join(root, 'scripts', 'ensure-registry-tools.mjs')]);
   await suite('integration', ['test'], { concurrency: 1, timeoutMs: 900_000, exclude: ['test/chaos'] });
   if (!failed) await kafka3Subset();
 }

@@ -17,6 +17,8 @@ export const TOPICS = {
   repositoryEventsDlq: 'repository-events.dlq',
   subscriptionChanges: 'subscription-changes',
   deliveryResults: 'delivery-results',
+  /** Registry events accepted by the ingest service (JSON, keyed by repository), before coalescing. */
+  ingestRecords: 'ingest.registry-records',
   jobs: (method: DeliveryMethod): string => `notifications.${method}`,
   retry: (method: DeliveryMethod, n: number): string => `notifications.${method}.retry.${n}`,
   dlq: (method: DeliveryMethod): string => `notifications.${method}.dlq`,
@@ -40,6 +42,8 @@ export function topicSpecs(retryLevels: number = DEFAULT_RETRY_DELAYS_MS.length,
     { name: TOPICS.repositoryEventsDlq, partitions: 1, config: { 'retention.ms': String(30 * DAY_MS) } },
     { name: TOPICS.subscriptionChanges, partitions: 1, config: { 'cleanup.policy': 'compact' } },
     { name: TOPICS.deliveryResults, partitions: PARTITIONS.jobs, config: { 'retention.ms': week } },
+    // As many partitions as repository-events: a repository's records stay on one coalescer.
+    { name: TOPICS.ingestRecords, partitions: PARTITIONS.events, config: { 'retention.ms': week } },
   ];
   for (const m of DELIVERY_METHODS) {
     specs.push({ name: TOPICS.jobs(m), partitions: PARTITIONS.jobs, config: { 'retention.ms': week } });

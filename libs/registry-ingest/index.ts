@@ -1,0 +1,12 @@
+export { parseDistributionEnvelope, DISTRIBUTION_MEDIA_TYPES, MAX_ENVELOPE_EVENTS } from './distribution.js';
+export type { DistributionOptions } from './distribution.js';
+export { parseHarborPayload, HARBOR_TYPES } from './harbor.js';
+export type { HarborOptions } from './harbor.js';
+export type { DropReason, IngestResult } from './ingest-result.js';
+export { encodeRawRecord, decodeRawRecord } from './raw-record.js';
+export type { RawRecord, RawTagPush, RawReadyEvent, IngestSource } from './raw-record.js';
+export { ingestEventId, payloadId } from './event-id.js';
+export { PartitionWindows, encodeOffsets, decodeOffsets } from './partition-windows.js';
+export type { AddOutcome, CoalescerLimits } from './partition-windows.js';
+export { createCoalescer } from './coalescer.js';
+export type { Coalescer, CoalescerOptions } from './coalescer.js';
