@@ -38,7 +38,8 @@ export function buildServer(deps: ServerDeps, logger: Logger): FastifyInstance {
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
   });
-  app.removeContentTypeParser(['application/json']);
+  // JSON only (Distribution's own media types included); anything else is 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', ...DISTRIBUTION_MEDIA_TYPES], { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as unknown);
