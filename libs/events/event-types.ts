@@ -2,7 +2,9 @@ import type { EventKind, PerformerKind, VulnerabilityPriority } from './constant
 
 /**
  * TypeScript shapes of `schemas/repository-event.avsc`. Optional Avro fields (`["null", T]`) are
- * optional properties and are absent (never `null`) in decoded values, matching the JSON Quay sends.
+ * optional properties and are absent (never `null`) in decoded values. This is Herald's event, not
+ * the JSON receivers get: `toQuayPayload` builds that, with the keys Quay always sends present
+ * (`null` or `{}` when unknown) and the ones it sends only sometimes left out.
  */
 
 /** Who caused the event. */
@@ -36,6 +38,7 @@ export interface CommitInfo {
   message: string;
   date?: string;
   author?: CommitAuthor;
+  committer?: CommitAuthor;
 }
 
 export interface TriggerMetadata {
@@ -59,6 +62,8 @@ export interface BuildQueuedBody {
   trigger_kind?: string;
   trigger_id?: string;
   trigger_metadata?: TriggerMetadata;
+  /** With a trigger: whether a user started the triggered build by hand. */
+  trigger_manual?: boolean;
 }
 
 /** Fields of build_start and build_cancelled; the base of success and failure. */
@@ -91,6 +96,8 @@ export interface VulnerabilityFoundBody {
   /** At most 100. */
   tags: string[];
   vulnerability: Vulnerability;
+  /** Set when the event comes from a new index report; such events skip the level filter (Quay). */
+  vulnerable_index_report_created?: boolean;
 }
 
 export interface MirrorSyncBody {

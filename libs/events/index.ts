@@ -43,7 +43,7 @@ export { createSchema } from './herald-schema.js';
 export type { HeraldSchema } from './herald-schema.js';
 export { SUBJECTS, subjectFor } from './subjects.js';
 export { toQuayPayload } from './quay-payload.js';
-export type { QuayPayload, QuayPayloadOf } from './quay-payload.js';
+export type { QuayPayload, QuayPayloadOf, QuayBodies, QuayBuildBody, QuayBuildQueuedBody, QuayVulnerabilityBody, QuayTriggerMetadata } from './quay-payload.js';
 export { deriveRepositoryFields, registryHostOf } from './repository-fields.js';
 export type { RepositoryFields } from './repository-fields.js';
 export { sampleData, sampleEvent } from './samples.js';

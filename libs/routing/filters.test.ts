@@ -48,6 +48,9 @@ test('vulnerability level threshold, numbers and numeric strings', () => {
   assert.equal(passesFilter(str, { kind: 'vulnerability_found', priorityIndex: 2 }), true);
   assert.equal(passesFilter(str, { kind: 'vulnerability_found', priorityIndex: 3 }), false);
   assert.equal(passesFilter(sub('vulnerability_found'), { kind: 'vulnerability_found', priorityIndex: 5 }), true);
+  // Quay: an event from a new index report skips the level filter.
+  assert.equal(passesFilter(high, { kind: 'vulnerability_found', priorityIndex: 4, newIndexReport: true }), true);
+  assert.equal(passesFilter(high, { kind: 'vulnerability_found', priorityIndex: 4, newIndexReport: false }), false);
 });
 
 test('priority names map to indexes', () => {

@@ -9,6 +9,8 @@ export interface EventFacts {
   ref?: string | undefined;
   /** Vulnerability priority index: Critical 0 … Unknown 5. */
   priorityIndex?: number | undefined;
+  /** A vulnerability found by a new index report: Quay sends it whatever the configured level. */
+  newIndexReport?: boolean | undefined;
   /** `notification_uuid` of an image-expiry event. */
   targetUuid?: string | undefined;
 }
@@ -56,7 +58,8 @@ export function passesFilter(sub: Subscription, facts: EventFacts): boolean {
   }
   if (facts.kind === 'vulnerability_found') {
     const max = level(sub.event_config['level']);
-    return max === undefined || (facts.priorityIndex ?? 5) <= max;
+    // Quay's VulnerabilityFoundEvent.should_perform: vulnerable_index_report_created skips the level.
+    return max === undefined || facts.newIndexReport === true || (facts.priorityIndex ?? 5) <= max;
   }
   if (facts.kind === 'repo_image_expiry') return facts.targetUuid === sub.uuid;
   return true;

@@ -25,7 +25,11 @@ export function eventFacts(event: RepositoryEvent): EventFacts {
     case 'build_cancelled':
       return { kind: event.kind, ref: event.body.trigger_metadata?.ref };
     case 'vulnerability_found':
-      return { kind: event.kind, priorityIndex: priorityIndex(event.body.vulnerability.priority) };
+      return {
+        kind: event.kind,
+        priorityIndex: priorityIndex(event.body.vulnerability.priority),
+        newIndexReport: event.body.vulnerable_index_report_created === true,
+      };
     case 'repo_image_expiry':
       return { kind: event.kind, targetUuid: event.body.notification_uuid };
     default:

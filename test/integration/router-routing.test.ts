@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampleEvent } from '@herald/events';
+import { createSchema, REPOSITORY_EVENT_SCHEMA, SchemaRegistryCodec, sampleEvent, SUBJECTS, type RepositoryEvent } from '@herald/events';
+import { createKafka, TOPICS } from '@herald/kafka';
 import { eventually } from '../helpers/wait.js';
+import { TEST_BROKERS, TEST_REGISTRY_URL } from '../support/job-reader.js';
 import { RouterFixture, uniqueRepo } from '../support/router-fixture.js';
 
 const fx = new RouterFixture();
@@ -23,6 +25,7 @@ before(async () => {
   await add('vulnHigh', 'vulnerability_found', 'webhook', { level: 1 });
   await add('vulnMediumStr', 'vulnerability_found', 'quay_notification', { level: '2' });
   await add('vulnAll', 'vulnerability_found', 'slack');
+  await add('queued', 'build_queued', 'webhook');
   await add('expiryA', 'repo_image_expiry', 'webhook', { days: 7 });
   await add('expiryB', 'repo_image_expiry', 'webhook', { days: 3 });
   await add('disabled', 'repo_push', 'hipchat');
@@ -83,6 +86,52 @@ test('vulnerability level thresholds, numbers and numeric strings', async () => 
   await fx.events.publish([vuln('Critical'), vuln('High'), vuln('Medium'), vuln('Low')]);
   // level 1: Critical, High; level "2": Critical, High, Medium; no level: all four.
   await expectJobs({ vulnHigh: 2, vulnMediumStr: 3, vulnAll: 4 });
+});
+
+/** The event schema as it was before the fields marked "Added in v2" (issue 16's Quay payload fields). */
+function eventSchemaV1(): Record<string, unknown> {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.filter((x) => !String((x as { doc?: unknown } | null)?.doc ?? '').startsWith('Added in v2')).map(strip);
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, strip(v)]));
+    return node;
+  };
+  const v1 = strip(structuredClone(REPOSITORY_EVENT_SCHEMA.definition)) as Record<string, unknown>;
+  assert.notEqual(JSON.stringify(v1), JSON.stringify(REPOSITORY_EVENT_SCHEMA.definition), 'v2 added fields');
+  return v1;
+}
+
+test('events written with the previous event schema still route (BACKWARD); a new-index vulnerability skips the level filter', async (t) => {
+  // A producer still on v1: the registry accepts v1 beside v2, and the router reads v1 bytes into v2.
+  const codec = new SchemaRegistryCodec({ url: TEST_REGISTRY_URL });
+  await codec.register(SUBJECTS.repositoryEvents, createSchema(eventSchemaV1()));
+  const wrap = (e: RepositoryEvent, record: string) => ({ ...e, body: { [`herald.${record}`]: e.body } });
+  const lowV1 = sampleEvent('vulnerability_found', { repository: repo, body: { vulnerability: { id: 'CVE-V1', priority: 'Low', has_fix: false } } });
+  const queuedV1 = sampleEvent('build_queued', { repository: repo, body: { trigger_kind: undefined, trigger_id: undefined, trigger_metadata: undefined } });
+  const kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'herald-router-v1-producer' });
+  const producer = kafka.producer();
+  await producer.connect();
+  t.after(() => producer.disconnect());
+  await producer.send({
+    topic: TOPICS.repositoryEvents,
+    messages: [
+      { key: repo, value: codec.encode(SUBJECTS.repositoryEvents, wrap(lowV1, 'VulnerabilityFound')) },
+      { key: repo, value: codec.encode(SUBJECTS.repositoryEvents, wrap(queuedV1, 'BuildQueued')) },
+    ],
+  });
+  // And a v2 event from a new index report: Low, but Quay sends it whatever the level.
+  const newIndex = sampleEvent('vulnerability_found', {
+    repository: repo,
+    body: { vulnerable_index_report_created: true, vulnerability: { id: 'CVE-NEW-INDEX', priority: 'Low', has_fix: false } },
+  });
+  const before = { vulnHigh: fx.jobsFor(n['vulnHigh']!).length, vulnMediumStr: fx.jobsFor(n['vulnMediumStr']!).length, vulnAll: fx.jobsFor(n['vulnAll']!).length };
+  await fx.events.publish(newIndex);
+  // v1 Low: only vulnAll (no level); new-index Low: all three.
+  await expectJobs({ queued: 1, vulnAll: before.vulnAll + 2, vulnHigh: before.vulnHigh + 1, vulnMediumStr: before.vulnMediumStr + 1 });
+  const queuedJob = fx.jobsFor(n['queued']!)[0]!.value;
+  assert.equal(queuedJob.event.event_id, queuedV1.event_id);
+  assert.equal('trigger_manual' in queuedJob.event.body, false, 'a v1 event reads with the v2 field absent');
+  const ids = fx.jobsFor(n['vulnHigh']!).map((j) => (j.value.event.body as { vulnerability: { id: string } }).vulnerability.id);
+  assert.ok(ids.includes('CVE-NEW-INDEX') && !ids.includes('CVE-V1'), ids.join(','));
 });
 
 test('repo_image_expiry goes only to the notification it names', async () => {
