@@ -1,19 +1,12 @@
-import { HeraldError } from '@herald/errors';
-import {
-  createDeliveryJob,
-  DELIVERY_JOB_SCHEMA,
-  isEventKind,
-  sampleEvent,
-  SUBJECTS,
-  type RepositoryEvent,
-  type SchemaRegistryCodec,
-} from '@herald/events';
+import { createDeliveryJob, DELIVERY_JOB_SCHEMA, SUBJECTS, type SchemaRegistryCodec } from '@herald/events';
 import { TOPICS, type Producer } from '@herald/kafka';
 import type { NotificationDoc } from '@herald/subscriptions';
+import { testEventFor } from './test-event.js';
 
 /**
- * "Test notification" (SPEC §5): one delivery job with the event kind's sample data, published to
- * `notifications.<method>` for this one notification, so it goes through the real pipeline.
+ * "Test notification" (SPEC §5): one delivery job with the event built from the notification's
+ * settings (`testEventFor`), published to `notifications.<method>` for this one notification, so
+ * it goes through the real pipeline.
  */
 export interface TestDelivery {
   send(n: NotificationDoc): Promise<{ delivery_id: string }>;
@@ -23,12 +16,7 @@ export interface TestDelivery {
 export function createTestDelivery(producer: Producer, codec: SchemaRegistryCodec): TestDelivery {
   return {
     async send(n) {
-      if (!isEventKind(n.event)) throw new HeraldError('EVENT_UNKNOWN', `notification ${n.uuid} has an unknown event kind`);
-      // The sample is re-addressed to this repository; an expiry event names this notification.
-      const event = sampleEvent(n.event, {
-        repository: n.repository,
-        ...(n.event === 'repo_image_expiry' ? { body: { notification_uuid: n.uuid } } : {}),
-      }) as RepositoryEvent;
+      const event = testEventFor(n);
       const job = createDeliveryJob({ event, notificationUuid: n.uuid, method: n.method, test: true });
       const subject = SUBJECTS.jobs(n.method);
       await codec.register(subject, DELIVERY_JOB_SCHEMA);

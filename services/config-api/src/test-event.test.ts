@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EVENT_KINDS, toQuayPayload } from '@herald/events';
+import { testEventFor } from './test-event.js';
+
+const n = (event: string, event_config: Record<string, unknown> = {}) => ({ uuid: '5d2c7b9e-0a41-4e3a-9f10-8c2f6a1e4b7d', event, repository: 'acme/app', event_config });
+
+test('the vulnerability priority comes from the configured level, as in Quay (no level gives Unknown)', () => {
+  const priority = (cfg: Record<string, unknown>) => {
+    const e = testEventFor(n('vulnerability_found', cfg));
+    assert.equal(e.kind, 'vulnerability_found');
+    return e.kind === 'vulnerability_found' ? e.body.vulnerability.priority : undefined;
+  };
+  assert.equal(priority({ level: 0 }), 'Critical');
+  assert.equal(priority({ level: '1' }), 'High');
+  assert.equal(priority({ level: 3 }), 'Low');
+  assert.equal(priority({ level: 5 }), 'Unknown');
+  assert.equal(priority({}), 'Unknown');
+});
+
+test('expiring_in comes from the configured days; the expiry event names this notification', () => {
+  const e = testEventFor(n('repo_image_expiry', { days: 12 }));
+  assert.ok(e.kind === 'repo_image_expiry');
+  assert.equal(e.body.expiring_in, '12 days');
+  assert.equal(e.body.notification_uuid, '5d2c7b9e-0a41-4e3a-9f10-8c2f6a1e4b7d');
+  assert.equal(toQuayPayload(e).expiring_in, '12 days');
+});
+
+test('every kind is re-addressed to the notification repository', () => {
+  for (const kind of EVENT_KINDS) {
+    const e = testEventFor(n(kind, kind === 'repo_image_expiry' ? { days: 1 } : {}));
+    assert.equal(e.repository, 'acme/app');
+    assert.equal(e.namespace, 'acme');
+    assert.match(e.homepage, /\/repository\/acme\/app(\/build\/.+)?$/);
+  }
+  assert.throws(() => testEventFor(n('repo_pull')), { code: 'EVENT_UNKNOWN' });
+});
