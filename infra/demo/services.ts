@@ -44,7 +44,7 @@ function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
   switch (name) {
     case 'config-api':
       return { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(e.apiPort), PUBLIC_URL: `http://127.0.0.1:${e.apiPort}`, AUTH_JWT_SECRET: e.jwtSecret,
-        SMTP_HOST: '127.0.0.1', SMTP_PORT: String(e.smtpPort), SMTP_SECURE: 'false' };
+        SMTP_HOST: '127.0.0.1', SMTP_PORT: String(e.smtpPort), SMTP_SECURE: 'false', WEBHOOK_ALLOW_LIST: loopback, SLACK_ALLOW_LIST: loopback };
     case 'router':
       return { ROUTER_INSTANCE_ID: 'demo-0' };
     case 'delivery-webhook':

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DELIVERY_JOB_SCHEMA, deliveryId, sampleEvent, SchemaRegistryCodec, SCHEMAS, type DeliveryJob, type RepositoryEvent } from '@herald/events';
-import { createKafka, PARTITIONS, runTopicsCommand, TOPICS, type Kafka, type KafkaMessage } from '@herald/kafka';
+import { createKafka, PARTITIONS, partitionForKey, runTopicsCommand, TOPICS, type Kafka, type KafkaMessage } from '@herald/kafka';
 import {
   demoToken,
   ensureStack,
@@ -20,7 +20,7 @@ import {
   stopStackServer,
   type StackInfo,
 } from '@herald/infra';
-import { createEventPublisher, partitionForKey, type EventPublisher } from '@herald/producer';
+import { createEventPublisher, type EventPublisher } from '@herald/producer';
 import { freePort, ROOT, startService, type ServiceProcess } from '@herald/testing';
 
 // Issue 14, "Chaos test in CI": the 3-broker cluster (RF 3, min.insync.replicas 2), router,
@@ -477,7 +477,7 @@ before(async () => {
   fleet = new Fleet((s) => {
     switch (s) {
       case 'config-api':
-        return { ...common, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(apiPort), PUBLIC_URL: `http://127.0.0.1:${apiPort}`, AUTH_JWT_SECRET: JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE: '', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_SECURE: 'false' };
+        return { ...common, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(apiPort), PUBLIC_URL: `http://127.0.0.1:${apiPort}`, AUTH_JWT_SECRET: JWT_SECRET, AUTH_JWT_PUBLIC_KEY_FILE: '', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_SECURE: 'false', WEBHOOK_ALLOW_LIST: '127.0.0.1/32' };
       case 'router':
         return { ...common, ROUTER_GROUP_ID: `herald-router-chaos-${id}`, ROUTER_INSTANCE_ID: `chaos-${id}` };
       case 'delivery-webhook':

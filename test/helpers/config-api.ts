@@ -27,7 +27,8 @@ export interface StartOptions {
 
 /**
  * Starts the config service in-process on 127.0.0.1:<random port> against the local stack, with a
- * fresh database, a real SMTP server, TEST_JWT_SECRET and TEST_SUPERUSER. `env` overrides variables.
+ * fresh database, a real SMTP server, TEST_JWT_SECRET and TEST_SUPERUSER, and 127.0.0.1 allowed as a
+ * webhook and Slack destination. `env` overrides variables.
  */
 export async function startConfigApi(opts: StartOptions = {}): Promise<RunningConfigApi> {
   const env = opts.env ?? {};
@@ -47,6 +48,9 @@ export async function startConfigApi(opts: StartOptions = {}): Promise<RunningCo
     SMTP_SECURE: 'false',
     SMTP_USER: '',
     PUBLIC_URL: 'http://herald.test',
+    // Tests deliver to receivers on loopback, as the delivery services they start allow.
+    WEBHOOK_ALLOW_LIST: '127.0.0.1',
+    SLACK_ALLOW_LIST: '127.0.0.1',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? (opts.captureLogs ? 'info' : 'warn'),
     ...env,
   });

@@ -38,7 +38,7 @@ test('authorize, confirm by the mailed link, then create an e-mail notification'
 
   const started = await api.request('POST', `${BASE}/authorizedemail/${encodeURIComponent(ADDRESS)}`, { token });
   assert.equal(started.status, 200, started.text);
-  assert.deepEqual(started.body, { email: CANONICAL, repository: REPO, confirmed: false });
+  assert.deepEqual(started.body, { email: CANONICAL, repository: 'team/app', namespace: 'acme', confirmed: false });
 
   const mail = await api.smtp.waitFor((m) => m.to.includes(CANONICAL));
   assert.match(mail.subject, /acme\/team\/app/);
@@ -53,7 +53,8 @@ test('authorize, confirm by the mailed link, then create an e-mail notification'
   assert.equal(res.body.field, 'config.email');
   assert.deepEqual((await api.request('GET', `${BASE}/authorizedemail/${ADDRESS}`, { token })).body, {
     email: CANONICAL,
-    repository: REPO,
+    repository: 'team/app',
+    namespace: 'acme',
     confirmed: false,
   });
 
@@ -69,7 +70,8 @@ test('authorize, confirm by the mailed link, then create an e-mail notification'
 
   assert.deepEqual((await api.request('GET', `${BASE}/authorizedemail/${ADDRESS}`, { token })).body, {
     email: CANONICAL,
-    repository: REPO,
+    repository: 'team/app',
+    namespace: 'acme',
     confirmed: true,
   });
   res = await create();
@@ -87,7 +89,7 @@ test('authorize, confirm by the mailed link, then create an e-mail notification'
   // A second request for a confirmed address sends no new mail.
   const before = api.smtp.messages.length;
   const again = await api.request('POST', `${BASE}/authorizedemail/${ADDRESS}`, { token });
-  assert.deepEqual(again.body, { email: CANONICAL, repository: REPO, confirmed: true });
+  assert.deepEqual(again.body, { email: CANONICAL, repository: 'team/app', namespace: 'acme', confirmed: true });
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(api.smtp.messages.length, before);
 

@@ -68,7 +68,13 @@ test('listing, paging, dismissing and addressing', async () => {
   assert.equal(org?.organization, 'acme');
   assert.deepEqual(org?.metadata, { repository: 'acme/app', updated_tags: ['t3'] });
 
-  const p1 = await api.request<Page>('GET', '/api/v1/user/notifications?limit=2', { token: alice });
+  // Quay's default limit is 5; `created` is RFC 2822.
+  assert.equal((await api.request<Page>('GET', '/api/v1/user/notifications', { token: alice })).body.notifications.length, 5);
+  assert.match(all.body.notifications[0]?.created ?? '', /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} -0000$/);
+  // Quay's paging: page 0 (the default) and page 1 are the first page.
+  const p0 = await api.request<Page>('GET', '/api/v1/user/notifications?limit=2&page=0', { token: alice });
+  const p1 = await api.request<Page>('GET', '/api/v1/user/notifications?limit=2&page=1', { token: alice });
+  assert.deepEqual(p0.body.notifications.map((n) => n.id), p1.body.notifications.map((n) => n.id));
   const p2 = await api.request<Page>('GET', '/api/v1/user/notifications?limit=2&page=2', { token: alice });
   const p3 = await api.request<Page>('GET', '/api/v1/user/notifications?limit=2&page=3', { token: alice });
   assert.deepEqual([p1.body.has_additional, p2.body.has_additional, p3.body.has_additional], [true, true, false]);
@@ -91,7 +97,7 @@ test('listing, paging, dismissing and addressing', async () => {
 });
 
 test('bad paging and dismiss bodies are 400 naming the field', async () => {
-  for (const [q, field] of [['page=0', 'page'], ['limit=1000', 'limit'], ['limit=abc', 'limit'], ['page=-1', 'page']] as const) {
+  for (const [q, field] of [['page=x', 'page'], ['limit=1000', 'limit'], ['limit=abc', 'limit'], ['page=-1', 'page']] as const) {
     const r = await api.request<{ field: string }>('GET', `/api/v1/user/notifications?${q}`, { token: alice });
     assert.equal(r.status, 400, q);
     assert.equal(r.body.field, field);

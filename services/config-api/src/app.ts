@@ -14,6 +14,7 @@ import { buildServer } from './http/server.js';
 import { createKafkaSide } from './kafka-side.js';
 import { createSmtpMailer } from './mail/mailer.js';
 import { installHttpMetrics } from './metrics.js';
+import { createDestinationGuard } from './validation/destination-guard.js';
 
 export { loadConfig, configShape } from './config.js';
 export type { ConfigApiConfig } from './config.js';
@@ -77,6 +78,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     changes: kafkaSide.changes,
     testDelivery: kafkaSide.testDelivery,
     mailer,
+    destinations: createDestinationGuard({ webhook: config.WEBHOOK_ALLOW_LIST, slack: config.SLACK_ALLOW_LIST }),
     publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
     emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
     async readiness(): Promise<ReadinessReport> {

@@ -1,4 +1,5 @@
 import { bool, commonShape, int, opsShape, optionalStr, parseConfig, str, url, type ConfigOf } from '@herald/config';
+import { allowListReader } from '@herald/http-guard';
 
 /** Every variable of the config service; the one place its environment is read. */
 export const configShape = {
@@ -20,6 +21,12 @@ export const configShape = {
   SMTP_PASSWORD: optionalStr(),
   SMTP_FROM: str('Herald <herald@localhost>'),
   EMAIL_CODE_TTL_SECONDS: int(7 * 24 * 3600, 60, 90 * 24 * 3600),
+  /**
+   * The delivery services' SSRF exceptions, read the same way: a webhook or Slack URL their guard
+   * would refuse is refused at creation (400) unless these admit it. Set them as on the delivery services.
+   */
+  WEBHOOK_ALLOW_LIST: allowListReader(),
+  SLACK_ALLOW_LIST: allowListReader(),
 };
 
 export type ConfigApiConfig = ConfigOf<typeof configShape>;

@@ -4,6 +4,7 @@ import type { AuthorizedEmailStore, InAppStore } from '@herald/store';
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { ConfirmationMailer } from './mail/mailer.js';
 import type { TestDelivery } from './test-delivery.js';
+import type { DestinationGuard } from './validation/destination-guard.js';
 
 /** Publishes subscription changes (the lead's SubscriptionChangePublisher fits this). */
 export interface ChangeFeed {
@@ -41,6 +42,8 @@ export interface ApiDeps {
   /** Re-publishes a notification's dead-lettered jobs. */
   redrive(n: NotificationDoc): Promise<RedriveResult>;
   mailer: ConfirmationMailer;
+  /** The delivery services' SSRF guard and allow-lists, applied to URLs at creation. */
+  destinations: DestinationGuard;
   /** Base URL for links in mails, without a trailing slash. */
   publicUrl: string;
   emailCodeTtlMs: number;

@@ -1,18 +1,54 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError, ValidationError } from '@herald/errors';
 import { ForbiddenError, UnauthenticatedError } from '@herald/auth';
-import { MethodNotAllowedError, NotFoundError, NotImplementedError, UpstreamError } from './http-errors.js';
+import { MethodNotAllowedError, NotFoundError, NotImplementedError, TooManyRequestsError, UpstreamError } from './http-errors.js';
 
-/** The JSON error body: Herald's `{error, field}`, plus Quay's `error_message` and `status`. */
+/** Quay's API error types (endpoints/exception.py `ApiErrorType`) Herald answers with. */
+export const ERROR_TYPES = {
+  invalid_request: 'The request was invalid. It may have contained invalid values or was improperly formatted.',
+  invalid_token: 'The access token provided was invalid.',
+  insufficient_scope: 'The access token did not have sufficient scope to access the requested resource.',
+  not_found: 'The resource was not found.',
+  downstream_issue: 'An error occurred in a downstream service.',
+} as const;
+export type ErrorType = keyof typeof ERROR_TYPES;
+
+/**
+ * The JSON error body in Quay's shape (`detail`, `error_message`, `error_type`, `title`, `type`,
+ * `status`), plus Herald's `error` (the same text) and `field` (the offending request field).
+ */
 export interface ErrorBody {
-  error: string;
+  detail: string;
   error_message: string;
+  error_type: ErrorType;
+  title: ErrorType;
+  type: string;
   status: number;
+  error: string;
   field?: string;
 }
 
-export function errorBody(status: number, message: string, field?: string): ErrorBody {
-  return { error: message, error_message: message, status, ...(field === undefined ? {} : { field }) };
+export function errorTypeOf(status: number): ErrorType {
+  if (status === 401) return 'invalid_token';
+  if (status === 403) return 'insufficient_scope';
+  if (status === 404) return 'not_found';
+  if (status >= 500) return 'downstream_issue';
+  return 'invalid_request';
+}
+
+/** `typeBase` is the service's public URL: `type` points at `GET /api/v1/error/{error_type}`, as Quay's does. */
+export function errorBody(status: number, message: string, field?: string, typeBase = ''): ErrorBody {
+  const t = errorTypeOf(status);
+  return {
+    detail: message,
+    error_message: message,
+    error_type: t,
+    title: t,
+    type: `${typeBase}/api/v1/error/${t}`,
+    status,
+    error: message,
+    ...(field === undefined ? {} : { field }),
+  };
 }
 
 function statusOf(err: unknown): number {
@@ -21,6 +57,7 @@ function statusOf(err: unknown): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof MethodNotAllowedError) return 405;
+  if (err instanceof TooManyRequestsError) return 429;
   if (err instanceof NotImplementedError) return 501;
   if (err instanceof UpstreamError) return err.status;
   if (err instanceof HeraldError) return 500;
@@ -28,22 +65,29 @@ function statusOf(err: unknown): number {
   return typeof s === 'number' && s >= 400 && s < 500 ? s : 500;
 }
 
+export type ErrorHandler = (err: unknown, req: FastifyRequest, reply: FastifyReply) => void;
+
 /**
  * Maps every error to a JSON response: 4xx name what is wrong, 5xx say nothing internal. Only
- * 5xx are logged as errors.
+ * 5xx are logged as errors. `typeBase`: see errorBody.
  */
-export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-  const status = statusOf(err);
-  if (err instanceof UnauthenticatedError) {
-    const extra = err.bearerError ? `, error="${err.bearerError}", error_description="${err.message}"` : '';
-    void reply.header('WWW-Authenticate', `Bearer realm="herald"${extra}`);
-  }
-  if (err instanceof MethodNotAllowedError) void reply.header('Allow', err.allow.join(', '));
-  if (status >= 500 && !(err instanceof NotImplementedError)) {
-    req.log.error({ err, route: req.routeOptions.url, method: req.method }, 'request failed');
-  }
-  const message =
-    status === 500 ? 'internal error' : err instanceof Error ? err.message : 'request failed';
-  const field = err instanceof ValidationError ? err.field : undefined;
-  void reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message, field));
+export function createErrorHandler(typeBase = ''): ErrorHandler {
+  return (err, req, reply) => {
+    const status = statusOf(err);
+    if (err instanceof UnauthenticatedError) {
+      const extra = err.bearerError ? `, error="${err.bearerError}", error_description="${err.message}"` : '';
+      void reply.header('WWW-Authenticate', `Bearer realm="herald"${extra}`);
+    }
+    if (err instanceof MethodNotAllowedError) void reply.header('Allow', err.allow.join(', '));
+    if (err instanceof TooManyRequestsError) void reply.header('Retry-After', String(err.retryAfterSeconds));
+    if (status >= 500 && !(err instanceof NotImplementedError)) {
+      req.log.error({ err, route: req.routeOptions.url, method: req.method }, 'request failed');
+    }
+    const message = status === 500 ? 'internal error' : err instanceof Error ? err.message : 'request failed';
+    const field = err instanceof ValidationError ? err.field : undefined;
+    void reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, message, field, typeBase));
+  };
 }
+
+/** The handler with a relative `type` (tests, and pages without a public URL). */
+export const errorHandler: ErrorHandler = createErrorHandler();

@@ -33,3 +33,13 @@ export class UpstreamError extends HeraldError {
     this.status = status;
   }
 }
+
+/** Too many requests of this kind for now (HTTP 429 with `Retry-After`). */
+export class TooManyRequestsError extends HeraldError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('TOO_MANY_REQUESTS', message, { retriable: true });
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}

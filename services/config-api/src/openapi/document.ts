@@ -97,7 +97,10 @@ export function openApiDocument(serverUrl?: string): Json {
       [`${NOTIF}/{uuid}/test`]: {
         parameters: [...REPO_PARAMS, UUID_PARAM],
         post: adminOp('Deliver the event kind’s sample data to this notification through the pipeline', {
-          '200': json(ref('TestResult'), 'Queued'),
+          '200': {
+            ...json(ref('TestResult'), 'Queued: `{}` as in Quay'),
+            headers: { 'X-Herald-Delivery-Id': { description: 'The delivery id (the `webhook-id` the receiver sees)', schema: { type: 'string' } } },
+          },
           '404': err('No such notification in this repository'),
         }),
       },
@@ -136,8 +139,13 @@ export function openApiDocument(serverUrl?: string): Json {
           summary: 'The caller’s in-app notifications, newest first, dismissed ones hidden',
           security: [{ bearerAuth: [] }],
           parameters: [
-            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1 } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            {
+              name: 'page',
+              in: 'query',
+              description: "Quay's paging: 0 and 1 are the first page; page n starts at (n - 1) × limit.",
+              schema: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+            },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 5 } },
           ],
           responses: {
             '200': json(ref('InAppNotificationList'), 'A page'),

@@ -5,13 +5,23 @@ import { EVENT_KINDS } from '@herald/events';
 export const schemas = {
   Error: {
     type: 'object',
-    required: ['error', 'status'],
+    description: "Quay's API error body (`detail`, `error_message`, `error_type`, `title`, `type`, `status`) plus Herald's `error` and `field`.",
+    required: ['detail', 'error_message', 'error_type', 'title', 'type', 'status', 'error'],
     properties: {
-      error: { type: 'string', description: 'What is wrong.' },
-      error_message: { type: 'string', description: "The same text, under Quay's name." },
+      detail: { type: 'string', description: 'What is wrong.' },
+      error_message: { type: 'string', description: 'The same text (Quay keeps both names).' },
+      error_type: { type: 'string', enum: ['invalid_request', 'invalid_token', 'insufficient_scope', 'not_found', 'downstream_issue'] },
+      title: { type: 'string', description: 'The same as `error_type`.' },
+      type: { type: 'string', format: 'uri', description: 'Link to `GET /api/v1/error/{error_type}`.' },
       status: { type: 'integer' },
+      error: { type: 'string', description: "The same text, Herald's earlier name." },
       field: { type: 'string', description: 'The offending request field, e.g. `config.url` (400 only).' },
     },
+  },
+  ErrorDescription: {
+    type: 'object',
+    required: ['type', 'title', 'description'],
+    properties: { type: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' } },
   },
   MethodConfig: {
     type: 'object',
@@ -80,12 +90,19 @@ export const schemas = {
   },
   TestResult: {
     type: 'object',
-    properties: { delivery_id: { type: 'string', format: 'uuid' } },
+    description: "Quay's empty object; the delivery id is in the `X-Herald-Delivery-Id` header.",
+    properties: {},
   },
   AuthorizedEmail: {
     type: 'object',
-    required: ['email', 'repository', 'confirmed'],
-    properties: { email: { type: 'string' }, repository: { type: 'string' }, confirmed: { type: 'boolean' } },
+    description: "Quay's shape without `code` (the confirmation code is only ever in the mail).",
+    required: ['email', 'repository', 'namespace', 'confirmed'],
+    properties: {
+      email: { type: 'string' },
+      repository: { type: 'string', description: 'The repository name without the namespace, as Quay has it.' },
+      namespace: { type: 'string' },
+      confirmed: { type: 'boolean' },
+    },
   },
   InAppNotification: {
     type: 'object',
@@ -94,7 +111,7 @@ export const schemas = {
       id: { type: 'string' },
       uuid: { type: 'string' },
       kind: { type: 'string' },
-      created: { type: 'string', format: 'date-time' },
+      created: { type: 'string', description: 'RFC 2822, as Quay (`Thu, 03 Dec 2026 10:00:00 -0000`).' },
       metadata: { type: 'object', description: 'The event data.' },
       dismissed: { type: 'boolean' },
       organization: { type: 'string', nullable: true },

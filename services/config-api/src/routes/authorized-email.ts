@@ -5,16 +5,26 @@ import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { confirmationLink, confirmationMail } from '../mail/confirmation-mail.js';
 
+/**
+ * An authorization in Quay's response shape: `repository` is the name within the namespace. Quay
+ * also returns the confirmation `code`; Herald never does (whoever may read the API could otherwise
+ * confirm an address without access to its mailbox).
+ */
+export function authorizedEmailView(a: { email: string; repository: string; confirmed: boolean }): Record<string, unknown> {
+  const slash = a.repository.indexOf('/');
+  return { email: a.email, repository: a.repository.slice(slash + 1), namespace: a.repository.slice(0, slash), confirmed: a.confirmed };
+}
+
 function checkEmail(email: string): void {
   if (!isEmailAddress(email.trim())) throw new ValidationError('email', 'must be a valid e-mail address');
 }
 
-/** `GET …/authorizedemail/{email}`: `{email, repository, confirmed}`; 404 if never requested. */
+/** `GET …/authorizedemail/{email}`: `{email, repository, namespace, confirmed}`; 404 if never requested. */
 export async function getAuthorizedEmail(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
   checkEmail(email);
   const a = await deps.emails.get(repository, email);
   if (!a) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
-  return { email: a.email, repository: a.repository, confirmed: a.confirmed };
+  return authorizedEmailView(a);
 }
 
 /**
@@ -32,7 +42,7 @@ export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, 
       throw new UpstreamError(502, 'the confirmation e-mail could not be sent; retry later', err);
     }
   }
-  return { email: a.email, repository: a.repository, confirmed: a.confirmed };
+  return authorizedEmailView(a);
 }
 
 /** `DELETE …/authorizedemail/{email}`: withdraws the authorization (204), 404 if none. */

@@ -20,6 +20,9 @@ async function owned(deps: ApiDeps, repository: string, uuid: string): Promise<N
   return n;
 }
 
+/** The header carrying a test notification's delivery id (the body is Quay's `{}`). */
+export const DELIVERY_ID_HEADER = 'X-Herald-Delivery-Id';
+
 /** Longest a request waits for Kafka before answering 503 (kafkajs would otherwise retry for long). */
 export const PUBLISH_TIMEOUT_MS = 10_000;
 
@@ -55,6 +58,7 @@ export async function createNotification(
   const req = await validateCreateRequest(body, {
     repository,
     isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
+    checkDestination: (method, field, url) => deps.destinations.check(method, field, url),
   });
   const doc = await deps.notifications.insert({
     uuid: randomUUID(),
@@ -97,15 +101,20 @@ export async function notificationAction(
   repository: string,
   uuid: string,
   action: NotificationAction,
+  reply: FastifyReply,
 ): Promise<unknown> {
   const n = await owned(deps, repository, uuid);
   switch (action) {
     case 'test': {
+      let queued: { delivery_id: string };
       try {
-        return await bounded(deps.testDelivery.send(n));
+        queued = await bounded(deps.testDelivery.send(n));
       } catch (err) {
         throw new UpstreamError(503, 'the test notification could not be queued; retry', err);
       }
+      // Quay answers `{}`; the delivery id (the `webhook-id` the receiver sees) rides in a header.
+      void reply.header(DELIVERY_ID_HEADER, queued.delivery_id);
+      return {};
     }
     case 'attempts': {
       const attempts = await deps.attempts.list(n.uuid, { limit: 200 });

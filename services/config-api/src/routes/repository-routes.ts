@@ -36,7 +36,7 @@ async function dispatch(deps: ApiDeps, route: RepositoryRoute, who: Principal, r
       if (m === 'DELETE') return deleteNotification(deps, repo, route.uuid, reply);
       return resetNotification(deps, repo, route.uuid, reply);
     case 'notification-action':
-      return notificationAction(deps, repo, route.uuid, route.action);
+      return notificationAction(deps, repo, route.uuid, route.action, reply);
     case 'authorized-email':
       if (m === 'GET') return getAuthorizedEmail(deps, repo, route.email);
       if (m === 'DELETE') return deleteAuthorizedEmail(deps, repo, route.email, reply);

@@ -6,17 +6,26 @@ import type { ApiDeps } from '../deps.js';
 import { authenticate } from '../http/authenticate.js';
 import { NotFoundError } from '../http/http-errors.js';
 
-export const DEFAULT_PAGE_LIMIT = 20;
+/** Quay's default `limit` (endpoints/api/user.py `UserNotificationList`). */
+export const DEFAULT_PAGE_LIMIT = 5;
 export const MAX_PAGE_LIMIT = 100;
 const MAX_PAGE = 10_000;
 
-/** An in-app notification in Quay's shape (`id`, `kind`, `created`, `metadata`, `dismissed`, `organization`). */
+/** RFC 2822 in GMT, as Quay's `format_date` (`Thu, 03 Dec 2026 10:00:00 -0000`). */
+export function rfc2822(d: Date): string {
+  return d.toUTCString().replace(/GMT$/, '-0000');
+}
+
+/**
+ * An in-app notification in Quay's shape (`id`, `kind`, `created` in RFC 2822, `metadata`,
+ * `dismissed`, `organization`), plus Herald's `uuid`, `repository` and `target`.
+ */
 export function inAppView(n: InAppDoc): Record<string, unknown> {
   return {
     id: n.uuid,
     uuid: n.uuid,
     kind: n.kind,
-    created: n.created instanceof Date ? n.created.toISOString() : String(n.created),
+    created: rfc2822(n.created instanceof Date ? n.created : new Date(n.created)),
     metadata: n.data,
     dismissed: n.dismissed,
     organization: n.target.kind === 'org' ? n.target.name : null,
@@ -49,12 +58,14 @@ export function registerUserNotifications(app: FastifyInstance, deps: ApiDeps): 
   app.get('/api/v1/user/notifications', async (req) => {
     const r = await recipient(deps, req);
     const q = req.query as Record<string, unknown>;
-    const page = intParam(q, 'page', 1, 1, MAX_PAGE);
+    // Quay's paging: `page` defaults to 0, and 0 and 1 both give the first page (peewee's
+    // paginate is 1-based and Quay skips it for page 0); page n starts at (n - 1) × limit.
+    const page = intParam(q, 'page', 0, 0, MAX_PAGE);
     const limit = intParam(q, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT);
-    const res = await deps.inapp.listFor(r, page, limit);
+    const res = await deps.inapp.listFor(r, Math.max(page, 1), limit);
     return {
       notifications: res.notifications.map(inAppView),
-      page: res.page,
+      page,
       has_additional: res.has_additional,
       additional: res.has_additional,
     };

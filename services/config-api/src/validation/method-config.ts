@@ -11,6 +11,14 @@ const MAX_NAME_LENGTH = 255;
 export interface MethodConfigContext {
   repository: string;
   isEmailConfirmed(repository: string, email: string): Promise<boolean>;
+  /** Refuses a URL the delivery service's SSRF guard would refuse (destination-guard.ts); none = no check. */
+  checkDestination?(method: 'webhook' | 'slack', field: string, url: string): Promise<void>;
+}
+
+async function postUrl(method: 'webhook' | 'slack', raw: unknown, ctx: MethodConfigContext): Promise<string> {
+  const url = httpUrl('config.url', raw);
+  await ctx.checkDestination?.(method, 'config.url', url);
+  return url;
 }
 
 function token(field: string, raw: unknown): string {
@@ -65,12 +73,12 @@ export async function validateMethodConfig(
   const c = raw as Record<string, unknown>;
   switch (method) {
     case 'webhook': {
-      const url = httpUrl('config.url', c['url']);
+      const url = await postUrl('webhook', c['url'], ctx);
       const t = c['template'];
       return t === undefined || t === null || t === '' ? { url } : { url, template: webhookTemplate(t) };
     }
     case 'slack':
-      return { url: httpUrl('config.url', c['url']) };
+      return { url: await postUrl('slack', c['url'], ctx) };
     case 'email':
       return { email: await email(c['email'], ctx) };
     case 'flowdock':

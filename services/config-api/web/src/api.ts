@@ -77,6 +77,14 @@ export class Api {
   constructor(private readonly token: string) {}
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** The raw response of a successful call (for its headers); throws ApiError otherwise. */
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
     const init: RequestInit = { method, headers, cache: 'no-store', credentials: 'omit', redirect: 'error' };
     if (body !== undefined) {
@@ -85,9 +93,7 @@ export class Api {
     }
     const res = await fetch(path, init);
     if (!res.ok) throw await errorOf(res);
-    if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return res;
   }
 
   async listNotifications(repository: string): Promise<Notification[]> {
@@ -111,8 +117,11 @@ export class Api {
     return this.call('POST', this.notificationPath(repository, uuid));
   }
 
-  testNotification(repository: string, uuid: string): Promise<{ delivery_id?: string }> {
-    return this.call('POST', `${this.notificationPath(repository, uuid)}/test`);
+  /** Quay's `{}` answer; the delivery id comes in the `X-Herald-Delivery-Id` header. */
+  async testNotification(repository: string, uuid: string): Promise<{ delivery_id?: string }> {
+    const res = await this.send('POST', `${this.notificationPath(repository, uuid)}/test`);
+    const id = res.headers.get('x-herald-delivery-id');
+    return id ? { delivery_id: id } : {};
   }
 
   attempts(repository: string, uuid: string): Promise<unknown> {

@@ -1,5 +1,5 @@
 import type { InAppNotification } from './api.js';
-import { byId, formatTime, h, hashLink, replace } from './dom.js';
+import { byId, formatTime, h, hashLink, isoTime, replace } from './dom.js';
 import { repositoryRoute } from './routes.js';
 import type { Session } from './session.js';
 import { inAppSummary, inAppTags } from './summary.js';
@@ -49,7 +49,7 @@ export function startBell(session: Session): Bell {
         'p',
         { class: 'bell-meta' },
         n.repository ? hashLink(repositoryRoute(n.repository), n.repository, { class: 'mono' }) : null,
-        h('time', { datetime: n.created }, formatTime(n.created)),
+        h('time', { datetime: isoTime(n.created) }, formatTime(n.created)),
         dismiss,
       ),
     );
@@ -75,7 +75,7 @@ export function startBell(session: Session): Bell {
   async function refresh(): Promise<void> {
     try {
       const page = await session.guard(session.api.inAppPage());
-      items = [...page.notifications].sort((a, b) => b.created.localeCompare(a.created));
+      items = [...page.notifications].sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
       more = page.has_additional;
       error.hidden = true;
       render();

@@ -55,6 +55,12 @@ export function say(region: HTMLElement, text: string, tone: 'info' | 'ok' | 'er
   region.hidden = text === '';
 }
 
+/** An ISO 8601 form of a date the API sent (ISO, or RFC 2822 as in-app notifications have it). */
+export function isoTime(text: string): string {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? text : d.toISOString();
+}
+
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
