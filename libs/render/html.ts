@@ -15,11 +15,22 @@ export type HtmlValue = SafeHtml | string | number | readonly HtmlValue[] | null
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-// C0/C1 controls other than tab and newline, and the bidi overrides that can make text read
-// differently from what it is (a tag or commit message could otherwise spoof a link's meaning).
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+/**
+ * Invisible format characters that make text read differently from what it is: the bidi embeddings
+ * and overrides (U+202A–202E), the bidi isolates (U+2066–2069), and the zero-width spaces, joiners
+ * and direction marks (U+200B–200F). A tag or commit message could otherwise reverse how a line
+ * reads, or hide text, in an e-mail or a chat message.
+ */
+export const INVISIBLE_FORMAT_CHARS = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/;
 
-/** Removes control and bidi-override characters from event-supplied text. */
+// C0/C1 controls other than tab and newline, and the invisible format characters above.
+const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|${INVISIBLE_FORMAT_CHARS.source}`, 'g');
+
+/**
+ * Neutralizes event-supplied text for every renderer (HTML, e-mail text, Slack mrkdwn, HipChat,
+ * Flowdock): control characters and invisible format characters are removed. Renderers add their
+ * own zero-width spaces (Slack fences) only after this.
+ */
 export function cleanText(s: string): string {
   return s.replace(UNSAFE_CHARS, '');
 }

@@ -6,7 +6,7 @@ export type { Level } from './level.js';
 export { messageHtml } from './message.js';
 export { htmlToMrkdwn, escapeMrkdwn, escapeSlackText } from './mrkdwn.js';
 export { htmlToText } from './text.js';
-export { html, join, link, escapeHtml, cleanText, safeHttpUrl, SafeHtml } from './html.js';
+export { html, join, link, escapeHtml, cleanText, safeHttpUrl, SafeHtml, INVISIBLE_FORMAT_CHARS } from './html.js';
 export type { HtmlValue } from './html.js';
 export { SLACK_COLORS, HIPCHAT_COLORS, EMAIL_COLORS, slackColor, hipchatColor } from './colors.js';
 export { repositoryPage } from './messages/parts.js';

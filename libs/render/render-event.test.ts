@@ -85,3 +85,22 @@ test('URL fields that are not http(s) are never linked', () => {
     assert.ok(!r.text.includes('javascript:'), `${kind}: ${r.text}`);
   }
 });
+
+// Every invisible format character that must not reach a reader, between visible letters.
+const INVISIBLE = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200B', '\u200C', '\u200D', '\u200E', '\u200F'];
+const SPOOF = `evil${INVISIBLE.join('x')}txt`;
+const SPOOF_SHOWN = `evil${'x'.repeat(INVISIBLE.length - 1)}txt`;
+
+test('bidi and invisible format characters in event text are neutralized in every form, for every kind', () => {
+  for (const kind of EVENT_KINDS) {
+    const r = renderEvent(poison(sample(kind), () => SPOOF));
+    for (const [form, s] of Object.entries(r)) {
+      // mrkdwn's own fences are zero-width spaces next to a formatting character; nothing else may remain.
+      const own = form === 'mrkdwn' ? s.replace(/\u200b(?=[*_~`])|(?<=[*_~`])\u200b/g, '') : s;
+      for (const c of INVISIBLE) assert.ok(!own.includes(c), `${kind}.${form} keeps U+${c.codePointAt(0)?.toString(16)}: ${JSON.stringify(own)}`);
+    }
+    assert.ok(r.html.includes(SPOOF_SHOWN) && r.text.includes(SPOOF_SHOWN) && r.mrkdwn.includes(SPOOF_SHOWN), `${kind}: the visible text stays`);
+  }
+  const push = renderEvent({ ...sample('repo_push'), repository: `acme/${SPOOF}` } as RepositoryEvent);
+  assert.equal(push.summary, `Repository acme/${SPOOF_SHOWN} updated`);
+});

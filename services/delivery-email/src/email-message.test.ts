@@ -23,3 +23,13 @@ test('e-mail escapes event text and marks test notifications', () => {
   assert.ok(m.html.includes('<p><i>This is a test notification.</i></p>'));
   assert.ok(m.text.includes('This is a test notification.') && m.text.includes('<script>alert(1)</script>'));
 });
+
+test('e-mail: bidi and invisible format characters are neutralized in the subject, HTML and text parts', () => {
+  const spoof = 'exe\u202Egpj.\u2066x\u2069\u200B\u200Fy';
+  const e = sampleData('repo_push');
+  e.body.updated_tags = [spoof];
+  const m = emailMessage({ ...e, repository: `acme/${spoof}` }, { to: 'ops@example.com', title: `T${spoof}` });
+  for (const part of [m.subject, m.html, m.text]) assert.ok(!/[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/.test(part), JSON.stringify(part));
+  assert.ok(m.text.includes('acme/exegpj.xy') && m.text.includes('(notification "Texegpj.xy")'), m.text);
+  assert.ok(m.subject.includes('acme/exegpj.xy'), m.subject);
+});

@@ -1,6 +1,6 @@
 import type { DisabledAlertData } from '@herald/delivery';
 import type { RepositoryEvent } from '@herald/events';
-import { EMAIL_COLORS, html, link, renderEvent, SafeHtml } from '@herald/render';
+import { cleanText, EMAIL_COLORS, html, link, renderEvent, SafeHtml } from '@herald/render';
 
 /** One notification e-mail: subject = summary, an HTML part and its plain-text alternative. */
 export interface EmailMessage {
@@ -39,7 +39,8 @@ ${testNote ? html`<p><i>${testNote}</i></p>` : ''}<p style="line-height: 1.5;">$
 </body></html>
 `;
   const text = [r.summary, testNote, r.text, `View in the registry: ${event.homepage}`, `--\n${footer}`].filter((s) => s !== '').join('\n\n');
-  return { subject: r.summary, html: body.value, text: `${text}\n` };
+  // The footer's repository, title and link are not rendered by renderEvent: neutralize the whole part.
+  return { subject: r.summary, html: body.value, text: `${cleanText(text)}\n` };
 }
 
 /** What the alert of a disabled notification says (the job's `alert.data`). */
@@ -51,7 +52,7 @@ export type DisabledAlert = Omit<DisabledAlertData, 'disabled_at'>;
  */
 export function disabledAlertMessage(a: DisabledAlert, ctx: { to: string; homepage: string }): EmailMessage {
   const name = a.title ? `"${a.title}"` : `${a.method} notification ${a.notification_uuid}`;
-  const subject = `Notification ${name} of ${a.repository} was disabled`.replace(/[\x00-\x1f\x7f]+/g, ' ');
+  const subject = cleanText(`Notification ${name} of ${a.repository} was disabled`.replace(/[\x00-\x1f\x7f]+/g, ' '));
   const action = 'A repository admin can re-enable it after fixing the endpoint (reset in the notification settings).';
   const footer = `You are receiving this because ${ctx.to} is authorized for notifications of repository ${a.repository}.`;
   const body = html`<!DOCTYPE html>
@@ -75,5 +76,5 @@ export function disabledAlertMessage(a: DisabledAlert, ctx: { to: string; homepa
     `View the repository in the registry: ${ctx.homepage}`,
     `--\n${footer}`,
   ].join('\n\n');
-  return { subject, html: body.value, text: `${text}\n` };
+  return { subject, html: body.value, text: `${cleanText(text)}\n` };
 }

@@ -29,3 +29,13 @@ test('Flowdock content escapes event text', () => {
   e.body.updated_tags = ['<script>alert(1)</script>'];
   assert.ok(flowdockPayload(e, { source: 's', fromAddress: 'f@x.y' }).content.includes('<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>'));
 });
+
+test('Flowdock: bidi and invisible format characters are neutralized in every field shown', () => {
+  const e = sampleData('repo_push');
+  e.body.updated_tags = ['v1\u202Egnp.exe'];
+  const p = flowdockPayload({ ...e, namespace: 'ac\u2066me', name: 'web\u200Fapp', repository: 'ac\u2066me/web\u200Fapp' }, { source: 'Herald', fromAddress: 'h@example.com' });
+  for (const s of [p.subject, p.content, p.from_name, p.project]) assert.ok(!/[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/.test(s), JSON.stringify(s));
+  assert.equal(p.from_name, 'acme');
+  assert.equal(p.project, 'acme webapp');
+  assert.ok(p.content.includes('v1gnp.exe'), p.content);
+});

@@ -1,5 +1,5 @@
 import type { RepositoryEvent } from '@herald/events';
-import { renderEvent } from '@herald/render';
+import { cleanText, renderEvent } from '@herald/render';
 
 /** The JSON Flowdock's Team Inbox API takes (SPEC §3, Quay's shape). */
 export interface FlowdockPayload {
@@ -41,8 +41,8 @@ export function flowdockPayload(event: RepositoryEvent, opts: Pick<FlowdockOptio
     from_address: opts.fromAddress,
     subject: r.summary,
     content: r.html,
-    from_name: event.namespace,
-    project: `${event.namespace} ${event.name}`,
+    from_name: cleanText(event.namespace),
+    project: cleanText(`${event.namespace} ${event.name}`),
     tags: [`#${event.kind}`],
     link: event.homepage,
   };

@@ -22,3 +22,11 @@ test('HipChat payload: colour by level, notify only on error, HTML message', () 
   vuln.body.vulnerability.priority = 'Medium';
   assert.deepEqual([hipchatPayload(vuln).color, hipchatPayload(vuln).notify], ['yellow', false]);
 });
+
+test('HipChat: bidi and invisible format characters in event text are neutralized', () => {
+  const e = sampleData('repo_push');
+  e.body.updated_tags = ['v1\u202Egnp.exe', 'x\u200By\u2068'];
+  const p = hipchatPayload({ ...e, repository: 'acme/\u202Dweb' });
+  assert.ok(!/[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/.test(p.message), JSON.stringify(p.message));
+  assert.ok(p.message.includes('v1gnp.exe') && p.message.includes('xy'), p.message);
+});

@@ -28,3 +28,15 @@ test('event text cannot inject Slack links or mentions, in text, fallback or att
   assert.ok(p.text.includes('&lt;!channel&gt;') && p.text.includes('\u200b*\u200bbold\u200b*\u200b'), p.text);
   assert.ok(p.attachments[0].text.includes('&lt;http://evil|click&gt;'), p.attachments[0].text);
 });
+
+test('Slack: bidi and invisible format characters in event text are neutralized', () => {
+  const e = sampleData('repo_mirror_sync_failed');
+  e.body.message = 'ok\u202Etxt.exe\u2067\u200D';
+  const p = slackPayload({ ...e, repository: 'acme/a\u2066b' }, { username: 'Herald' });
+  const out = [p.text, p.attachments[0].fallback, p.attachments[0].text];
+  // Herald's own mrkdwn fences are zero-width spaces beside a formatting character; nothing else may remain.
+  const withoutFences = (s: string) => s.replace(/\u200b(?=[*_~`])|(?<=[*_~`])\u200b/g, '');
+  for (const s of out) assert.ok(!/[\u200B-\u200F\u202A-\u202E\u2066-\u2069]/.test(withoutFences(s)), JSON.stringify(s));
+  assert.ok(p.attachments[0].text.includes('oktxt.exe') && p.attachments[0].text.includes('|acme/ab>'), p.attachments[0].text);
+  assert.equal(p.text, 'Repository Mirror failed for oktxt.exe');
+});
