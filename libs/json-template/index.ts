@@ -5,3 +5,4 @@ export { TEMPLATE_LIMITS, checkTemplateBounds, nestingDepth } from './bounds.js'
 export { TemplateError } from './template-error.js';
 export type { TemplateErrorReason } from './template-error.js';
 export { pythonStr, pythonRepr } from './python-text.js';
+export { quayJson } from './python-json.js';

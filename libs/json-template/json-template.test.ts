@@ -105,6 +105,6 @@ test('regular-expression filter functions are refused', () => {
   assert.deepStrictEqual(new JsonTemplate('{"a": "${$.tags[?@ == \'v1\']}"}').apply({ tags: ['latest', 'v1'] }), { a: 'v1' });
 });
 
-test('render gives the JSON text', () => {
-  assert.equal(new JsonTemplate('{"r": "${repository}"}').render({ repository: 'acme/web' }), '{"r":"acme/web"}');
+test('render gives the JSON text Quay sends (json.dumps)', () => {
+  assert.equal(new JsonTemplate('{"r": "${repository}", "t": "${tags}"}').render({ repository: 'acme/wéb', tags: ['a', 'b'] }), '{"r": "acme/w\\u00e9b", "t": ["a", "b"]}');
 });

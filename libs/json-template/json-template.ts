@@ -1,5 +1,6 @@
 import { checkTemplateBounds } from './bounds.js';
 import { compileJsonPath, type JsonPath } from './json-path.js';
+import { quayJson } from './python-json.js';
 import { pythonStr } from './python-text.js';
 import { TemplateError } from './template-error.js';
 
@@ -106,8 +107,8 @@ export class JsonTemplate {
     return render(this.root, data);
   }
 
-  /** The rendered document as JSON text. */
+  /** The rendered document as the JSON text Quay sends (`quayJson`). */
   render(data: unknown): string {
-    return JSON.stringify(this.apply(data));
+    return quayJson(this.apply(data));
   }
 }

@@ -55,6 +55,12 @@ test('body and headers are exactly as specified, and the signature verifies with
   assert.match(String(r.headers['webhook-signature']), /^v1,[A-Za-z0-9+/]+=*$/);
   assert.deepEqual(JSON.parse(r.body), toQuayPayload(job.event));
   assert.deepEqual(Object.keys(JSON.parse(r.body)), ['repository', 'namespace', 'name', 'docker_url', 'homepage', 'updated_tags']);
+  // Byte for byte what Quay's json.dumps sends.
+  const p = toQuayPayload(job.event);
+  assert.equal(
+    r.body,
+    `{"repository": "${p.repository}", "namespace": "${p.namespace}", "name": "${p.name}", "docker_url": "${p.docker_url}", "homepage": "${p.homepage}", "updated_tags": ["latest", "v1.2"]}`,
+  );
   const verified = new Webhook(n.signing_secret).verify(r.body, {
     'webhook-id': String(r.headers['webhook-id']),
     'webhook-timestamp': String(r.headers['webhook-timestamp']),

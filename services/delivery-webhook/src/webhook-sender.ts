@@ -1,6 +1,7 @@
 import { configError, deliveryErrorForStatus, type Sender } from '@herald/delivery';
 import { toQuayPayload, type DeliveryJob } from '@herald/events';
 import type { GuardedHttpClient } from '@herald/http-guard';
+import { quayJson } from '@herald/json-template';
 import { TemplateCache } from './json-template.js';
 import { standardWebhookSignature } from './signature.js';
 
@@ -11,10 +12,13 @@ export interface WebhookSenderOptions {
   now?: () => number;
 }
 
-/** The request body: the Quay payload, or the notification's template rendered over it. */
+/**
+ * The request body: the Quay payload, or the notification's template rendered over it, as the
+ * JSON text Quay sends (Python's json.dumps: `", "`/`": "` separators, non-ASCII as `\uXXXX`).
+ */
 export function webhookBody(job: DeliveryJob, template: unknown, templates: TemplateCache): string {
   const payload = toQuayPayload(job.event);
-  if (template === undefined || template === null || template === '') return JSON.stringify(payload);
+  if (template === undefined || template === null || template === '') return quayJson(payload);
   if (typeof template !== 'string') throw configError('the webhook template must be a string holding a JSON document');
   return templates.get(template).render(payload);
 }
