@@ -15,6 +15,12 @@ export interface CoalescerOptions {
   /** Stable per instance: a restarted instance fences its predecessor's open transaction. */
   transactionalId: string;
   limits: CoalescerLimits;
+  /**
+   * When a partition is (re)loaded, the records accepted this long before its commit point are read
+   * again for their source ids only, so a registry's retry of an event already emitted before a
+   * restart or rebalance is still dropped.
+   */
+  dedupeHorizonMs: number;
   /** Encodes one event (Avro with the registered schema). */
   encode: (event: RepositoryEvent) => Buffer;
   sessionTimeoutMs?: number;
@@ -63,25 +69,42 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     return next;
   }
 
-  // After a rebalance, kafkajs fetches again from the committed offsets: the windows are rebuilt from there.
-  const forget = () => {
-    states.clear();
-    committed.clear();
-  };
-  consumer.on(consumer.events.REBALANCING, forget);
-  consumer.on(consumer.events.GROUP_JOIN, forget);
+  // Windows run on timers, outside kafkajs's eachBatch, so kafkajs would not wait for them before
+  // rejoining: none is closed while the group rebalances. A partition kept across a rebalance keeps
+  // its state (kafkajs consumes it again from the committed offset, which may not show a commit whose
+  // markers are still being written: those records are before the state's position and ignored); a
+  // partition lost is forgotten, and loaded again from its committed offset if it comes back.
+  let rebalancing = false;
+  consumer.on(consumer.events.REBALANCING, () => {
+    rebalancing = true;
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    rebalancing = false;
+    const mine = new Set((payload.memberAssignment[topic] ?? []) as number[]);
+    for (const p of [...states.keys()]) {
+      if (!mine.has(p)) {
+        states.delete(p);
+        committed.delete(p);
+      }
+    }
+    schedule();
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) opts.onFatal(payload.error);
   });
 
-  async function load(partition: number): Promise<PartitionWindows> {
+  /** The state of a partition from its committed offset and metadata; and where to read from to rebuild its ids. */
+  async function load(partition: number): Promise<{ state: PartitionWindows; replayFrom: bigint }> {
     const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const p = t?.partitions.find((x) => x.partition === partition) as { offset: string; metadata?: string | null } | undefined;
     const offset = p && BigInt(p.offset) >= 0n ? BigInt(p.offset) : 0n;
     const state = new PartitionWindows(offset, decodeOffsets(p?.metadata), opts.limits);
     states.set(partition, state);
     committed.set(partition, `${offset}|${p?.metadata ?? ''}`);
-    return state;
+    const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - opts.dedupeHorizonMs);
+    const at = since.find((x) => x.partition === partition);
+    const from = at && BigInt(at.offset) >= 0n ? BigInt(at.offset) : offset;
+    return { state, replayFrom: from < offset ? from : offset };
   }
 
   async function flush(all: boolean): Promise<void> {
@@ -118,7 +141,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
   function schedule(): void {
     let at = Infinity;
     for (const s of states.values()) at = Math.min(at, s.nextDeadline() ?? Infinity);
-    if (at === timerAt || !running) return;
+    if (at === timerAt || !running || rebalancing) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
     timerAt = at;
@@ -126,7 +149,9 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     timer = setTimeout(() => {
       timer = undefined;
       timerAt = Infinity;
-      void serial(() => flush(false)).catch(fatal);
+      void serial(async () => {
+        if (!rebalancing) await flush(false);
+      }).catch(fatal);
     }, Math.max(0, at - Date.now()));
   }
 
@@ -138,8 +163,17 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     opts.onFatal(err as Error);
   }
 
-  async function consume(partition: number, messages: KafkaMessage[]): Promise<void> {
-    const state = states.get(partition) ?? (await load(partition));
+  /** Adds a batch to its partition's state and commits what it completes; false when it seeked back instead. */
+  async function consume(partition: number, messages: KafkaMessage[]): Promise<boolean> {
+    let state = states.get(partition);
+    if (!state) {
+      const loaded = await load(partition);
+      state = loaded.state;
+      if (loaded.replayFrom < BigInt(messages[0]?.offset ?? '0')) {
+        consumer.seek({ topic, partition, offset: loaded.replayFrom.toString() });
+        return false;
+      }
+    }
     const now = Date.now();
     for (const m of messages) {
       const offset = BigInt(m.offset);
@@ -154,6 +188,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
       opts.onRecord?.(outcome);
     }
     await flush(false);
+    return true;
   }
 
   return {
@@ -176,14 +211,17 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (batch.messages.length === 0 || !isRunning() || isStale() || failed) return;
+          let consumed = false;
           try {
-            await serial(() => consume(batch.partition, batch.messages));
+            await serial(async () => {
+              consumed = await consume(batch.partition, batch.messages);
+            });
           } catch (err) {
             fatal(err);
             throw err;
           }
           // Only the fetch position moves: offsets are committed by the transactions.
-          resolveOffset(batch.lastOffset());
+          if (consumed) resolveOffset(batch.lastOffset());
           await heartbeat();
         },
       });

@@ -55,7 +55,12 @@ export class PartitionWindows {
 
   /** Adds one consumed record; `timestampMs` is when ingest accepted it (the Kafka timestamp). */
   add(offset: bigint, record: RawRecord, timestampMs: number, now: number): AddOutcome {
-    if (offset < this.position) return 'replayed';
+    // Before the commit point (read back for its ids) or consumed again after a rebalance: the
+    // record is already accounted for; only its id is remembered, to drop retries of it.
+    if (offset < this.position) {
+      this.remember(record.source_id);
+      return 'replayed';
+    }
     this.position = offset + 1n;
     if (this.done.has(offset)) {
       this.remember(record.source_id);

@@ -40,6 +40,7 @@ export function createApp(config: IngestConfig, logger: Logger): IngestApp {
     outputTopic: TOPICS.repositoryEvents,
     transactionalId: `herald-ingest-${config.INGEST_INSTANCE_ID}`,
     limits: { windowMs: config.INGEST_WINDOW_MS, maxTags: config.INGEST_WINDOW_MAX_TAGS, dedupeIds: config.INGEST_DEDUPE_IDS },
+    dedupeHorizonMs: config.INGEST_DEDUPE_HORIZON_MS,
     encode: (e) => codec.encode(SUBJECTS.repositoryEvents, e),
     onFatal: (err) => lifecycle.fail(`coalescer: ${err.message}`),
     onRecord: (outcome) => metrics.coalesced.inc({ outcome }),

@@ -16,6 +16,8 @@ export const configShape = {
   INGEST_WINDOW_MAX_TAGS: int(500, 1, 10_000),
   /** Registry event ids remembered (at the edge, and per partition by the coalescer) to drop retries. */
   INGEST_DEDUPE_IDS: int(100_000, 0, 10_000_000),
+  /** A registry's retry this long after the original is still dropped, across restarts (the coalescer reads that far back). */
+  INGEST_DEDUPE_HORIZON_MS: int(600_000, 0, 86_400_000),
   /** Envelopes per second each registry may send, and the burst above it; past it, 429 with Retry-After. */
   INGEST_RATE_PER_SECOND: int(200, 1, 1_000_000),
   INGEST_RATE_BURST: int(400, 1, 1_000_000),
