@@ -16,6 +16,7 @@ export { startInbox } from './demo/inbox.js';
 export type { Inbox, Received } from './demo/inbox.js';
 export { startMailCatcher } from './demo/mail-catcher.js';
 export { seedDemo, demoToken } from './demo/seed.js';
+export { confirmByLink } from './demo/confirm-link.js';
 export { startServices, startOneService, SERVICES } from './demo/services.js';
 export type { ServiceName, DemoEndpoints } from './demo/services.js';
 export { envExample, readmeBlock, renderReference, serviceNames, shapeKeys, ROOT as REPO_ROOT } from './config-reference.js';

@@ -17,6 +17,7 @@ import { startMailCatcher } from './mail-catcher.js';
 import { DEMO_REPOSITORY, demoToken, seedDemo } from './seed.js';
 import { DEMO_RETRY_DELAYS_MS, superviseServices } from './services.js';
 import type { Supervisor } from './supervisor.js';
+import { confirmByLink } from './confirm-link.js';
 
 const t0 = Date.now();
 const log = (msg: string) => console.log(`[herald] ${msg}`);
@@ -77,8 +78,8 @@ try {
     for (const deadline = Date.now() + 30_000; !confirmationLink; await new Promise((r) => setTimeout(r, 100))) {
       if (Date.now() > deadline) throw new Error('no confirmation mail within 30 s');
     }
-    const res = await fetch(confirmationLink);
-    if (!res.ok) throw new Error(`confirming the demo e-mail address failed: ${res.status}`);
+    const res = await confirmByLink(confirmationLink);
+    if (res.status !== 200) throw new Error(`confirming the demo e-mail address failed: ${res.status}`);
   };
   const created = await seedDemo(apiUrl, token, inbox.url, confirm);
   log(created.length ? `seeded ${DEMO_REPOSITORY} with ${created.join(', ')} notifications` : `${DEMO_REPOSITORY} already seeded`);

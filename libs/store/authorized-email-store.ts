@@ -95,6 +95,18 @@ export class AuthorizedEmailStore {
   }
 
   /**
+   * The authorization a code was issued for, without confirming it (the confirmation page shows it
+   * before its button is pressed); null for an unknown, superseded or expired code.
+   */
+  async lookup(code: string, maxAgeMs: number, now = new Date()): Promise<AuthorizedEmail | null> {
+    if (code === '' || code.length > 256) return null;
+    const d = await this.col.findOne({ code_hash: hashCode(code) });
+    if (!d) return null;
+    if (!d.confirmed && now.getTime() - d.requested_at.getTime() > maxAgeMs) return null;
+    return view(d);
+  }
+
+  /**
    * Confirms the authorization a code was issued for. Returns it, or null for an unknown, superseded
    * or expired code. Confirming twice with the same code is harmless.
    */

@@ -3,3 +3,5 @@ export type { AuthorizedEmail, AuthorizedEmailDoc, AuthorizationRequest } from '
 export { InAppStore, INAPP_COLLECTION, INAPP_TARGET_KINDS } from './inapp-store.js';
 export type { InAppDoc, InAppPage, InAppRecipient, InAppTarget, InAppTargetKind, NewInApp } from './inapp-store.js';
 export { isEmailAddress, normalizeEmail, MAX_EMAIL_LENGTH } from './email-address.js';
+export { AuthorizationMailLog, AUTHORIZATION_MAILS_COLLECTION, isMailRefusal } from './authorization-mail-log.js';
+export type { AuthorizationMailDoc, AuthorizationMailLimits, MailClaim, MailRefusal } from './authorization-mail-log.js';

@@ -56,6 +56,11 @@ test('authorize → mail → follow the link → confirmed without a reload → 
   // The mail's link points at PUBLIC_URL; the test service listens on a random port.
   const confirmPage = await w.context.newPage();
   await confirmPage.goto(link.replace('http://herald.test', api.url));
+  // Opening the link confirms nothing (mail scanners open links too): the button does.
+  await confirmPage.getByRole('heading', { name: 'Confirm e-mail notifications' }).waitFor();
+  const pending = await api.db.db.collection('authorized_emails').findOne({ email: ADDRESS });
+  assert.equal(pending?.['confirmed'], false, 'not confirmed by opening the link');
+  await confirmPage.getByRole('button', { name: 'Confirm this e-mail address' }).click();
   await confirmPage.getByRole('heading', { name: 'E-mail address confirmed' }).waitFor();
   await confirmPage.close();
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleEvent, type EventKind } from '@herald/events';
 import { createKafka } from '@herald/kafka';
-import { ensureStack, seedDemo, type ServiceName } from '@herald/infra';
+import { confirmByLink, ensureStack, seedDemo, type ServiceName } from '@herald/infra';
 import { createEventPublisher, type EventPublisher } from '@herald/producer';
 import { eventually } from '../helpers/wait.js';
 import { SystemFixture } from '../support/system-fixture.js';
@@ -24,7 +24,7 @@ before(async () => {
       assert.ok(found, 'confirmation mail');
       return found;
     }, 20_000);
-    await fetch(link);
+    assert.equal((await confirmByLink(link)).status, 200);
   };
   await seedDemo(sys.apiUrl, sys.token, sys.inbox.url, confirm, sys.repository);
   const stack = await ensureStack();

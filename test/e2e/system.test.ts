@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EVENT_KINDS, sampleEvent } from '@herald/events';
 import { createKafka, DELIVERY_METHODS } from '@herald/kafka';
-import { ensureStack, seedDemo } from '@herald/infra';
+import { confirmByLink, ensureStack, seedDemo } from '@herald/infra';
 import { createEventPublisher } from '@herald/producer';
 import { ROOT } from '@herald/testing';
 import { eventually } from '../helpers/wait.js';
@@ -38,7 +38,7 @@ test('one notification per method through the API; every event kind via the emit
       assert.ok(found, 'confirmation mail');
       return found;
     }, 20_000);
-    assert.equal((await fetch(link)).status, 200);
+    assert.equal((await confirmByLink(link)).status, 200);
   };
   const t0 = Date.now();
   const mark = (what: string) => console.log(`e2e: ${what} at ${((Date.now() - t0) / 1000).toFixed(1)}s`);

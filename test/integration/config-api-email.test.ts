@@ -1,7 +1,9 @@
-// E-mail authorization end to end, with a real SMTP server: the mail arrives, its link confirms,
-// and an e-mail notification can be created only after confirmation.
+// E-mail authorization end to end, with a real SMTP server: the mail arrives, its link opens a page
+// whose button confirms (opening the link does not), an e-mail notification can be created only
+// after confirmation, and confirmation mails are rate-limited per address and per repository.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { confirmByLink } from '@herald/infra';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
 
@@ -13,7 +15,8 @@ let api: RunningConfigApi;
 let token: string;
 
 before(async () => {
-  api = await startConfigApi({ captureLogs: true });
+  // No per-address interval here: these tests send several links to one address (tested below).
+  api = await startConfigApi({ captureLogs: true, env: { EMAIL_RATE_ADDRESS_INTERVAL_SECONDS: '0' } });
   token = await adminToken(REPO);
 });
 after(async () => {
@@ -62,11 +65,20 @@ test('authorize, confirm by the mailed link, then create an e-mail notification'
   assert.notEqual((await api.request('HEAD', `${link.pathname}${link.search}`)).status, 200);
   assert.equal((await api.request<{ confirmed: boolean }>('GET', `${BASE}/authorizedemail/${ADDRESS}`, { token })).body.confirmed, false);
 
-  // Follow the link (it names PUBLIC_URL; the service listens on a random port).
+  // Open the link (it names PUBLIC_URL; the service listens on a random port): a page with a
+  // button, and nothing confirmed yet — mail scanners open links too.
   const page = await api.request('GET', `${link.pathname}${link.search}`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /form-action 'self'/);
   assert.ok(page.text.includes('dev.ops+herald@example.com') && page.text.includes('acme/team/app'));
+  assert.match(page.text, /<form method="post" action="authrepoemail">.*<button type="submit">Confirm this e-mail address<\/button>/s);
+  assert.equal((await api.request<{ confirmed: boolean }>('GET', `${BASE}/authorizedemail/${ADDRESS}`, { token })).body.confirmed, false);
+  assert.equal((await api.request('GET', `${link.pathname}${link.search}`)).status, 200, 'opening it again changes nothing');
+  // The button POSTs the code; that confirms.
+  const confirmed = await confirmByLink(`${api.url}${link.pathname}${link.search}`);
+  assert.equal(confirmed.status, 200);
+  assert.match(confirmed.text, /E-mail address confirmed/);
 
   assert.deepEqual((await api.request('GET', `${BASE}/authorizedemail/${ADDRESS}`, { token })).body, {
     email: CANONICAL,
@@ -120,11 +132,16 @@ test('a newer request replaces the code; unknown and missing codes are refused',
   const second = linkIn(api.smtp.messages.filter((m) => m.to.includes(address)).at(-1)?.decoded ?? '');
   assert.notEqual(first.search, second.search);
   assert.equal((await api.request('GET', `${first.pathname}${first.search}`)).status, 404, 'superseded code');
+  const form = (code: string) => ({ body: `code=${encodeURIComponent(code)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal((await api.request('POST', '/authrepoemail', form(first.searchParams.get('code') ?? ''))).status, 404, 'superseded code, posted');
   assert.equal((await api.request('GET', '/authrepoemail?code=AAAA')).status, 404);
+  assert.equal((await api.request('POST', '/authrepoemail', form('AAAA'))).status, 404);
   assert.equal((await api.request('GET', '/authrepoemail')).status, 400);
+  assert.equal((await api.request('POST', '/authrepoemail', form(''))).status, 400);
   const xss = await api.request('GET', '/authrepoemail?code=%3Cscript%3E');
   assert.ok(!xss.text.includes('<script>'));
   assert.equal((await api.request('GET', `${second.pathname}${second.search}`)).status, 200);
+  assert.equal((await confirmByLink(`${api.url}${second.pathname}${second.search}`)).status, 200);
   assert.equal((await api.request('GET', `${BASE}/authorizedemail/${address}`, { token })).status, 200);
 });
 
@@ -144,5 +161,51 @@ test('an unreachable SMTP server is a 502, not a crash', async () => {
     assert.equal(res.status, 502);
   } finally {
     await broken.stop();
+  }
+});
+
+test('confirmation mails are rate-limited per address and per repository: 429 with Retry-After, no mail, the earlier link still valid', async () => {
+  const limited = await startConfigApi({ env: { EMAIL_RATE_REPOSITORY_DAILY: '3' } });
+  const daily = await startConfigApi({ env: { EMAIL_RATE_ADDRESS_INTERVAL_SECONDS: '0', EMAIL_RATE_ADDRESS_DAILY: '2' } });
+  try {
+    const t = await adminToken('acme/*');
+    const ask = (svc: RunningConfigApi, repo: string, address: string) =>
+      svc.request<{ detail: string; error_type: string; status: number }>('POST', `/api/v1/repository/${repo}/authorizedemail/${address}`, { token: t });
+    const mailsTo = (svc: RunningConfigApi, address: string) => svc.smtp.messages.filter((m) => m.to.includes(address)).length;
+
+    // One mail per address per 10 minutes (the default), whatever the repository.
+    assert.equal((await ask(limited, 'acme/one', 'a@example.com')).status, 200);
+    await limited.smtp.waitFor((m) => m.to.includes('a@example.com'));
+    for (const repo of ['acme/one', 'acme/two']) {
+      const again = await ask(limited, repo, 'a@example.com');
+      assert.equal(again.status, 429, repo);
+      const retryAfter = Number(again.headers.get('retry-after'));
+      assert.ok(retryAfter > 590 && retryAfter <= 600, `Retry-After ${retryAfter}`);
+      assert.match(again.body.detail, /a confirmation mail went to a@example\.com less than 10 minutes ago; try again later/);
+      assert.equal(again.body.status, 429);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(mailsTo(limited, 'a@example.com'), 1, 'no mail for a refused request');
+    const pending = await limited.db.db.collection('authorized_emails').findOne({ repository: 'acme/one', email: 'a@example.com' });
+    assert.ok(pending?.['code_hash'], 'the first link stays valid');
+
+    // A repository's daily cap (3 here): the 4th address is refused, another repository is not.
+    assert.equal((await ask(limited, 'acme/one', 'b@example.com')).status, 200);
+    assert.equal((await ask(limited, 'acme/one', 'c@example.com')).status, 200);
+    const capped = await ask(limited, 'acme/one', 'd@example.com');
+    assert.equal(capped.status, 429);
+    assert.match(capped.body.detail, /acme\/one sent 3 confirmation mails in the last 24 hours/);
+    assert.ok(Number(capped.headers.get('retry-after')) > 86_000);
+    assert.equal((await ask(limited, 'acme/two', 'd@example.com')).status, 200);
+
+    // An address's daily cap (2 here, no interval).
+    assert.equal((await ask(daily, 'acme/one', 'e@example.com')).status, 200);
+    assert.equal((await ask(daily, 'acme/two', 'e@example.com')).status, 200);
+    const third = await ask(daily, 'acme/three', 'e@example.com');
+    assert.equal(third.status, 429);
+    assert.match(third.body.detail, /e@example\.com got 2 confirmation mails in the last 24 hours/);
+  } finally {
+    await limited.stop();
+    await daily.stop();
   }
 });

@@ -17,6 +17,7 @@ import { createKafka, DELIVERY_METHODS, TOPICS, type DeliveryMethod } from '@her
 import { createLogger } from '@herald/logger';
 import { summary } from '@herald/render';
 import { InAppStore } from '@herald/store';
+import { confirmByLink } from '@herald/infra';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
@@ -87,7 +88,7 @@ async function authorizeEmail(): Promise<void> {
   const mail = await api.smtp.waitFor((m) => m.to.includes(MAIL_TO) && m.decoded.includes('authrepoemail?code='));
   const link = /https?:\/\/\S+?authrepoemail\?code=[A-Za-z0-9%_-]+/.exec(mail.decoded)?.[0];
   assert.ok(link, 'confirmation link');
-  const confirmed = await api.request('GET', new URL(link).pathname + new URL(link).search);
+  const confirmed = await confirmByLink(api.url + new URL(link).pathname + new URL(link).search);
   assert.equal(confirmed.status, 200, confirmed.text);
 }
 

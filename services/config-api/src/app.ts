@@ -6,7 +6,7 @@ import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
-import { AuthorizedEmailStore, InAppStore } from '@herald/store';
+import { AuthorizationMailLog, AuthorizedEmailStore, InAppStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
 import type { ApiDeps, ReadinessReport } from './deps.js';
@@ -57,7 +57,9 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     if (v === undefined) throw new Error(`${what} used before start()`);
     return v;
   };
-  let stores: { notifications: NotificationStore; emails: AuthorizedEmailStore; inapp: InAppStore; attempts: AttemptLog } | undefined;
+  let stores:
+    | { notifications: NotificationStore; emails: AuthorizedEmailStore; mailLog: AuthorizationMailLog; inapp: InAppStore; attempts: AttemptLog }
+    | undefined;
 
   const deps: ApiDeps = {
     verifier,
@@ -66,6 +68,14 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     },
     get emails() {
       return lazy(() => stores?.emails, 'e-mail store');
+    },
+    get mailLog() {
+      return lazy(() => stores?.mailLog, 'mail log');
+    },
+    mailLimits: {
+      perAddressIntervalMs: config.EMAIL_RATE_ADDRESS_INTERVAL_SECONDS * 1000,
+      perAddressDaily: config.EMAIL_RATE_ADDRESS_DAILY,
+      perRepositoryDaily: config.EMAIL_RATE_REPOSITORY_DAILY,
     },
     get inapp() {
       return lazy(() => stores?.inapp, 'in-app store');
@@ -105,8 +115,14 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     async start() {
       watchdog.start();
       db = await connectDb(mongo, config.MONGO_DB);
-      stores = { notifications: new NotificationStore(db), emails: new AuthorizedEmailStore(db), inapp: new InAppStore(db), attempts: new AttemptLog(db) };
-      await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.inapp.ensureIndexes()]);
+      stores = {
+        notifications: new NotificationStore(db),
+        emails: new AuthorizedEmailStore(db),
+        mailLog: new AuthorizationMailLog(db),
+        inapp: new InAppStore(db),
+        attempts: new AttemptLog(db),
+      };
+      await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.mailLog.ensureIndexes(), stores.inapp.ensureIndexes()]);
       await kafkaSide.connect();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
       await ops.start();

@@ -21,6 +21,12 @@ export const configShape = {
   SMTP_PASSWORD: optionalStr(),
   SMTP_FROM: str('Herald <herald@localhost>'),
   EMAIL_CODE_TTL_SECONDS: int(7 * 24 * 3600, 60, 90 * 24 * 3600),
+  /** Confirmation mails: at most one per address per this many seconds (0 = no interval), whatever the repository. */
+  EMAIL_RATE_ADDRESS_INTERVAL_SECONDS: int(600, 0, 7 * 24 * 3600),
+  /** Confirmation mails per address per 24 h. */
+  EMAIL_RATE_ADDRESS_DAILY: int(5, 1, 10_000),
+  /** Confirmation mails per repository per 24 h. */
+  EMAIL_RATE_REPOSITORY_DAILY: int(50, 1, 100_000),
   /**
    * The delivery services' SSRF exceptions, read the same way: a webhook or Slack URL their guard
    * would refuse is refused at creation (400) unless these admit it. Set them as on the delivery services.

@@ -1,6 +1,6 @@
 import type { TokenVerifier } from '@herald/auth';
 import type { AttemptLog, RedriveResult } from '@herald/delivery';
-import type { AuthorizedEmailStore, InAppStore } from '@herald/store';
+import type { AuthorizationMailLimits, AuthorizationMailLog, AuthorizedEmailStore, InAppStore } from '@herald/store';
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { ConfirmationMailer } from './mail/mailer.js';
 import type { TestDelivery } from './test-delivery.js';
@@ -34,6 +34,9 @@ export interface ApiDeps {
   verifier: TokenVerifier;
   notifications: NotificationStore;
   emails: AuthorizedEmailStore;
+  /** Confirmation mails sent, for their rate limits. */
+  mailLog: AuthorizationMailLog;
+  mailLimits: AuthorizationMailLimits;
   inapp: InAppStore;
   changes: ChangeFeed;
   testDelivery: TestDelivery;

@@ -64,8 +64,20 @@ export function openApiDocument(serverUrl?: string): Json {
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3 document' } } } },
       '/authrepoemail': {
         get: {
-          summary: 'Confirm an e-mail authorization (the link of the confirmation mail)',
+          summary: 'The link of the confirmation mail: a page showing what would be confirmed, with a button (opening it confirms nothing)',
           parameters: [{ name: 'code', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The confirmation page (HTML), or "already confirmed"', content: { 'text/html': { schema: { type: 'string' } } } },
+            '400': { description: 'No code (HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
+            '404': { description: 'Unknown, replaced or expired code (HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
+          },
+        },
+        post: {
+          summary: "The page's button: confirms the authorization",
+          requestBody: {
+            required: true,
+            content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } } },
+          },
           responses: {
             '200': { description: 'Confirmed (HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
             '400': { description: 'No code (HTML page)', content: { 'text/html': { schema: { type: 'string' } } } },
@@ -130,6 +142,10 @@ export function openApiDocument(serverUrl?: string): Json {
         }),
         post: adminOp('Start authorization: mails a confirmation link (the code is never returned)', {
           '200': json(ref('AuthorizedEmail'), 'Requested (or already confirmed)'),
+          '429': {
+            ...err('Too many confirmation mails for this address or repository; nothing sent, the earlier link stays valid'),
+            headers: { 'Retry-After': { description: 'Seconds until a mail may go out', schema: { type: 'integer' } } },
+          },
           '502': err('The confirmation mail could not be sent'),
         }),
         delete: adminOp('Withdraw an authorization', { '204': noContent('Removed'), '404': err('Never requested') }),

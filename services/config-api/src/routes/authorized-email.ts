@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '@herald/errors';
-import { isEmailAddress } from '@herald/store';
+import { isEmailAddress, isMailRefusal } from '@herald/store';
 import type { ApiDeps } from '../deps.js';
-import { NotFoundError, UpstreamError } from '../http/http-errors.js';
+import { NotFoundError, TooManyRequestsError, UpstreamError } from '../http/http-errors.js';
 import { confirmationLink, confirmationMail } from '../mail/confirmation-mail.js';
 
 /**
@@ -29,18 +29,29 @@ export async function getAuthorizedEmail(deps: ApiDeps, repository: string, emai
 
 /**
  * `POST …/authorizedemail/{email}`: starts authorization and mails the confirmation link. An address
- * already confirmed is reported as such and gets no mail. The code is never in the response.
+ * already confirmed is reported as such and gets no mail. Mails are rate-limited per address and
+ * per repository (429 with `Retry-After`; the earlier link stays valid). The code is never in the
+ * response.
  */
 export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
   checkEmail(email);
+  const existing = await deps.emails.get(repository, email);
+  if (existing?.confirmed) return authorizedEmailView(existing);
+  const claim = await deps.mailLog.claim(repository, email, deps.mailLimits);
+  if (isMailRefusal(claim)) {
+    throw new TooManyRequestsError(`${claim.reason}; try again later`, claim.retryAfterMs / 1000);
+  }
   const { authorization: a, code } = await deps.emails.request(repository, email);
   if (code !== undefined) {
     const mail = confirmationMail(a.email, repository, confirmationLink(deps.publicUrl, code));
     try {
       await deps.mailer.send(mail);
     } catch (err) {
+      await claim.release();
       throw new UpstreamError(502, 'the confirmation e-mail could not be sent; retry later', err);
     }
+  } else {
+    await claim.release();
   }
   return authorizedEmailView(a);
 }

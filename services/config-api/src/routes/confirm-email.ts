@@ -1,31 +1,68 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { escapeHtml, htmlPage } from '../present/html.js';
 
+const PATH = '/authrepoemail';
+const FORM_BODY_LIMIT = 4 * 1024;
+
+function pageHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .header('Referrer-Policy', 'no-referrer')
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+}
+
+const MISSING = htmlPage('Missing confirmation code', '<p>The link is incomplete: it has no code.</p>');
+const INVALID = htmlPage(
+  'Invalid confirmation link',
+  '<p>This confirmation link is unknown, was replaced by a newer one, or has expired. Ask a repository admin to send a new one.</p>',
+);
+
+function confirmedPage(a: { email: string; repository: string }): string {
+  return htmlPage(
+    'E-mail address confirmed',
+    `<p>The address <strong>${escapeHtml(a.email)}</strong> may now receive notifications for the repository <strong>${escapeHtml(a.repository)}</strong>.</p>`,
+  );
+}
+
 /**
- * `GET /authrepoemail?code=…`: the link of the confirmation mail. No token: possession of the code
- * is the proof. Answers a small HTML page; never echoes the code.
+ * The link of the confirmation mail. `GET /authrepoemail?code=…` only shows what would be
+ * confirmed and a button; the button POSTs the code, and only the POST confirms. Mail scanners and
+ * link previewers fetch links with GET (and HEAD): they can no longer confirm an address nobody
+ * looked at. No token: possession of the code is the proof.
  */
 export function registerConfirmEmail(app: FastifyInstance, deps: ApiDeps): void {
-  // No HEAD: a link checker probing the URL must not be what confirms it.
-  app.get('/authrepoemail', { exposeHeadRoute: false }, async (req, reply) => {
+  // No HEAD route: a link checker gets 404, and learns nothing about the code.
+  app.get(PATH, { exposeHeadRoute: false }, async (req, reply) => {
     const raw = (req.query as Record<string, unknown>)['code'];
     const code = typeof raw === 'string' ? raw : '';
-    void reply
-      .type('text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .header('Referrer-Policy', 'no-referrer')
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    if (code === '') {
-      return reply.code(400).send(htmlPage('Missing confirmation code', '<p>The link is incomplete: it has no code.</p>'));
-    }
-    const a = await deps.emails.confirm(code, deps.emailCodeTtlMs);
-    if (!a) {
-      const body = '<p>This confirmation link is unknown, was replaced by a newer one, or has expired. Ask a repository admin to send a new one.</p>';
-      return reply.code(404).send(htmlPage('Invalid confirmation link', body));
-    }
-    const body = `<p>The address <strong>${escapeHtml(a.email)}</strong> may now receive notifications for the repository <strong>${escapeHtml(a.repository)}</strong>.</p>`;
-    return reply.code(200).send(htmlPage('E-mail address confirmed', body));
+    pageHeaders(reply);
+    if (code === '') return reply.code(400).send(MISSING);
+    const a = await deps.emails.lookup(code, deps.emailCodeTtlMs);
+    if (!a) return reply.code(404).send(INVALID);
+    if (a.confirmed) return reply.code(200).send(confirmedPage(a));
+    // The form posts to the same path relative to this page, so a PUBLIC_URL with a path prefix works.
+    const body = `<p>Confirm that <strong>${escapeHtml(a.email)}</strong> may receive notifications for the repository <strong>${escapeHtml(a.repository)}</strong>?</p>
+<form method="post" action="authrepoemail"><input type="hidden" name="code" value="${escapeHtml(code)}"><button type="submit">Confirm this e-mail address</button></form>
+<p>If you did not expect this, close this page: nothing will be sent until you confirm.</p>`;
+    return reply.code(200).send(htmlPage('Confirm e-mail notifications', body));
+  });
+
+  // The form's POST: an urlencoded body, parsed in this scope only.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+    });
+    scope.post(PATH, async (req, reply) => {
+      const b = req.body as Record<string, unknown> | undefined;
+      const code = typeof b === 'object' && b !== null && typeof b['code'] === 'string' ? b['code'] : '';
+      pageHeaders(reply);
+      if (code === '') return reply.code(400).send(MISSING);
+      const a = await deps.emails.confirm(code, deps.emailCodeTtlMs);
+      if (!a) return reply.code(404).send(INVALID);
+      return reply.code(200).send(confirmedPage(a));
+    });
   });
 }
