@@ -17,7 +17,7 @@ const SAMPLE: Record<string, unknown> = {
   'config.notification_token': 'room-token',
   'config.target.kind': 'team',
   'config.target.name': 'acme/owners',
-  'eventConfig.ref-regex': 'heads/main',
+  'eventConfig.ref-regex': '(refs/heads/somebranch)|(refs/tags/sometag)',
   'eventConfig.level': 2,
   'eventConfig.days': 7,
 };

@@ -34,8 +34,8 @@ const REF_REGEX: FieldSpec = {
   key: 'eventConfig.ref-regex',
   label: 'Only for references matching (regular expression)',
   kind: 'text',
-  placeholder: 'heads/main',
-  hint: 'Matched at the start of the build’s ref, e.g. heads/release-.* or tags/v. Empty: every build.',
+  placeholder: '(refs/heads/somebranch)|(refs/tags/sometag)',
+  hint: 'Matched from the start of the build’s full ref, as in Quay: (refs/heads/main)|(refs/tags/v.*) — not heads/main. Empty: every build.',
 };
 
 const build = (kind: string, label: string): EventSpec => ({ kind, label, filters: [REF_REGEX] });

@@ -3,6 +3,7 @@ import { EVENTS, METHODS, eventSpec, methodSpec, type FieldSpec } from './catalo
 import { h, replace, say } from './dom.js';
 import { renderEmailAuthorization } from './email-authorization.js';
 import { clearFieldError, renderField, setPath, showFieldError, valueOf, type FieldView } from './form-fields.js';
+import { renderRefPreview } from './ref-preview.js';
 import { renderSecretPanel } from './secret-panel.js';
 import type { Session } from './session.js';
 
@@ -50,7 +51,11 @@ export function renderCreateForm(session: Session, repository: string, onCreated
   let disposeMethod = (): void => undefined;
 
   const renderFilters = (): void => {
-    filterViews = (eventSpec(event.control.value)?.filters ?? []).map((s) => renderField(s));
+    filterViews = (eventSpec(event.control.value)?.filters ?? []).map((s) => {
+      const f = renderField(s);
+      if (s.key === 'eventConfig.ref-regex') f.root.append(renderRefPreview(f.control));
+      return f;
+    });
     replace(filters, ...filterViews.map((f) => f.root));
   };
   const renderMethodFields = (): void => {
