@@ -102,3 +102,16 @@ test('a worst-case RE2 pattern within the length bound compiles quickly', async 
   await validateCreateRequest(hook({ url: "https://h.example" }, { event: "build_start", eventConfig: { "ref-regex": '[\\p{L}\\p{N}]{1000}'.repeat(12) } }), ctx).catch(() => undefined);
   assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
 });
+
+test('titles with bidi overrides, isolates or zero-width characters are refused, naming the character', async () => {
+  for (const [ch, name] of [['\u202E', 'U+202E (RIGHT-TO-LEFT OVERRIDE)'], ['\u202A', 'U+202A'], ['\u2066', 'U+2066 (LEFT-TO-RIGHT ISOLATE)'], ['\u2069', 'U+2069'], ['\u200B', 'U+200B (ZERO WIDTH SPACE)'], ['\u200F', 'U+200F (RIGHT-TO-LEFT MARK)']] as const) {
+    await assert.rejects(
+      validateCreateRequest(hook({ url: 'https://h.example/x' }, { title: `deploy ${ch}gnp.exe` }), ctx),
+      (e: unknown) => e instanceof ValidationError && e.field === 'title' && e.message.includes(name),
+      ch,
+    );
+  }
+  // Visible non-ASCII text is fine.
+  const ok = await validateCreateRequest(hook({ url: 'https://h.example/x' }, { title: 'Déploiement — עברית 日本' }), ctx);
+  assert.equal(ok.title, 'Déploiement — עברית 日本');
+});
