@@ -21,7 +21,14 @@
 // a member rejoining a rebalance does, however many times it restarts before it gets in; when that
 // id has expired the coordinator answers UNKNOWN_MEMBER_ID and kafkajs joins as a new member, as
 // before. A clean leave forgets the id.
+//
+// A consumer can also be given a drain (drainBeforeRebalance): kafkajs awaits it before the consumer
+// joins its group (a rebalance, a restart after a crash) and before it leaves, so work the consumer
+// handed on without waiting for it (the transactional pipe's open transaction) completes while the
+// partitions are still this member's: the coordinator cannot give them to another member until it
+// rejoins or its rebalance timeout runs out.
 import { createRequire } from 'node:module';
+import { PartitionAssigners, type PartitionAssigner } from 'kafkajs';
 
 interface RequestQueueLike {
   pending: unknown[];
@@ -85,6 +92,21 @@ interface ConsumerGroupLike {
 /** The member id each consumer (by its cluster object, one per kafkajs consumer) last joined with. */
 const lastMember = new WeakMap<object, { groupId: string; memberId: string }>();
 
+/** Each consumer's drain (by its cluster object), awaited before it joins or leaves its group. */
+const drains = new WeakMap<object, () => Promise<void>>();
+
+/**
+ * The partition assigner (kafkajs's round robin) to give a consumer whose `drain` must complete
+ * before it joins its group again or leaves it; kafkajs hands assigners the consumer's cluster, which
+ * identifies the consumer to the patched join and leave. `drain` must not reject.
+ */
+export function drainBeforeRebalance(drain: () => Promise<void>): PartitionAssigner {
+  return (ctx) => {
+    drains.set(ctx.cluster, drain);
+    return PartitionAssigners.roundRobin(ctx);
+  };
+}
+
 /** Applies the patch (idempotent); returns the patched prototype for tests. */
 export function patchKafkajsRejoin(): ConsumerGroupLike {
   const require = createRequire(import.meta.url);
@@ -97,6 +119,7 @@ export function patchKafkajsRejoin(): ConsumerGroupLike {
     throw new Error('kafkajs ConsumerGroup changed shape: review libs/kafka/kafkajs-patches.ts against the installed kafkajs');
   }
   proto[join] = async function (this: ConsumerGroupLike) {
+    await drains.get(this.cluster)?.();
     const last = lastMember.get(this.cluster);
     // Kept across several restarts (a cluster bounce can crash a consumer more than once before it
     // joins), until a join succeeds with a new id or the coordinator says it no longer knows it.
@@ -112,6 +135,7 @@ export function patchKafkajsRejoin(): ConsumerGroupLike {
   };
   const leave = proto.leave;
   proto.leave = async function (this: ConsumerGroupLike) {
+    await drains.get(this.cluster)?.();
     await leave.call(this);
     lastMember.delete(this.cluster);
   };

@@ -117,3 +117,49 @@ test('a group of revoked members only commits nothing', async () => {
   assert.deepEqual(commits, []);
   assert.equal(group.waiting, 0);
 });
+
+test('room() holds a full open group while a transaction commits, and frees it when that one ends', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const group = new TransactionGroup<string>({ lingerMs: 1_000, maxSize: 5, commit: () => gate });
+  group.begin();
+  const first = group.join('a', 1); // commits at once: the round is in
+  await group.room();
+  group.begin();
+  group.begin();
+  const second = group.join('b', 5); // the open group is full while 'a' commits
+  let roomy = false;
+  const room = group.room().then(() => (roomy = true));
+  await tick();
+  assert.equal(roomy, false, 'no room while the first transaction commits and the open group is full');
+  release();
+  await room;
+  group.leave();
+  await Promise.all([first, second]);
+});
+
+test('flush() commits the open group without waiting for the round or the linger', async () => {
+  const { group, commits } = harness({ lingerMs: 60_000 });
+  group.begin();
+  group.begin();
+  const a = group.join('a', 1);
+  await tick();
+  assert.equal(commits.length, 0, 'waits for the other batch of the round');
+  await group.flush();
+  await a;
+  assert.deepEqual(commits, [['a']]);
+  group.leave();
+});
+
+test('dropOpen() rejects the open group, which is never committed', async () => {
+  const { group, commits } = harness({ lingerMs: 60_000 });
+  group.begin();
+  group.begin();
+  const a = group.join('a', 1);
+  const boom = new Error('the previous transaction aborted');
+  group.dropOpen(boom);
+  await assert.rejects(a, boom);
+  group.leave();
+  await group.flush();
+  assert.deepEqual(commits, []);
+});

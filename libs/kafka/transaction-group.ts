@@ -50,6 +50,8 @@ export class TransactionGroup<T> {
   private openSize = 0;
   private committing = false;
   private linger: NodeJS.Timeout | undefined;
+  private roomWaiters: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
   readonly stats: TransactionGroupStats = { transactions: 0, batches: 0 };
 
   constructor(private readonly opts: TransactionGroupOptions<T>) {}
@@ -89,6 +91,46 @@ export class TransactionGroup<T> {
     return this.open.length;
   }
 
+  /**
+   * Resolves when the open group has room: at once unless a transaction is committing and the open
+   * group already holds `maxSize` output messages. A batch that joined without waiting for its commit
+   * waits here, so at most one committing and one full open group are held in memory.
+   */
+  room(): Promise<void> {
+    if (!(this.committing && this.openSize >= this.opts.maxSize)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /**
+   * Commits the open group now (without waiting for the round or the linger) and resolves when no
+   * transaction is open or committing; a failed commit is its members' to report, not flush's.
+   */
+  async flush(): Promise<void> {
+    while (this.open.length > 0 || this.committing) {
+      if (this.committing) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      else this.maybeCommit(true);
+    }
+  }
+
+  /**
+   * Rejects every member of the open group with `err`: none of them is written. For a pipe whose
+   * previous transaction aborted: what was consumed after it must be consumed again, not committed.
+   */
+  dropOpen(err: unknown): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    const members = this.open;
+    this.open = [];
+    this.openSize = 0;
+    for (const m of members) m.reject(err);
+    this.wakeRoom();
+  }
+
+  private wakeRoom(): void {
+    if (this.committing && this.openSize >= this.opts.maxSize) return;
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
+  }
+
   private maybeCommit(lingerExpired = false): void {
     if (this.committing || this.open.length === 0) return;
     if (!lingerExpired && this.active > 0 && this.openSize < this.opts.maxSize) return;
@@ -102,8 +144,12 @@ export class TransactionGroup<T> {
       if (m.isStale()) m.reject(new StaleBatchError());
       else live.push(m);
     }
-    if (live.length === 0) return this.maybeCommit();
+    if (live.length === 0) {
+      this.wakeRoom();
+      return this.maybeCommit();
+    }
     this.committing = true;
+    this.wakeRoom();
     this.opts.commit(live.map((m) => m.payload)).then(
       () => {
         this.stats.transactions++;
@@ -115,6 +161,8 @@ export class TransactionGroup<T> {
       },
     ).finally(() => {
       this.committing = false;
+      this.wakeRoom();
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
       // Members that joined meanwhile: their linger may have run out while this one committed.
       if (this.open.length > 0 && !this.linger) this.maybeCommit(true);
       else this.maybeCommit();

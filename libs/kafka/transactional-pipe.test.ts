@@ -17,8 +17,9 @@ interface FakeProducer {
   commits: number;
 }
 
-function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFails?: number }) {
+function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFails?: number; holdCommit?: Promise<void> }) {
   const producers: FakeProducer[] = [];
+  const seeks: { topic: string; partition: number; offset: string }[] = [];
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   let commitFails = plan.commitFails ?? 0;
   let abortFails = plan.abortFails ?? 0;
@@ -33,6 +34,7 @@ function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFai
         eachBatch = cfg.eachBatch;
       },
       disconnect: async () => undefined,
+      seek: (s: { topic: string; partition: number; offset: string }) => seeks.push(s),
     }),
     producer: () => {
       const p: FakeProducer = { id: producers.length, state: 'READY', connects: 0, disconnected: false, commits: 0 };
@@ -52,9 +54,12 @@ function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFai
           if (p.state !== 'READY') throw new Error(`Transaction state exception: Cannot call "beginTransaction" in state "${p.state}"`);
           p.state = 'TRANSACTING';
           return {
-            sendBatch: async () => undefined,
+            sendBatch: async (b: { topicMessages: { messages: unknown[] }[] }) => {
+              sent.push(b.topicMessages.reduce((n, t) => n + t.messages.length, 0));
+            },
             sendOffsets: async () => undefined,
             commit: async () => {
+              await plan.holdCommit;
               if (commitFails > 0) {
                 commitFails -= 1;
                 throw new Error('Connection error: connect ECONNREFUSED');
@@ -76,10 +81,11 @@ function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFai
     },
   } as unknown as Kafka;
   const resolved: string[] = [];
-  const batch = (offset: string) => {
+  const sent: number[] = [];
+  const batch = (offset: string, partition = 0) => {
     if (!eachBatch) throw new Error('pipe not started');
     const payload = {
-      batch: { topic: 'in', partition: 0, messages: [{ offset, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: '0' }], lastOffset: () => offset },
+      batch: { topic: 'in', partition, messages: [{ offset, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: '0' }], firstOffset: () => offset, lastOffset: () => offset },
       resolveOffset: (o: string) => resolved.push(o),
       heartbeat: async () => undefined,
       isRunning: () => true,
@@ -87,8 +93,11 @@ function fakeKafka(plan: { commitFails?: number; abortFails?: number; connectFai
     } as unknown as EachBatchPayload;
     return eachBatch(payload);
   };
-  return { kafka, producers, batch, resolved };
+  return { kafka, producers, batch, resolved, seeks, sent };
 }
+
+/** Longer than the pipe's linger: the transaction the batches joined has committed or aborted. */
+const settle = () => new Promise((r) => setTimeout(r, 40));
 
 function pipeOver(kafka: Kafka) {
   return createTransactionalPipe({
@@ -102,43 +111,106 @@ function pipeOver(kafka: Kafka) {
   });
 }
 
+// A batch joins its transaction and returns at once (kafkajs fetches the next round meanwhile); a
+// transaction that aborts seeks its partitions back and the next batch throws its error, so kafkajs
+// retries as for any batch error.
 test('a producer left ABORTING by a failed abort is replaced before the next batch, which then commits', async () => {
-  const { kafka, producers, batch, resolved } = fakeKafka({ commitFails: 1, abortFails: 1 });
+  const { kafka, producers, batch, resolved, seeks } = fakeKafka({ commitFails: 1, abortFails: 1 });
   const pipe = pipeOver(kafka);
   await pipe.start();
-  await assert.rejects(batch('5'), /ECONNREFUSED/);
-  assert.equal(producers[0]?.state, 'ABORTING', 'the fake wedges as kafkajs does');
   await batch('5');
+  await settle();
+  assert.equal(producers[0]?.state, 'ABORTING', 'the fake wedges as kafkajs does');
+  assert.deepEqual(seeks, [{ topic: 'in', partition: 0, offset: '5' }], 'sought back to the aborted batch');
+  await assert.rejects(batch('5'), /ECONNREFUSED/, 'the next batch reports the abort');
+  await batch('5');
+  await settle();
   assert.equal(producers.length, 2, 'a new producer');
   assert.equal(producers[0]?.disconnected, true, 'the wedged one is disconnected');
   assert.equal(producers[1]?.connects, 1, 'the new one connected (InitProducerId fences the old epoch)');
   assert.equal(producers[1]?.commits, 1);
-  assert.deepEqual(resolved, ['5']);
+  assert.deepEqual(resolved, ['5', '5']);
   await pipe.stop();
 });
 
 test('a failed transaction whose abort succeeds keeps its producer', async () => {
-  const { kafka, producers, batch, resolved } = fakeKafka({ commitFails: 1 });
+  const { kafka, producers, batch, seeks } = fakeKafka({ commitFails: 1 });
   const pipe = pipeOver(kafka);
   await pipe.start();
+  await batch('7');
+  await settle();
+  assert.equal(seeks.length, 1);
   await assert.rejects(batch('7'), /ECONNREFUSED/);
   await batch('7');
+  await settle();
   assert.equal(producers.length, 1);
   assert.equal(producers[0]?.commits, 1);
-  assert.deepEqual(resolved, ['7']);
   await pipe.stop();
 });
 
 test('while the replacement cannot connect, each batch fails and the next one tries again', async () => {
-  const { kafka, producers, batch, resolved } = fakeKafka({ commitFails: 1, abortFails: 1, connectFails: 2 });
+  const { kafka, producers, batch, seeks } = fakeKafka({ commitFails: 1, abortFails: 1, connectFails: 2 });
   const pipe = pipeOver(kafka);
   await pipe.start();
-  await assert.rejects(batch('9'), /ECONNREFUSED/);
-  await assert.rejects(batch('9'), /ECONNREFUSED/);
+  await batch('9');
+  await settle();
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(batch('9'), /ECONNREFUSED/, 'the previous abort, reported');
+    await batch('9'); // its transaction fails: the replacement does not connect
+    await settle();
+  }
   await assert.rejects(batch('9'), /ECONNREFUSED/);
   await batch('9');
+  await settle();
+  assert.equal(seeks.length, 3, 'every failed transaction sought back');
   assert.equal(producers.filter((p) => p.commits === 1).length, 1, 'one producer committed the batch');
   assert.equal(producers[0]?.commits, 0, 'not the wedged one');
-  assert.deepEqual(resolved, ['9']);
+  await pipe.stop();
+});
+
+test('an abort drops the open transaction and the batch being transformed, and seeks every partition to its first uncommitted offset', async () => {
+  let releaseCommit!: () => void;
+  let releaseTransform!: () => void;
+  const holdCommit = new Promise<void>((r) => (releaseCommit = r));
+  const holdTransform = new Promise<void>((r) => (releaseTransform = r));
+  const { kafka, producers, batch, seeks, sent } = fakeKafka({ commitFails: 1, holdCommit });
+  const pipe = createTransactionalPipe({
+    kafka,
+    groupId: 'g',
+    topic: 'in',
+    transactionalId: 'tx-1',
+    lingerMs: 5,
+    transform: async (messages) => {
+      if (messages[0]?.offset === '30') await holdTransform;
+      return [{ topic: 'out', messages: [{ key: 'k', value: 'v' }] }];
+    },
+    logger: createLogger({ service: 'pipe-test', level: 'silent' }),
+    onFatal: () => assert.fail('no fatal crash expected'),
+  });
+  await pipe.start();
+  await batch('10', 0); // its transaction is committing (held)
+  await batch('20', 1); // joins the next, open, transaction
+  const slow = batch('30', 2); // still being transformed when the first transaction aborts
+  await settle();
+  assert.deepEqual(sent, [1], 'only the first transaction has produced');
+  releaseCommit();
+  await settle();
+  releaseTransform();
+  await slow;
+  await settle();
+  assert.deepEqual(
+    [...seeks].sort((a, b) => a.partition - b.partition),
+    [
+      { topic: 'in', partition: 0, offset: '10' },
+      { topic: 'in', partition: 1, offset: '20' },
+      { topic: 'in', partition: 2, offset: '30' },
+    ],
+  );
+  assert.deepEqual(sent, [1], 'the open transaction and the slow batch were never produced');
+  assert.equal(producers[0]?.commits, 0, 'nothing committed');
+  await assert.rejects(batch('10', 0), /ECONNREFUSED/, 'the abort is reported by the next batch');
+  await batch('10', 0);
+  await settle();
+  assert.equal(producers[0]?.commits, 1, 'consumed again and committed');
   await pipe.stop();
 });

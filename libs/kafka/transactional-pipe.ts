@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '@herald/logger';
-import { cachedKeyPartitioner } from './client.js';
+import { cachedKeyPartitioner } from './partitioner.js';
+import { drainBeforeRebalance } from './kafkajs-patches.js';
 import { StaleBatchError, TransactionGroup } from './transaction-group.js';
 
 /** Messages to produce for one consumed batch. */
@@ -64,6 +65,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
     // stop() and a rebalance wait for the fetch in flight, hence not longer.
     maxWaitTimeInMs: 1_000,
     maxBytesPerPartition: MAX_REQUEST_BYTES,
+    partitionAssigners: [drainBeforeRebalance(() => drain())],
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) opts.onFatal(payload.error);
@@ -138,28 +140,92 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
 
   const group = new TransactionGroup<Joined>({ commit: commitGroup, lingerMs: opts.lingerMs ?? 10, maxSize: opts.maxMessagesPerTransaction ?? 10_000 });
 
+  // Pipelining: a batch that joined the open group does not wait for its transaction. Its offset is
+  // resolved at once, so kafkajs fetches and transforms the next round while this one commits. What
+  // that costs, and how exactly-once is kept:
+  // - `uncommitted` holds, per partition, the first offset of every batch begun and not yet committed;
+  // - a transaction that aborts rewinds: the open group is dropped (never written), batches still
+  //   being transformed are dropped when they join (their epoch is over), every partition with
+  //   uncommitted batches is sought back to the first of them, and the error is thrown by the next
+  //   batch (kafkajs retries, then restarts the consumer, as for any batch error);
+  // - before the consumer joins its group again (a rebalance, a restart) or leaves it, the open group
+  //   is committed and awaited (drainBeforeRebalance), while the partitions are still its own.
+  const uncommitted = new Map<string, { topic: string; partition: number; offsets: bigint[] }>();
+  let epoch = 0;
+  let failure: unknown;
+  const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+  function rewind(err: unknown, memberEpoch: number): void {
+    if (memberEpoch !== epoch) return; // already rewound for this failure
+    epoch++;
+    failure = err;
+    group.dropOpen(err);
+    for (const { topic: t, partition, offsets } of uncommitted.values()) {
+      const first = offsets[0];
+      if (first !== undefined) consumer.seek({ topic: t, partition, offset: first.toString() });
+    }
+    uncommitted.clear();
+  }
+
+  /** Before a join or a leave: nothing is being transformed; what joined commits (or aborts) now. */
+  async function drain(): Promise<void> {
+    await group.flush();
+    // The group is joined afresh: fetching starts again from the committed offsets.
+    epoch++;
+    failure = undefined;
+    uncommitted.clear();
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (failure !== undefined) {
+      const err = failure;
+      failure = undefined;
+      throw err;
+    }
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const source = { topic: batch.topic, partition: batch.partition };
+    const key = tp(source.topic, source.partition);
+    const first = BigInt(batch.firstOffset() ?? batch.messages[0]!.offset);
+    const myEpoch = epoch;
+    let entry = uncommitted.get(key);
+    if (!entry) uncommitted.set(key, (entry = { ...source, offsets: [] }));
+    entry.offsets.push(first);
+    const forget = () => {
+      const current = uncommitted.get(key);
+      const i = current?.offsets.indexOf(first) ?? -1;
+      if (current && i >= 0) current.offsets.splice(i, 1);
+    };
     group.begin();
     let outputs: TopicMessages[];
     try {
       outputs = await transform(batch.messages, source);
     } catch (err) {
+      forget();
       group.leave();
       throw err;
     }
+    if (myEpoch !== epoch || isStale()) {
+      // A transaction aborted while this batch was transformed: it is consumed again from the rewind.
+      group.leave();
+      return;
+    }
     const produced = outputs.reduce((n, o) => n + o.messages.length, 0);
     const offset = { ...source, offset: (BigInt(batch.lastOffset()) + 1n).toString() };
-    try {
-      await group.join({ outputs, offset }, produced, isStale);
-    } catch (err) {
-      // Revoked before its group committed: nothing of it was written; its next owner consumes it.
-      if (err instanceof StaleBatchError) return;
-      throw err;
-    }
-    resolveOffset(batch.lastOffset());
-    opts.onCommit?.({ ...source, consumed: batch.messages.length, produced, lastOffset: batch.lastOffset(), messages: batch.messages });
+    const { messages } = batch;
+    const lastOffset = batch.lastOffset();
+    group.join({ outputs, offset }, produced, isStale).then(
+      () => {
+        forget();
+        opts.onCommit?.({ ...source, consumed: messages.length, produced, lastOffset, messages });
+      },
+      (err: unknown) => {
+        // Revoked before its group committed: nothing of it was written; its next owner consumes it.
+        if (err instanceof StaleBatchError) return forget();
+        rewind(err, myEpoch);
+      },
+    );
+    resolveOffset(lastOffset);
+    await group.room();
     await heartbeat();
   }
 
@@ -176,8 +242,10 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 12, eachBatch });
     },
     async stop() {
-      // disconnect() waits for the in-flight batch, so its transaction completes or aborts first.
+      // disconnect() waits for the batches in flight and drains before leaving the group, so the open
+      // transaction completes or aborts first; drained again for a consumer that had crashed.
       await consumer.disconnect();
+      await group.flush();
       await producer.disconnect();
     },
   };

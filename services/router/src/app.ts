@@ -3,11 +3,11 @@ import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, ka
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes, NeededDependency } from '@herald/observability';
+import { routeBatch } from '@herald/routing';
 import { NotificationStore, registryChangeCodec, SubscriptionView } from '@herald/subscriptions';
 import type { RouterConfig } from './config.js';
 import { fencedCause } from './fenced.js';
 import { routerMetrics } from './metrics.js';
-import { routeBatch } from './route-batch.js';
 
 export interface RouterApp {
   start(): Promise<void>;
@@ -74,6 +74,9 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
     topic: TOPICS.repositoryEvents,
     transactionalId,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
+    partitionsConcurrently: config.ROUTER_PARTITIONS_CONCURRENTLY,
+    lingerMs: config.ROUTER_TRANSACTION_LINGER_MS,
+    maxMessagesPerTransaction: config.ROUTER_MAX_JOBS_PER_TRANSACTION,
     transform: route,
     onCommit: ({ messages }) => {
       metrics.transactions.inc();
