@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HeraldError } from '@herald/errors';
 import { DELIVERY_JOB_SCHEMA, SUBJECTS, type SchemaRegistryCodec } from '@herald/events';
-import { HEADERS, TOPICS, type DeliveryMethod, type Kafka, type KafkaMessage, type Message } from '@herald/kafka';
+import { HEADERS, partitionForKey, TOPICS, type DeliveryMethod, type Kafka, type KafkaMessage, type Message } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import type { Db } from '@herald/mongo';
-import { partitionForKey } from '@herald/producer';
 import { RedriveClaims } from './redrive-claims.js';
 
 export interface RedriveOptions {

@@ -1,5 +1,5 @@
 import './kafkajs-patches.js';
-import { Kafka, logLevel, Partitioners, type ICustomPartitioner, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from '@herald/logger';
 
 export interface KafkaClientOptions {
@@ -49,25 +49,3 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
   });
 }
-
-/**
- * kafkajs's default partitioner (murmur2 of the key, as the Java client), remembering each key's
- * partition: Herald keys by notification uuid or repository, a few thousand keys sent over and over,
- * and the default one hashes the key and filters the partition list for every message.
- */
-export const cachedKeyPartitioner: ICustomPartitioner = () => {
-  const base = Partitioners.DefaultPartitioner();
-  const known = new Map<string, { partitions: number; partition: number }>();
-  return (args) => {
-    const { message, partitionMetadata, topic } = args;
-    if (message.partition !== null && message.partition !== undefined) return message.partition;
-    if (typeof message.key !== 'string') return base(args);
-    const id = `${topic}\u0000${message.key}`;
-    const hit = known.get(id);
-    if (hit && hit.partitions === partitionMetadata.length) return hit.partition;
-    const partition = base(args);
-    if (known.size >= 100_000) known.clear();
-    known.set(id, { partitions: partitionMetadata.length, partition });
-    return partition;
-  };
-};

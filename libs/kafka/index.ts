@@ -1,6 +1,7 @@
-export { cachedKeyPartitioner, createKafka, kafkaLogCreator } from './client.js';
+export { createKafka, kafkaLogCreator } from './client.js';
+export { cachedKeyPartitioner, keyHash, murmur2, partitionForKey } from './partitioner.js';
 export { kafkaCheck } from './kafka-check.js';
-export { createRecordProducer, keyHash, SendTimeoutError } from './record-producer.js';
+export { createRecordProducer, SendTimeoutError } from './record-producer.js';
 export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';
 export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';

@@ -1,4 +1,5 @@
-import { murmur2, Producer as WireProducer, type MessageToProduce } from '@platformatic/kafka';
+import { Producer as WireProducer, type MessageToProduce } from '@platformatic/kafka';
+import { keyHash } from './partitioner.js';
 import type { IHeaders } from 'kafkajs';
 import type { Logger } from '@herald/logger';
 
@@ -48,16 +49,6 @@ export class SendTimeoutError extends Error {
     super(`record batch of ${records} not acknowledged within ${ms} ms`);
     this.name = 'SendTimeoutError';
   }
-}
-
-const POSITIVE = 0x7fffffff;
-
-/**
- * The partition hash of kafkajs's default partitioner and of the Java client: murmur2 of the key's
- * UTF-8 bytes, made positive. The producer takes it modulo the topic's partition count.
- */
-export function keyHash(key: Buffer): number {
-  return murmur2(key) & POSITIVE;
 }
 
 const headerNames = new Map<string, Buffer>();
@@ -149,7 +140,7 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
           message.key = r.key;
           message.partition = keyHash(r.key);
         } else {
-          message.partition = next++ & POSITIVE;
+          message.partition = next++ & 0x7fffffff;
         }
         messages[i] = message;
       }

@@ -2,4 +2,3 @@ export { createEventPublisher } from './publisher.js';
 export type { EventPublisher, EventPublisherOptions, PublishedEvent } from './publisher.js';
 export { prepareEvents } from './prepare-events.js';
 export type { PrepareOptions } from './prepare-events.js';
-export { partitionForKey, murmur2 } from './key-partitioner.js';

@@ -6,9 +6,8 @@ import {
   type RepositoryEvent,
   type RepositoryEventInput,
 } from '@herald/events';
-import { TOPICS, ensureTopics, topicSpecs, type Kafka, type Message, type Producer } from '@herald/kafka';
+import { TOPICS, ensureTopics, partitionForKey, topicSpecs, type Kafka, type Message, type Producer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { partitionForKey } from './key-partitioner.js';
 import { prepareEvents } from './prepare-events.js';
 
 export interface EventPublisherOptions {
