@@ -4,7 +4,9 @@ import { ROOT } from '@herald/testing';
 
 /** Starts the baseline pipe (baseline.ts) as its own process. */
 export async function spawnBaseline(groupId: string, mode: 'eos' | 'alo' = 'eos'): Promise<{ pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'router', 'baseline.ts')], {
+  // HERALD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") as for the services.
+  const nodeArgs = (process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'router', 'baseline.ts')], {
     cwd: ROOT,
     env: { ...process.env, BENCH_GROUP_ID: groupId, BENCH_BASELINE_MODE: mode },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -94,29 +94,28 @@ const kafkaPid = pidOf('kafka.Kafka');
 let router: ServiceProcess | undefined;
 let rssMax = 0;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, router ? (rssMb(router.child.pid ?? 0) ?? 0) : 0)), 250);
-const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number }[] = [];
+const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number; baselineCpuMs: number; aloCpuMs: number }[] = [];
 const startRouter = (group: string, instance: string) =>
   // The bundle the image runs, not the TypeScript source through tsx.
   startService('router', { ...env, ROUTER_GROUP_ID: group, ROUTER_INSTANCE_ID: `bench-${id}-${instance}` }, `bench-router-${id}-${instance}`, { bundle: true });
-async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo'): Promise<number> {
+async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo'): Promise<{ rate: number; cpuMs: number }> {
   const baseline = await spawnBaseline(group, mode);
-  const rate = await measure(kafka, group, start, EVENTS);
+  const { rate, cpuMsPerEvent } = await measure(kafka, group, start, EVENTS, [baseline.pid]);
   await baseline.stop();
-  return rate;
+  return { rate, cpuMs: cpuMsPerEvent[0]! };
 }
 for (const round of rounds) {
   if (router) await router.kill('SIGTERM');
-  const baselineRate = await baselinePass(round.eos.group, round.eos.start, 'eos');
+  const eos = await baselinePass(round.eos.group, round.eos.start, 'eos');
   router = await startRouter(round.router.group, String(round.r));
-  const cpu = cpuOf([router.child.pid ?? 0, kafkaPid]);
-  const routerRate = await measure(kafka, round.router.group, round.router.start, EVENTS);
-  const [routerCpu, kafkaCpu] = cpu.done();
+  const routed = await measure(kafka, round.router.group, round.router.start, EVENTS, [router.child.pid ?? 0, kafkaPid]);
+  const [routerCpu, kafkaCpu] = routed.cpuMsPerEvent;
   await router.ready(120_000);
   await router.kill('SIGTERM');
   router = undefined;
-  const aloRate = await baselinePass(round.alo.group, round.alo.start, 'alo');
-  results.push({ baseline: baselineRate, router: routerRate, alo: aloRate, routerCpuMs: routerCpu! / EVENTS, kafkaCpuMs: kafkaCpu! / EVENTS });
-  log(`round ${round.r}: exactly-once baseline ${baselineRate.toFixed(0)}/s, router ${routerRate.toFixed(0)}/s (ratio ${(routerRate / baselineRate).toFixed(3)}), at-least-once baseline ${aloRate.toFixed(0)}/s (eos/alo ${(baselineRate / aloRate).toFixed(3)})`);
+  const alo = await baselinePass(round.alo.group, round.alo.start, 'alo');
+  results.push({ baseline: eos.rate, router: routed.rate, alo: alo.rate, routerCpuMs: routerCpu!, kafkaCpuMs: kafkaCpu!, baselineCpuMs: eos.cpuMs, aloCpuMs: alo.cpuMs });
+  log(`round ${round.r}: exactly-once baseline ${eos.rate.toFixed(0)}/s, router ${routed.rate.toFixed(0)}/s (ratio ${(routed.rate / eos.rate).toFixed(3)}), at-least-once baseline ${alo.rate.toFixed(0)}/s (eos/alo ${(eos.rate / alo.rate).toFixed(3)}); CPU ms/event: router ${routerCpu!.toFixed(4)}, exactly-once baseline ${eos.cpuMs.toFixed(4)}, at-least-once baseline ${alo.cpuMs.toFixed(4)}`);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const ratios = results.map((x) => x.router / x.baseline);
@@ -134,15 +133,13 @@ async function scalePass(n: number): Promise<{ rate: number; routerCpuMs: number
   const procs = await Promise.all(Array.from({ length: n }, (_, i) => startRouter(group, `scale${n}-${i}`)));
   await Promise.all(procs.map((p) => p.ready(120_000)));
   await sleep(3_000); // the group settles after the last join
-  const cpu = cpuOf([...procs.map((p) => p.child.pid ?? 0), kafkaPid]);
   const publishing = (async () => {
     for (let i = 0; i < EVENTS; i += 1_000) await publisher.publish(Array.from({ length: Math.min(1_000, EVENTS - i) }, (_, j) => eventFor(i + j)));
   })();
-  const rate = await measure(kafka, group, start, EVENTS);
+  const { rate, cpuMsPerEvent: used } = await measure(kafka, group, start, EVENTS, [...procs.map((p) => p.child.pid ?? 0), kafkaPid]);
   await publishing;
-  const used = cpu.done();
   await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-  return { rate, routerCpuMs: used.slice(0, n).reduce((a, b) => a + b, 0) / EVENTS, kafkaCpuMs: (used[n] ?? NaN) / EVENTS };
+  return { rate, routerCpuMs: used.slice(0, n).reduce((a, b) => a + b, 0), kafkaCpuMs: used[n] ?? NaN };
 }
 const one = await scalePass(1);
 const three = await scalePass(3);
@@ -195,6 +192,8 @@ const result = {
   round_eos_vs_alo: eosVsAlo.map((x) => Number(x.toFixed(3))),
   alo_baseline: Math.round(median(results.map((x) => x.alo))),
   cpu_ms_per_event: Number(median(results.map((x) => x.routerCpuMs)).toFixed(4)),
+  baseline_cpu_ms_per_event: Number(median(results.map((x) => x.baselineCpuMs)).toFixed(4)),
+  alo_cpu_ms_per_event: Number(median(results.map((x) => x.aloCpuMs)).toFixed(4)),
   kafka_cpu_ms_per_event: Number(median(results.map((x) => x.kafkaCpuMs)).toFixed(4)),
   one_router_while_publishing: Math.round(one.rate),
   three_routers_while_publishing: Math.round(three.rate),
@@ -217,18 +216,22 @@ process.exit(0);
  * Events/s of a group over `total` events: sampled from its committed offsets, from the first
  * commit to the last (so start-up and group join are not counted).
  */
-async function measure(k: Kafka, groupId: string, from: Map<number, number>, total: number): Promise<number> {
+async function measure(k: Kafka, groupId: string, from: Map<number, number>, total: number, pids: number[] = []): Promise<{ rate: number; cpuMsPerEvent: number[] }> {
   const admin = k.admin();
   await admin.connect();
   try {
-    let first: { at: number; done: number } | undefined;
+    let first: { at: number; done: number; cpu: { done(): number[] } } | undefined;
     const deadline = Date.now() + 600_000;
     while (Date.now() < deadline) {
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [TOPICS.repositoryEvents] });
       const done = (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset) - (from.get(p.partition) ?? 0)), 0);
       const at = Date.now();
-      if (done > 0 && !first) first = { at, done };
-      if (done >= total && first) return (done - first.done) / ((at - first.at) / 1000);
+      // CPU is counted over the same span as the rate: start-up (the view's bootstrap) is not.
+      if (done > 0 && !first) first = { at, done, cpu: cpuOf(pids) };
+      if (done >= total && first) {
+        const events = Math.max(1, done - first.done);
+        return { rate: events / ((at - first.at) / 1000), cpuMsPerEvent: first.cpu.done().map((ms) => ms / events) };
+      }
       await sleep(100);
     }
     throw new Error(`${groupId} did not finish in time`);

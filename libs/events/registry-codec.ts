@@ -27,6 +27,8 @@ interface Reader {
   name: string | undefined;
   read(payload: Buffer): unknown;
   error?: DecodeError;
+  /** The writer's type when it is exactly the local schema's (read without resolution). */
+  exact?: avro.Type;
 }
 
 /** Reads a payload with its writer schema's reader; throws DecodeError when it cannot. */
@@ -67,6 +69,8 @@ export class SchemaRegistryCodec {
   readonly #pending = new Map<number, Promise<Reader>>();
   readonly #unknownUntil = new Map<number, number>();
   readonly #unknownTtlMs: number;
+  /** Whether a writer schema id is exactly the type of a subject's field (`id subject field`). */
+  readonly #spliceable = new Map<string, boolean>();
 
   constructor(opts: SchemaRegistryCodecOptions) {
     this.#registry = new SchemaRegistry({
@@ -129,15 +133,15 @@ export class SchemaRegistryCodec {
    * one event share `event`): that field is encoded once instead of once per value. The result is
    * byte for byte what `encode` gives for each value; any other case falls back to `encode`.
    */
-  encodeSharing<T extends object>(subject: string, values: readonly T[], field: keyof T & string): Buffer[] {
+  encodeSharing<T extends object>(subject: string, values: readonly T[], field: keyof T & string, fieldBytes?: Buffer): Buffer[] {
     const registered = this.#subjects.get(subject);
     const first = values[0];
-    if (!registered || !first || values.length < 2 || values.some((v) => v[field] !== first[field])) return values.map((v) => this.encode(subject, v));
+    if (!registered || !first || (values.length < 2 && !fieldBytes) || values.some((v) => v[field] !== first[field])) return values.map((v) => this.encode(subject, v));
     const { type, toAvro } = schemaInternals(registered.schema);
     const split = splitRecord(type, field);
     if (!split) return values.map((v) => this.encode(subject, v));
     try {
-      const shared = split.field.toBuffer((toAvro(first) as Record<string, unknown>)[field]);
+      const shared = fieldBytes ?? split.field.toBuffer((toAvro(first) as Record<string, unknown>)[field]);
       return values.map((v) => {
         // toAvro converts every field; only the ones around the shared field are written here.
         const a = toAvro(v);
@@ -153,6 +157,33 @@ export class SchemaRegistryCodec {
       // A value that does not fit: encode names the offending field.
       return values.map((v) => this.encode(subject, v));
     }
+  }
+
+  /**
+   * The Avro bytes inside a framed message `value` when its writer schema is exactly the type of
+   * `field` in `subject`'s schema, so that they are that field's encoding as they stand: the router
+   * splices an event's own bytes into its jobs (`encodeSharing`'s `fieldBytes`) instead of encoding
+   * the event again. Undefined when the writer schema differs (it is then read with resolution, and
+   * its bytes are not the field's), is not known yet, or the value is not framed.
+   */
+  fieldBytes(value: Buffer | null | undefined, subject: string, field: string): Buffer | undefined {
+    let framed: ReturnType<typeof unframe>;
+    try {
+      framed = unframe(value);
+    } catch {
+      return undefined;
+    }
+    const key = `${framed.schemaId} ${subject} ${field}`;
+    let ok = this.#spliceable.get(key);
+    if (ok === undefined) {
+      const registered = this.#subjects.get(subject);
+      const exact = this.#readers.get(framed.schemaId)?.exact;
+      if (!registered || !exact) return undefined;
+      const split = splitRecord(schemaInternals(registered.schema).type, field);
+      ok = split !== null && split.field.equals(exact);
+      this.#spliceable.set(key, ok);
+    }
+    return ok ? framed.payload : undefined;
   }
 
   /**
@@ -245,7 +276,7 @@ export class SchemaRegistryCodec {
         );
       }
     }
-    return { name: local.name, read: (payload) => fromAvro(type.fromBuffer(payload, resolver)) };
+    return { name: local.name, read: (payload) => fromAvro(type.fromBuffer(payload, resolver)), ...(resolver ? {} : { exact: type }) };
   }
 }
 

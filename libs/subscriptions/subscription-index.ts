@@ -7,8 +7,11 @@ import type { Subscription } from './notification.js';
 export class SubscriptionIndex {
   private readonly byUuid = new Map<string, Subscription>();
   private readonly byRepoEvent = new Map<string, Map<string, Subscription>>();
-  /** forEvent's answers, kept until that (repository, event) changes: the router asks per event. */
-  private readonly lists = new Map<string, readonly Subscription[]>();
+  /**
+   * forEvent's answers by repository, then event, kept until that (repository, event) changes: the
+   * router asks per event, and two lookups of strings it already has cost less than building a key.
+   */
+  private readonly lists = new Map<string, Map<string, readonly Subscription[]>>();
   /** Highest version seen for deleted uuids, so a late upsert cannot resurrect them. */
   private readonly deleted = new Map<string, number>();
 
@@ -22,13 +25,14 @@ export class SubscriptionIndex {
 
   /** Subscriptions (enabled or not) of a repository for one event kind; do not modify the array. */
   forEvent(repository: string, event: string): readonly Subscription[] {
-    const k = key(repository, event);
-    let list = this.lists.get(k);
-    if (!list) {
-      const m = this.byRepoEvent.get(k);
-      list = m ? [...m.values()] : [];
-      if (m) this.lists.set(k, list);
-    }
+    const cached = this.lists.get(repository)?.get(event);
+    if (cached) return cached;
+    const m = this.byRepoEvent.get(key(repository, event));
+    if (!m) return NONE;
+    const list = [...m.values()];
+    let byEvent = this.lists.get(repository);
+    if (!byEvent) this.lists.set(repository, (byEvent = new Map()));
+    byEvent.set(event, list);
     return list;
   }
 
@@ -43,7 +47,7 @@ export class SubscriptionIndex {
     let m = this.byRepoEvent.get(k);
     if (!m) this.byRepoEvent.set(k, (m = new Map()));
     m.set(s.uuid, s);
-    this.lists.delete(k);
+    this.forget(s);
     return true;
   }
 
@@ -63,9 +67,19 @@ export class SubscriptionIndex {
     const m = this.byRepoEvent.get(k);
     m?.delete(s.uuid);
     if (m && m.size === 0) this.byRepoEvent.delete(k);
-    this.lists.delete(k);
+    this.forget(s);
+  }
+
+  /** Drops the cached forEvent answer of the subscription's (repository, event). */
+  private forget(s: Subscription): void {
+    const byEvent = this.lists.get(s.repository);
+    if (!byEvent) return;
+    byEvent.delete(s.event);
+    if (byEvent.size === 0) this.lists.delete(s.repository);
   }
 }
+
+const NONE: readonly Subscription[] = Object.freeze([]);
 
 function key(repository: string, event: string): string {
   return `${repository}\u0000${event}`;

@@ -162,6 +162,35 @@ test('jobs sharing an event, encoded with the event once, are byte for byte what
   assert.deepEqual(codec.encodeSharing(SUBJECTS.jobs('webhook'), other, 'event'), other.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)));
 });
 
+test('an event written with the local event schema is spliced into its jobs as it stands, byte for byte what encoding gives; another writer version is not', async () => {
+  const codec = new SchemaRegistryCodec({ url: REGISTRY });
+  await codec.register(SUBJECTS.repositoryEvents, REPOSITORY_EVENT_SCHEMA);
+  const subject = SUBJECTS.jobs('webhook');
+  await codec.register(subject, DELIVERY_JOB_SCHEMA);
+  for (const kind of EVENT_KINDS) {
+    const value = codec.encode(SUBJECTS.repositoryEvents, sampleEvent(kind, { repository: `${PREFIX}/splice` }));
+    const event = await codec.decode(value, REPOSITORY_EVENT_SCHEMA);
+    const bytes = codec.fieldBytes(value, subject, 'event');
+    assert.ok(bytes, `${kind}: the writer schema is the jobs' event type`);
+    for (const n of [1, 3]) {
+      const jobs = Array.from({ length: n }, (_, i) => createDeliveryJob({ event, notificationUuid: `00000000-0000-4000-8000-00000000020${i}`, method: 'webhook' }));
+      assert.deepEqual(codec.encodeSharing(subject, jobs, 'event', bytes), jobs.map((j) => codec.encode(subject, j)), `${kind}, ${n} job(s)`);
+    }
+  }
+  // A newer writer (one more field, with a default) is read with resolution: its bytes are not the
+  // local event type's, so they are never spliced.
+  const newer = structuredClone(REPOSITORY_EVENT_SCHEMA.definition) as { fields: unknown[] };
+  newer.fields.push({ name: 'tenant', type: 'string', default: '' });
+  const newerSubject = `${PREFIX}-newer-event-value`;
+  await codec.register(newerSubject, createSchema(newer));
+  // A schema made by createSchema takes avsc's form: the body union wrapped in its branch's name.
+  const pushed = sampleEvent('repo_push', { repository: `${PREFIX}/newer` });
+  const value = codec.encode(newerSubject, { ...pushed, body: { 'herald.RepoPush': pushed.body }, tenant: 't' });
+  await codec.decode(value, REPOSITORY_EVENT_SCHEMA);
+  assert.equal(codec.fieldBytes(value, subject, 'event'), undefined);
+  assert.equal(codec.fieldBytes(Buffer.from('not avro'), subject, 'event'), undefined);
+});
+
 test('decodeKnown decodes without the registry once a schema id is known, and says when it is not', async () => {
   const writer = new SchemaRegistryCodec({ url: REGISTRY });
   await writer.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);

@@ -1,7 +1,15 @@
 import { REPOSITORY_EVENT_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
 import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
-import { routeEvent, type SubscriptionLookup } from '@herald/routing';
-import type { RouterMetrics } from './metrics.js';
+import { routeEvent, type SubscriptionLookup } from './route-event.js';
+
+/** The router's counters that routeBatch updates (its Prometheus metrics). */
+export interface RouteBatchMetrics {
+  eventsIn: { inc(n?: number): void };
+  jobsOut: { inc(labels: { method: DeliveryMethod }, n?: number): void };
+  filtered: { inc(n?: number): void };
+  skippedDisabled: { inc(n?: number): void };
+  deadLettered: { inc(labels: { reason: string }): void };
+}
 
 /**
  * Routes one consumed batch: every decodable event becomes its delivery jobs (one topic per method,
@@ -10,7 +18,7 @@ import type { RouterMetrics } from './metrics.js';
 export async function routeBatch(
   messages: KafkaMessage[],
   source: { topic: string; partition: number },
-  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouterMetrics },
+  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics },
 ): Promise<TopicMessages[]> {
   const { codec, view, metrics } = deps;
   const byTopic = new Map<string, Message[]>();
@@ -40,7 +48,9 @@ export async function routeBatch(
     }
     for (const [method, jobs] of byMethod) {
       metrics.jobsOut.inc({ method }, jobs.length);
-      const values = codec.encodeSharing(SUBJECTS.jobs(method), jobs, 'event');
+      const subject = SUBJECTS.jobs(method);
+      // The event's own bytes when its writer schema is the jobs' event type: not encoded again.
+      const values = codec.encodeSharing(subject, jobs, 'event', codec.fieldBytes(m.value, subject, 'event'));
       jobs.forEach((job, i) => add(TOPICS.jobs(method), { key: job.notification_uuid, value: values[i] as Buffer }));
     }
   }

@@ -1,0 +1,72 @@
+// `node --import tsx bench/router/transform.ts`: the router's per-event work alone, in process, no
+// Kafka: decode an event (Avro, schema from the registry), look up its subscriptions, build and
+// encode its jobs (routeBatch, as the router runs it), over batches like a fetch's. Prints CPU µs
+// per event (the median of three passes after a warm-up); with `--cpu-prof` (node --cpu-prof --import tsx …) it shows where they go. Needs the local
+// stack's schema registry (`npm run stack -- up`).
+import { randomUUID } from 'node:crypto';
+import { ensureStack } from '@herald/infra';
+import { DELIVERY_JOB_SCHEMA, REPOSITORY_EVENT_SCHEMA, sampleEvent, SchemaRegistryCodec, SUBJECTS, type RepositoryEvent } from '@herald/events';
+import { DELIVERY_METHODS, type KafkaMessage } from '@herald/kafka';
+import { SubscriptionIndex, type Subscription } from '@herald/subscriptions';
+import { routeBatch, type RouteBatchMetrics } from '@herald/routing';
+
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
+const BATCH = 1_000;
+const REPOS = 10_000;
+
+const stack = await ensureStack();
+const codec = new SchemaRegistryCodec({ url: stack.registryUrl });
+await codec.register(SUBJECTS.repositoryEvents, REPOSITORY_EVENT_SCHEMA);
+await Promise.all(DELIVERY_METHODS.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)));
+
+// The subscriptions of bench:router: 10,000 repositories × 5 kinds, at most one match per event.
+const index = new SubscriptionIndex();
+const repos = Array.from({ length: REPOS }, (_, i) => `bench/repo-${i}`);
+for (const repository of repos) {
+  const sub = (event: string, method: Subscription['method'], event_config: Record<string, unknown>): Subscription => ({
+    uuid: randomUUID(), repository, event, method, event_config, title: null, number_of_failures: 0, disabled: false, created_by: 'bench', version: 1,
+  });
+  for (const s of [sub('repo_push', 'webhook', {}), sub('build_success', 'slack', { 'ref-regex': 'refs/heads/' }), sub('vulnerability_found', 'email', { level: 2 }),
+    sub('build_failure', 'hipchat', {}), sub('repo_mirror_sync_failed', 'quay_notification', {})]) index.upsert(s);
+}
+function eventFor(i: number): RepositoryEvent {
+  const repository = repos[Math.floor(Math.random() * REPOS)]!;
+  const r = i % 10;
+  if (r < 6) return sampleEvent('repo_push', { repository, body: { updated_tags: [`t${i}`] } });
+  if (r < 8) return sampleEvent('build_success', { repository });
+  return sampleEvent('vulnerability_found', { repository });
+}
+const messages: KafkaMessage[] = Array.from({ length: EVENTS }, (_, i) => {
+  const ev = eventFor(i);
+  return { key: Buffer.from(ev.repository), value: codec.encode(SUBJECTS.repositoryEvents, ev), offset: String(i), timestamp: String(Date.now()), headers: {}, attributes: 0 } as KafkaMessage;
+});
+// Counters that count nothing: the router's hot counters cost ~1 % of this (see its profile).
+const none = { inc: () => undefined };
+const metrics: RouteBatchMetrics = { eventsIn: none, jobsOut: none, filtered: none, skippedDisabled: none, deadLettered: none };
+const deps = { codec, view: index, metrics };
+const source = { topic: 'repository-events', partition: 0 };
+
+async function pass(): Promise<{ us: number; jobs: number; bytesIn: number; bytesOut: number }> {
+  let jobs = 0;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  // CPU time, not wall time: the machine is shared, and waiting for a core is not the router's cost.
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < messages.length; i += BATCH) {
+    const batch = messages.slice(i, i + BATCH);
+    for (const m of batch) bytesIn += m.value?.length ?? 0;
+    for (const out of await routeBatch(batch, source, deps)) {
+      jobs += out.messages.length;
+      for (const m of out.messages) bytesOut += (m.value as Buffer).length;
+    }
+  }
+  const used = process.cpuUsage(t0);
+  return { us: (used.user + used.system) / messages.length, jobs, bytesIn, bytesOut };
+}
+await pass(); // warm-up: JIT, the view's lookup lists
+const runs = [await pass(), await pass(), await pass()];
+const us = runs.map((r) => r.us).sort((a, b) => a - b)[1]!;
+const r = runs[0]!;
+console.log(`[bench:router:transform] ${us.toFixed(2)} µs/event (runs ${runs.map((x) => x.us.toFixed(2)).join(', ')}), ${(r.jobs / EVENTS).toFixed(2)} jobs/event, ${(r.bytesIn / EVENTS).toFixed(0)} B in, ${(r.bytesOut / Math.max(1, r.jobs)).toFixed(0)} B per job`);
+console.log(JSON.stringify({ bench: 'router-transform', events: EVENTS, us_per_event: Number(us.toFixed(2)), jobs_per_event: Number((r.jobs / EVENTS).toFixed(3)), bytes_in_per_event: Math.round(r.bytesIn / EVENTS), bytes_per_job: Math.round(r.bytesOut / Math.max(1, r.jobs)) }));
+process.exit(0);
