@@ -104,7 +104,9 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - opts.dedupeHorizonMs);
     const at = since.find((x) => x.partition === partition);
     const from = at && BigInt(at.offset) >= 0n ? BigInt(at.offset) : offset;
-    return { state, replayFrom: from < offset ? from : offset };
+    const replayFrom = from < offset ? from : offset;
+    logger.info({ partition, committed: offset.toString(), emittedPastCommit: p?.metadata ?? '', replayFrom: replayFrom.toString() }, 'coalescer partition loaded');
+    return { state, replayFrom };
   }
 
   async function flush(all: boolean): Promise<void> {

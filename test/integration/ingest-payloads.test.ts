@@ -11,8 +11,9 @@ import { eventually } from '../helpers/wait.js';
 import { IngestFixture } from '../support/ingest-fixture.js';
 
 const WINDOW_MS = 300;
-const ing = new IngestFixture({ INGEST_WINDOW_MS: String(WINDOW_MS) });
-const fixture = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'ingest', path), 'utf8').replaceAll('{{ns}}', ing.namespace));
+// A registry may send 60 requests at once, then 2 a second (the last test floods it).
+const ing = new IngestFixture({ INGEST_WINDOW_MS: String(WINDOW_MS), INGEST_RATE_BURST: '60', INGEST_RATE_PER_SECOND: '2' });
+const fixture = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'ingest', path), 'utf8').replaceAll('{{ns}}', ing.namespace).replaceAll('{{run}}', ing.id));
 const DISTRIBUTION = 'application/vnd.docker.distribution.events.v2+json';
 
 before(() => ing.start());
@@ -88,12 +89,12 @@ test('Harbor: a push becomes a repo_push, a completed scan with findings vulnera
 
 test('bad input gets a 4xx naming the problem and publishes nothing; no or a wrong token is 401; another content type 415', async () => {
   const repo = ing.repo('bad');
-  const push = (patch: Record<string, unknown>) => ({ events: [{ id: 'x1', action: 'push', timestamp: new Date().toISOString(), target: { repository: repo, tag: 'ok', digest: 'sha256:abc', ...patch } }] });
+  const push = (patch: Record<string, unknown>) => ({ events: [{ id: `x1-${ing.id}`, action: 'push', timestamp: new Date().toISOString(), target: { repository: repo, tag: 'ok', digest: 'sha256:abc', ...patch } }] });
   const bad: [unknown, string][] = [
     [push({ repository: 'UPPER/case' }), 'events[0].target.repository'],
     [push({ tag: 'bad tag' }), 'events[0].target.tag'],
     [push({ digest: 'nodigest' }), 'events[0].target.digest'],
-    [{ events: [{ id: 'x2', action: 'rename', target: { repository: repo } }] }, 'events[0].action'],
+    [{ events: [{ id: `x2-${ing.id}`, action: 'rename', target: { repository: repo } }] }, 'events[0].action'],
     [{ events: [{ action: 'push', target: { repository: repo, tag: 'v1' } }] }, 'events[0].id'],
     [{ events: 'nope' }, 'events'],
     ['{"events": [', 'body'],
@@ -120,4 +121,24 @@ test('bad input gets a 4xx naming the problem and publishes nothing; no or a wro
     return g;
   }, 20_000);
   assert.deepEqual((got[0]!.value as RepositoryEventOf<'repo_push'>).body.updated_tags, ['good']);
+});
+
+test('a registry that floods gets 429 with Retry-After, and is served again after it; another registry is not held back', async () => {
+  const repo = ing.repo('flood');
+  const answers = await Promise.all(
+    Array.from({ length: 80 }, (_, i) => ing.post('/v1/distribution/events', { events: [{ id: `flood-${ing.id}-${i}`, action: 'push', timestamp: new Date().toISOString(), target: { repository: repo, tag: `f${i}` } }] })),
+  );
+  const throttled = answers.filter((a) => a.status === 429);
+  const accepted = answers.filter((a) => a.status === 202);
+  assert.equal(throttled.length + accepted.length, 80);
+  assert.ok(throttled.length >= 20, `throttled ${throttled.length}`);
+  const retryAfter = Number(throttled[0]!.headers.get('retry-after'));
+  assert.ok(retryAfter >= 1, `Retry-After ${retryAfter}`);
+  assert.match(String(throttled[0]!.body['error']), /test-registry is over 2 requests per second/);
+  // The Harbor registry has its own budget.
+  assert.equal((await ing.post('/v1/harbor/events', fixture('harbor/pull-artifact.json'), { authorization: ing.harborToken })).status, 202);
+  await new Promise((r) => setTimeout(r, retryAfter * 1000));
+  assert.equal((await ing.post('/v1/distribution/events', { events: [] })).status, 202);
+  // What was refused was not published: the accepted tags only.
+  await eventually(() => assert.equal(ing.of(repo).flatMap((m) => (m.value as RepositoryEventOf<'repo_push'>).body.updated_tags).length, accepted.length), 20_000);
 });

@@ -1,5 +1,6 @@
 import { encodeRawRecord, type IngestResult, type IngestSource } from '@herald/registry-ingest';
-import { TOPICS, type RecordProducer } from '@herald/kafka';
+import type { BatchingProducer } from '@herald/delivery';
+import { TOPICS } from '@herald/kafka';
 import { UnavailableError } from './http/http-errors.js';
 import type { IngestMetrics } from './metrics.js';
 import type { RecentIds } from './recent-ids.js';
@@ -14,17 +15,19 @@ export interface Accepted {
 /**
  * Publishes a parsed payload's records to the ingest topic (keyed by repository) and resolves once
  * Kafka has acknowledged every one (acks = all, idempotent producer): a 2xx is a durable accept.
+ * Concurrent requests share produce requests (one in flight at a time, as the idempotent producer
+ * needs to keep its sequence numbers in order).
  * Records whose source id this process already published (a registry's retry after a lost answer)
  * are not published again.
  */
-export function createAccept(deps: { producer: RecordProducer; metrics: IngestMetrics; published: RecentIds }) {
+export function createAccept(deps: { producer: BatchingProducer; metrics: IngestMetrics; published: RecentIds }) {
   const { producer, metrics, published } = deps;
   return async function accept(source: IngestSource, result: IngestResult): Promise<Accepted> {
     const fresh = result.records.filter((r) => !published.has(r.source_id));
     const duplicates = result.records.length - fresh.length;
     if (fresh.length > 0) {
       try {
-        await producer.send(fresh.map((r) => ({ topic: TOPICS.ingestRecords, key: r.repository, value: encodeRawRecord(r) })));
+        await producer.sendAll(fresh.map((r) => ({ topic: TOPICS.ingestRecords, message: { key: r.repository, value: encodeRawRecord(r) } })));
       } catch (err) {
         throw new UnavailableError('Kafka did not acknowledge the events; retry', { cause: err });
       }

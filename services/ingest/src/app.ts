@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { BatchingProducer } from '@herald/delivery';
 import { SCHEMAS, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
@@ -55,7 +56,8 @@ export function createApp(config: IngestConfig, logger: Logger): IngestApp {
       authenticate: createRegistryAuth(config.tokens),
       guard: new FloodGuard({ ratePerSecond: config.INGEST_RATE_PER_SECOND, burst: config.INGEST_RATE_BURST, maxInFlight: config.INGEST_MAX_IN_FLIGHT }),
       parse: { distribution: (b) => parseDistributionEnvelope(b, host), harbor: (b) => parseHarborPayload(b, host) },
-      accept: createAccept({ producer, metrics, published: new RecentIds(config.INGEST_DEDUPE_IDS) }),
+      // What arrives while a produce request is in flight goes out in the next one, at once.
+      accept: createAccept({ producer: new BatchingProducer(producer, { lingerMs: 0 }), metrics, published: new RecentIds(config.INGEST_DEDUPE_IDS) }),
       metrics,
       accepting: () => lifecycle.state === 'ready',
     },
