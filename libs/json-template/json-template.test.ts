@@ -95,6 +95,13 @@ test('the JSONPath Quay accepts: root, dots, recursive descent, wildcards, slice
   for (const [expr, expected] of cases) assert.deepStrictEqual(new JsonTemplate(JSON.stringify({ v: `\${${expr}}` })).apply(data), { v: expected }, expr);
 });
 
+test('where jsonpath-rw and RFC 9535 evaluate differently, Herald follows RFC 9535 (documented in the README)', () => {
+  const data = { obj: { a: 1, b: 2 }, list: ['x', 'y'], s: 'abc' };
+  const t = new JsonTemplate('{"objAll": "${obj[*]}", "listAll": "${list.*}", "char": "${s[0]}", "far": "${list[-5]}"}');
+  // jsonpath-rw (checked with jsonpath-ng 1.8): {"a":1,"b":2} itself, nothing, "a", IndexError (Quay: null).
+  assert.deepStrictEqual(t.apply(data), { objAll: [1, 2], listAll: ['x', 'y'], char: null, far: null });
+});
+
 test('literals, nested arrays and an unterminated ${ pass through', () => {
   const t = new JsonTemplate('{"a": [1, true, null, {"b": "${x}"}], "c": "${not closed"}');
   assert.deepStrictEqual(t.apply({ x: 'y' }), { a: [1, true, null, { b: 'y' }], c: '${not closed' });
