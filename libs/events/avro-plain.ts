@@ -7,9 +7,10 @@ const cache = new WeakMap<avro.Type, Convert>();
 
 /**
  * Compiles (once per type) a converter from avsc's decoded values to plain objects: record class
- * instances become plain objects, null optional fields are left out (as Quay leaves them out of its
- * JSON), and wrapped unions are unwrapped to their branch value. Compiled because the router decodes
- * thousands of events a second.
+ * instances become plain objects, null optional fields are left out (Herald's values never hold
+ * `null`; the Quay payload puts back the nulls Quay sends, see quay-payload.ts), and wrapped unions
+ * are unwrapped to their branch value. Compiled because the router decodes thousands of events a
+ * second.
  */
 export function plainConverter(type: avro.Type): (value: unknown) => unknown {
   const convert = compile(type);
