@@ -55,6 +55,8 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
   const admin = kafka.admin();
   const producer: Producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: 30_000 });
   const states = new Map<number, PartitionWindows>();
+  // At most a tenth of the window early, so that windows opened together close in one transaction.
+  const closeAheadMs = Math.min(100, Math.floor(opts.limits.windowMs / 10));
   const committed = new Map<number, string>();
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -109,8 +111,15 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     return { state, replayFrom };
   }
 
-  async function flush(all: boolean): Promise<void> {
-    const now = Date.now();
+  /**
+   * Commits what is due: the events of closed windows (and ready events) with the offsets they
+   * complete. `onlyWithEvents`: after a batch, a transaction only when there are events (commit
+   * progress alone waits for the next one: re-consuming uncommitted records that produced nothing
+   * produces nothing again). Windows due within CLOSE_AHEAD_MS close together, so windows opened
+   * at nearly the same time share one transaction.
+   */
+  async function flush(all: boolean, onlyWithEvents = false): Promise<void> {
+    const now = Date.now() + closeAheadMs;
     const events: RepositoryEvent[] = [];
     const offsets: { partition: number; offset: string; metadata: string }[] = [];
     for (const [partition, state] of states) {
@@ -123,7 +132,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
       const key = `${point.offset}|${point.metadata}`;
       if (committed.get(partition) !== key) offsets.push({ partition, offset: point.offset.toString(), metadata: point.metadata });
     }
-    if (events.length > 0 || offsets.length > 0) {
+    if (events.length > 0 || (offsets.length > 0 && !onlyWithEvents)) {
       const messages: Message[] = events.map((e) => ({ key: e.repository, value: opts.encode(e) }));
       const tx = await producer.transaction();
       try {
@@ -189,7 +198,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
       }
       opts.onRecord?.(outcome);
     }
-    await flush(false);
+    await flush(false, true);
     return true;
   }
 

@@ -1,0 +1,109 @@
+// `npm run bench:ingest`: Distribution envelopes per second the ingest service accepts (each a tag
+// push, durable in Kafka before the 202, coalesced behind) against a bare Fastify server whose
+// handler does nothing, same load loop, same concurrency, alternating rounds (BENCH_ROUNDS, default
+// 3, BENCH_SECONDS each, default 8; BENCH_CONCURRENCY connections, default 128). Goal: ratio >= 0.5.
+// Loopback only. The last line printed is one JSON object with the figures.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { ensureStack } from '@herald/infra';
+import { createKafka, runTopicsCommand, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
+import { freePort, ROOT, startService } from '@herald/testing';
+import { loadLoop, type LoadResult } from './load.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
+// Each accept waits for Kafka's ack, and concurrent accepts share one produce request: throughput is
+// bound by concurrency / produce latency. 128 connections stand for a fleet of registries (one
+// Distribution endpoint sends one request at a time).
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 128);
+const REPOSITORIES = 200;
+
+const log = (msg: string) => console.log(`[bench:ingest] ${msg}`);
+const id = randomBytes(3).toString('hex');
+const token = randomBytes(24).toString('hex');
+const stack = await ensureStack();
+const lines: string[] = [];
+if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], {}, { out: (l) => lines.push(l), err: (l) => lines.push(l) })) !== 0) throw new Error(`topics apply failed:\n${lines.join('\n')}`);
+const group = `herald-bench-ingest-${id}`;
+await setGroupOffsetsToEnd(createKafka({ brokers: stack.kafkaBrokers, clientId: 'herald-bench' }), group, [TOPICS.ingestRecords]);
+
+const port = await freePort();
+const ingest = await startService(
+  'ingest',
+  {
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.registryUrl,
+    HTTP_PORT: String(port),
+    INGEST_TOKENS: `bench=${token}`,
+    INGEST_GROUP_ID: group,
+    INGEST_INSTANCE_ID: `bench-${id}`,
+    INGEST_RATE_PER_SECOND: '1000000',
+    INGEST_RATE_BURST: '1000000',
+    INGEST_MAX_IN_FLIGHT: '100000',
+    LOG_LEVEL: 'warn',
+  },
+  `bench-ingest-${id}`,
+  { bundle: true },
+);
+await ingest.ready(90_000);
+const bare = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'ingest', 'bare-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+const [portLine] = (await once(bare.stdout!, 'data')) as [Buffer];
+const barePort = Number(portLine.toString().trim());
+
+// One tag push per envelope, as Distribution sends them: unique ids, repositories round-robin.
+const envelope = (i: number) =>
+  JSON.stringify({
+    events: [
+      {
+        id: `${id}-${i}`,
+        timestamp: new Date().toISOString(),
+        action: 'push',
+        target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:5d0da3dc976460b72c77d94c8a1ad043720b0416bfc16c52c45d4847e53fadb6', size: 527, repository: `bench-${id}/app${i % REPOSITORIES}`, tag: `t${i}` },
+        request: { id: `r${i}`, addr: '127.0.0.1:1', host: 'registry.bench:5000', method: 'PUT', useragent: 'bench' },
+        actor: { name: 'bench' },
+        source: { addr: 'registry.bench:5000', instanceID: 'bench' },
+      },
+    ],
+  });
+const headers = { 'content-type': 'application/vnd.docker.distribution.events.v2+json', authorization: `Bearer ${token}` };
+let offset = 0;
+const run = async (url: string): Promise<LoadResult> => {
+  const base = offset;
+  const r = await loadLoop(url, headers, (i) => envelope(base + i), CONCURRENCY, SECONDS * 1000);
+  offset += r.ok + r.refused + CONCURRENCY;
+  return r;
+};
+
+// Warm-up (JIT, connections, producer metadata), not counted.
+await loadLoop(`http://127.0.0.1:${barePort}/v1/distribution/events`, headers, envelope, CONCURRENCY, 2_000);
+const warm = await loadLoop(`http://127.0.0.1:${port}/v1/distribution/events`, headers, (i) => envelope(10_000_000 + i), CONCURRENCY, 2_000);
+offset = 20_000_000 + warm.ok;
+
+const rounds: { ingest: number; bare: number; ratio: number; refused: number }[] = [];
+try {
+  for (let r = 0; r < ROUNDS; r++) {
+    const b = await run(`http://127.0.0.1:${barePort}/v1/distribution/events`);
+    const i = await run(`http://127.0.0.1:${port}/v1/distribution/events`);
+    rounds.push({ ingest: Math.round(i.perSecond), bare: Math.round(b.perSecond), ratio: Number((i.perSecond / b.perSecond).toFixed(3)), refused: i.refused });
+    log(`round ${r + 1}: ingest ${i.perSecond.toFixed(0)}/s (${i.refused} refused), bare Fastify ${b.perSecond.toFixed(0)}/s, ratio ${(i.perSecond / b.perSecond).toFixed(3)}`);
+  }
+} finally {
+  bare.kill('SIGTERM');
+  await ingest.kill('SIGTERM');
+}
+const ratios = rounds.map((x) => x.ratio).sort((a, b) => a - b);
+const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
+console.log(
+  JSON.stringify({
+    bench: 'ingest',
+    concurrency: CONCURRENCY,
+    seconds_per_round: SECONDS,
+    rounds,
+    ingest_envelopes_per_s: Math.round(rounds.reduce((s, x) => s + x.ingest, 0) / rounds.length),
+    bare_fastify_per_s: Math.round(rounds.reduce((s, x) => s + x.bare, 0) / rounds.length),
+    ratio_median: median,
+    goal: 0.5,
+  }),
+);
