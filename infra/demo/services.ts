@@ -13,6 +13,9 @@ export const SERVICES = [
   'delivery-inapp',
 ] as const;
 
+/** `npm start` also runs registry ingest; the tests' whole-system fixtures run SERVICES only. */
+export const DEMO_SERVICES = [...SERVICES, 'ingest'] as const;
+
 export interface DemoEndpoints {
   apiPort: number;
   inboxUrl: string;
@@ -26,11 +29,13 @@ export interface DemoEndpoints {
   stack?: { kafkaBrokers: string[]; registryUrl: string; mongoUrl: string };
   /** Added to every service's environment (tests: own database and consumer groups). */
   env?: Record<string, string>;
+  /** Registry ingest's port and the token a demo registry sends (ingest only runs with them). */
+  ingest?: { port: number; token: string };
   /** Per-service additions, e.g. a consumer group id. */
   envFor?: (service: ServiceName) => Record<string, string>;
 }
 
-export type ServiceName = (typeof SERVICES)[number];
+export type ServiceName = (typeof DEMO_SERVICES)[number];
 
 /**
  * Short retry delays so the demo shows retries and failure accounting within a minute; the demo's
@@ -59,6 +64,9 @@ function envFor(name: ServiceName, e: DemoEndpoints): Record<string, string> {
       return { ...delivery, HIPCHAT_API_URL: `${e.inboxUrl}/hipchat`, HIPCHAT_ALLOW_LIST: loopback };
     case 'delivery-inapp':
       return delivery;
+    case 'ingest':
+      if (!e.ingest) throw new Error('ingest needs a port and a registry token (DemoEndpoints.ingest)');
+      return { HTTP_HOST: '127.0.0.1', HTTP_PORT: String(e.ingest.port), INGEST_TOKENS: `demo-registry=${e.ingest.token}`, INGEST_INSTANCE_ID: 'demo-0' };
   }
 }
 
@@ -99,7 +107,7 @@ export async function startServices(e: DemoEndpoints, log: (msg: string) => void
  * exists, so a Ctrl-C during start-up stops it too.
  */
 export async function superviseServices(e: DemoEndpoints, log: (msg: string) => void, onSupervisor: (s: Supervisor) => void): Promise<void> {
-  for (const name of SERVICES) {
+  for (const name of DEMO_SERVICES) {
     const t0 = Date.now();
     let starts = 0;
     const where = (p: ServiceProcess) => `metrics http://127.0.0.1:${p.opsPort}/metrics, log ${p.logFile}`;

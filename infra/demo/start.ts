@@ -34,6 +34,11 @@ mkdirSync(join(demoDir, 'logs'), { recursive: true });
 const secretFile = join(demoDir, 'jwt-secret');
 if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
 const jwtSecret = readFileSync(secretFile, 'utf8').trim();
+// Likewise the token the demo's registries send to ingest.
+const ingestTokenFile = join(demoDir, 'ingest-token');
+if (!existsSync(ingestTokenFile)) writeFileSync(ingestTokenFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+const ingestToken = readFileSync(ingestTokenFile, 'utf8').trim();
+const ingestUrl = `http://127.0.0.1:${envPort('HERALD_INGEST_PORT', 8091)}`;
 
 const inbox = await startInbox(envPort('HERALD_INBOX_PORT', 8090));
 // The confirmation mail may arrive before the API call that sent it returns: keep the latest link.
@@ -71,7 +76,7 @@ try {
   const topicsEnv = { ...process.env, DELIVERY_RETRY_DELAYS_MS: DEMO_RETRY_DELAYS_MS };
   if ((await runTopicsCommand(['apply', '--brokers', stack.kafkaBrokers.join(',')], topicsEnv, { out: log, err: log })) !== 0) throw new Error('Kafka topics need attention (see above)');
   // The stack's own addresses: services and the demo's publisher go where this stack listens.
-  const endpoints = { apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs'), stack };
+  const endpoints = { apiPort, inboxUrl: inbox.url, smtpPort, jwtSecret, logDir: join(demoDir, 'logs'), stack, ingest: { port: Number(new URL(ingestUrl).port), token: ingestToken } };
   await superviseServices(endpoints, log, (s) => supervisors.push(s));
   const token = await demoToken(jwtSecret);
   const confirm = async () => {
@@ -98,6 +103,8 @@ Herald is ready in ${((Date.now() - t0) / 1000).toFixed(1)}s.
   Deliveries     ${inbox.url}   (webhook, Slack, Flowdock, HipChat requests and e-mails, newest first)
   In-app         curl -H "Authorization: Bearer <token>" ${apiUrl}/api/v1/user/notifications
   Emit events    ${emitPrefix()}npx herald emit repo_push --repository ${DEMO_REPOSITORY} --tags latest
+  Registry in    ${ingestUrl}/v1/distribution/events   (a CNCF Distribution notification endpoint; Harbor: ${ingestUrl}/v1/harbor/events)
+  Ingest token   ${ingestToken}   (Authorization: Bearer <token>)
   Logs           ${join(demoDir, 'logs')}
 
 A service that dies is restarted (1 s, doubling to 30 s). Ctrl-C stops everything.`);

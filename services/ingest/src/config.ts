@@ -7,7 +7,7 @@ export const configShape = {
   ...commonShape,
   ...opsShape(9402),
   HTTP_HOST: str('127.0.0.1'),
-  HTTP_PORT: int(8090, 0, 65_535),
+  HTTP_PORT: int(8091, 0, 65_535),
   /** `name=token` pairs, one per registry: Distribution sends `Authorization: Bearer <token>`, Harbor its auth header. */
   INGEST_TOKENS: list(undefined),
   /** docker_url's host when a registry event names none. */
