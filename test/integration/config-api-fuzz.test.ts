@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InAppStore } from '@herald/store';
+import { confirmByLink } from '@herald/infra';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { mutationsFor, validCreateBody } from '../helpers/create-request-arbitrary.js';
 import { operationsOf, requestArbitrary, sendFuzzRequest, type FuzzRequest } from '../helpers/openapi-fuzz.js';
@@ -93,7 +94,7 @@ test(`property: ${CREATE_RUNS} valid creations are 201 as sent, ${CREATE_RUNS} s
   const mail = await api.smtp.waitFor((m) => m.to.includes(email));
   const link = /\/authrepoemail\?code=[A-Za-z0-9_%-]+/.exec(mail.decoded)?.[0];
   assert.ok(link);
-  assert.equal((await api.request('GET', link)).status, 200);
+  assert.equal((await confirmByLink(`${api.url}${link}`)).status, 200);
 
   let sent = 0;
   await fc.assert(

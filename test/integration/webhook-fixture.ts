@@ -20,11 +20,13 @@ import {
 import { createKafka, TOPICS, type Producer } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, type NotificationDoc } from '@herald/subscriptions';
+import { TEST_KAFKA_BROKERS, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { positionAtEnd } from '../support/job-reader.js';
 
-export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-export const REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+// The stack's addresses as the services derive them (KAFKA_BROKERS, else 127.0.0.1:$KAFKA_PORT).
+export const BROKERS = TEST_KAFKA_BROKERS;
+export const REGISTRY_URL = TEST_SCHEMA_REGISTRY_URL;
 const LOG_LEVEL = process.env['TEST_LOG_LEVEL'] ?? 'warn';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

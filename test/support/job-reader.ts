@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { DELIVERY_JOB_SCHEMA, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
 import type { Consumer, IHeaders, Kafka } from '@herald/kafka';
+import { TEST_KAFKA_BROKERS, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
 
-export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
-export const TEST_REGISTRY_URL = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+// The stack's addresses as the services derive them (KAFKA_BROKERS, else 127.0.0.1:$KAFKA_PORT).
+export const TEST_BROKERS = TEST_KAFKA_BROKERS;
+export const TEST_REGISTRY_URL = TEST_SCHEMA_REGISTRY_URL;
 
 /**
  * Commits `groupId`'s offsets at the current end of `topics`, so it reads only what comes next.
