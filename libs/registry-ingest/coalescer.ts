@@ -58,6 +58,9 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
   // At most a tenth of the window early, so that windows opened together close in one transaction.
   const closeAheadMs = Math.min(100, Math.floor(opts.limits.windowMs / 10));
   const committed = new Map<number, string>();
+  // Partitions sent back (seek) to read ids before their commit point: batches from further on,
+  // fetched before the seek took effect, are not consumed until the read-back starts.
+  const replaying = new Map<number, { from: bigint; skipped: number }>();
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
@@ -87,6 +90,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
       if (!mine.has(p)) {
         states.delete(p);
         committed.delete(p);
+        replaying.delete(p);
       }
     }
     schedule();
@@ -176,11 +180,19 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
 
   /** Adds a batch to its partition's state and commits what it completes; false when it seeked back instead. */
   async function consume(partition: number, messages: KafkaMessage[]): Promise<boolean> {
+    const first = BigInt(messages[0]?.offset ?? '0');
     let state = states.get(partition);
+    const replay = replaying.get(partition);
+    if (state && replay !== undefined) {
+      // Bounded: should the read-back never start at its offset, consume from where it is.
+      if (first > replay.from && replay.skipped++ < 3) return false;
+      replaying.delete(partition);
+    }
     if (!state) {
       const loaded = await load(partition);
       state = loaded.state;
-      if (loaded.replayFrom < BigInt(messages[0]?.offset ?? '0')) {
+      if (loaded.replayFrom < first) {
+        replaying.set(partition, { from: loaded.replayFrom, skipped: 0 });
         consumer.seek({ topic, partition, offset: loaded.replayFrom.toString() });
         return false;
       }
