@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ensureStack } from '@herald/infra';
 import { createKafka, runTopicsCommand, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
 import { freePort, ROOT, startService } from '@herald/testing';
+import { cpuDuring } from '../webhook/cpu.js';
 import { loadLoop, type LoadResult } from './load.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -69,11 +70,15 @@ const envelope = (i: number) =>
   });
 const headers = { 'content-type': 'application/vnd.docker.distribution.events.v2+json', authorization: `Bearer ${token}` };
 let offset = 0;
-const run = async (url: string): Promise<LoadResult> => {
+// CPU of the server under load (its main thread apart: the event loop the HTTP handling and the
+// coalescer share), as % of one core over the round.
+const run = async (url: string, pid: number): Promise<LoadResult & { cpuPct: number; mainPct: number }> => {
   const base = offset;
-  const r = await loadLoop(url, headers, (i) => envelope(base + i), CONCURRENCY, SECONDS * 1000);
+  const t0 = performance.now();
+  const { value: r, cpu } = await cpuDuring({ all: pid, 'main:main': pid }, () => loadLoop(url, headers, (i) => envelope(base + i), CONCURRENCY, SECONDS * 1000));
+  const ms = performance.now() - t0;
   offset += r.ok + r.refused + CONCURRENCY;
-  return r;
+  return { ...r, cpuPct: Math.round(((cpu['all'] ?? NaN) / ms) * 100), mainPct: Math.round(((cpu['main:main'] ?? NaN) / ms) * 100) };
 };
 
 // Warm-up (JIT, connections, producer metadata), not counted.
@@ -81,13 +86,13 @@ await loadLoop(`http://127.0.0.1:${barePort}/v1/distribution/events`, headers, e
 const warm = await loadLoop(`http://127.0.0.1:${port}/v1/distribution/events`, headers, (i) => envelope(10_000_000 + i), CONCURRENCY, 2_000);
 offset = 20_000_000 + warm.ok;
 
-const rounds: { ingest: number; bare: number; ratio: number; refused: number }[] = [];
+const rounds: { ingest: number; bare: number; ratio: number; refused: number; ingest_cpu_pct: number; ingest_main_thread_pct: number; bare_cpu_pct: number }[] = [];
 try {
   for (let r = 0; r < ROUNDS; r++) {
-    const b = await run(`http://127.0.0.1:${barePort}/v1/distribution/events`);
-    const i = await run(`http://127.0.0.1:${port}/v1/distribution/events`);
-    rounds.push({ ingest: Math.round(i.perSecond), bare: Math.round(b.perSecond), ratio: Number((i.perSecond / b.perSecond).toFixed(3)), refused: i.refused });
-    log(`round ${r + 1}: ingest ${i.perSecond.toFixed(0)}/s (${i.refused} refused), bare Fastify ${b.perSecond.toFixed(0)}/s, ratio ${(i.perSecond / b.perSecond).toFixed(3)}`);
+    const b = await run(`http://127.0.0.1:${barePort}/v1/distribution/events`, bare.pid!);
+    const i = await run(`http://127.0.0.1:${port}/v1/distribution/events`, ingest.child.pid!);
+    rounds.push({ ingest: Math.round(i.perSecond), bare: Math.round(b.perSecond), ratio: Number((i.perSecond / b.perSecond).toFixed(3)), refused: i.refused, ingest_cpu_pct: i.cpuPct, ingest_main_thread_pct: i.mainPct, bare_cpu_pct: b.cpuPct });
+    log(`round ${r + 1}: ingest ${i.perSecond.toFixed(0)}/s (${i.refused} refused; CPU ${i.cpuPct}% of a core, main thread ${i.mainPct}%), bare Fastify ${b.perSecond.toFixed(0)}/s (CPU ${b.cpuPct}%), ratio ${(i.perSecond / b.perSecond).toFixed(3)}`);
   }
 } finally {
   bare.kill('SIGTERM');
