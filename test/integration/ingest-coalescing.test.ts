@@ -121,3 +121,18 @@ test('a retry after a restart of an event emitted before it is dropped: the coal
   await sleep(2_500);
   assert.deepEqual(tagsOf(ing, repo), [['x']]);
 });
+
+test('SIGTERM during a window: the open window is emitted before the process exits 0, not a window later', async () => {
+  const ing = new IngestFixture({ INGEST_WINDOW_MS: '20000' });
+  fixtures.push(ing);
+  await ing.start();
+  const repo = ing.repo('drain');
+  assert.equal((await ing.post('/v1/distribution/events', { events: ['p', 'q'].map((tag) => distributionEvent({ action: 'push', repository: repo, tag })) })).status, 202);
+  // Once the coalescer holds the window (it reads back its ids first):
+  const port = ing.service!.opsPort;
+  await eventually(async () => assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^herald_ingest_open_windows\{[^}]*\} 1$/m), 30_000, 100);
+  const t0 = Date.now();
+  assert.equal(await ing.service!.kill('SIGTERM'), 0);
+  await eventually(() => assert.deepEqual(tagsOf(ing, repo), [['p', 'q']]), 10_000);
+  assert.ok(Date.now() - t0 < 20_000, 'emitted at the stop, before the window would have closed');
+});
