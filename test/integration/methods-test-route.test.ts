@@ -134,7 +134,7 @@ test('the test route delivers sample data for every event kind × method, each e
     for (const method of DELIVERY_METHODS) {
       const res = await api.request<{ uuid: string }>('POST', `/api/v1/repository/${repository}/notification/`, {
         token: admin,
-        body: { event: kind, method, config: methodConfig(kind, method, i), eventConfig: kind === 'repo_image_expiry' ? { days: 7 } : {}, title: `${kind} by ${method}` },
+        body: { event: kind, method, config: methodConfig(kind, method, i), eventConfig: kind === 'repo_image_expiry' ? { days: 7 } : kind === 'vulnerability_found' ? { level: 1 } : {}, title: `${kind} by ${method}` },
       });
       assert.equal(res.status, 201, `${kind}/${method}: ${res.text}`);
       created.push({ kind, method, uuid: res.body.uuid, i });
@@ -161,9 +161,13 @@ test('the test route delivers sample data for every event kind × method, each e
     const body = JSON.parse(r?.body ?? '{}') as Record<string, unknown>;
     assert.equal(body['repository'], repository, c.kind);
     if (c.kind === 'repo_image_expiry') assert.equal(body['notification_uuid'], c.uuid);
+    // Built from the notification's settings, as Quay's test notifications are.
+    if (c.kind === 'repo_image_expiry') assert.equal(body['expiring_in'], '7 days');
+    if (c.kind === 'vulnerability_found') assert.equal((body['vulnerability'] as { priority: string }).priority, 'High');
   }
   const subjects = notificationMails().map((m) => m.subject).sort();
-  const expected = EVENT_KINDS.map((k) => summary(sampleEvent(k, { repository }))).sort();
+  const vulnerability = { ...sampleEvent('vulnerability_found').body.vulnerability, priority: 'High' as const };
+  const expected = EVENT_KINDS.map((k) => summary(k === 'vulnerability_found' ? sampleEvent(k, { repository, body: { vulnerability } }) : sampleEvent(k, { repository }))).sort();
   assert.deepEqual(subjects, expected, 'one mail per kind, subject = summary');
   for (const kind of EVENT_KINDS) {
     const docs = await store.col.find({ 'target.name': `u-${kind}` }).toArray();
