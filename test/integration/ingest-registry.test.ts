@@ -14,7 +14,7 @@ import { openTestDb, type TestDb } from '../helpers/mongo.js';
 import { eventually } from '../helpers/wait.js';
 import { DistributionRegistry, registryTools } from '../support/distribution-registry.js';
 import { IngestFixture } from '../support/ingest-fixture.js';
-import { TEST_BROKERS } from '../support/job-reader.js';
+import { TEST_KAFKA_BROKERS as TEST_BROKERS } from '../helpers/kafka.js';
 
 // Wide enough for crane's separate processes on a busy machine; the coalescing test covers the default.
 const ing = new IngestFixture({ INGEST_WINDOW_MS: '4000' });

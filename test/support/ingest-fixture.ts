@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { REPOSITORY_EVENT_SCHEMA, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
 import { freePort, startService, type ServiceProcess } from '@herald/testing';
-import { TailReader, TEST_BROKERS, TEST_REGISTRY_URL, type ReadBack } from './job-reader.js';
+import { TEST_KAFKA_BROKERS as TEST_BROKERS, TEST_SCHEMA_REGISTRY_URL as TEST_REGISTRY_URL } from '../helpers/kafka.js';
+import { TailReader, type ReadBack } from './job-reader.js';
 
 export class IngestFixture {
   readonly id = randomBytes(4).toString('hex');
