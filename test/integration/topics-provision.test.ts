@@ -127,8 +127,9 @@ function topics(args: string[], env: Record<string, string> = {}): Promise<Run> 
 }
 
 test('the herald topics command: exit codes and one line per problem', async () => {
-  // One retry level (DELIVERY_RETRY_DELAYS_MS=1000): 4 shared topics + 6 methods x (jobs, retry.1, dlq).
-  const total = 22;
+  // One retry level (DELIVERY_RETRY_DELAYS_MS=1000): 5 shared topics (ingest.registry-records
+  // included) + 6 methods x (jobs, retry.1, dlq).
+  const total = 23;
   const webhook = `${CLI}notifications.webhook`;
   const { replication, isr } = await cluster();
   await withAdmin((admin) =>
