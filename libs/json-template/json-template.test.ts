@@ -112,6 +112,19 @@ test('regular-expression filter functions are refused', () => {
   assert.deepStrictEqual(new JsonTemplate('{"a": "${$.tags[?@ == \'v1\']}"}').apply({ tags: ['latest', 'v1'] }), { a: 'v1' });
 });
 
+test('render keeps what json.loads keeps: member order (integer-like keys too), duplicate keys, float literals', () => {
+  // Each expected text is CPython's json.dumps(json.loads(template)) (a template without expressions).
+  const cases: [string, string][] = [
+    ['{"2": "a", "1": "b", "x": [1.0, 2, 1e2, 0.5, true, null, {}], "10": {"b": 1, "a": 2}}', '{"2": "a", "1": "b", "x": [1.0, 2, 100.0, 0.5, true, null, {}], "10": {"b": 1, "a": 2}}'],
+    ['{"k": 1, "k": 2, "j": 3}', '{"k": 2, "j": 3}'],
+    ['[{"é": "ü"}, -0.0, 12, 1.5e17, 0.00001]', '[{"\\u00e9": "\\u00fc"}, -0.0, 12, 1.5e+17, 1e-05]'],
+    [' { "a" : [ ] , "b" : { } } ', '{"a": [], "b": {}}'],
+  ];
+  for (const [template, expected] of cases) assert.equal(new JsonTemplate(template).render({}), expected, template);
+  // Keys that render to the same text: the last value, in the first one's place (a Python dict).
+  assert.equal(new JsonTemplate('{"${a}": 1, "z": 2, "${b}": 3}').render({ a: 'k', b: 'k' }), '{"k": 3, "z": 2}');
+});
+
 test('render gives the JSON text Quay sends (json.dumps)', () => {
   assert.equal(new JsonTemplate('{"r": "${repository}", "t": "${tags}"}').render({ repository: 'acme/wéb', tags: ['a', 'b'] }), '{"r": "acme/w\\u00e9b", "t": ["a", "b"]}');
 });

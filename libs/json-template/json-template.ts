@@ -1,7 +1,8 @@
 import { checkTemplateBounds } from './bounds.js';
 import { compileJsonPath, type JsonPath } from './json-path.js';
+import { FloatLiteral, OrderedObject, parseOrdered } from './ordered-json.js';
 import { quayJson } from './python-json.js';
-import { pythonStr } from './python-text.js';
+import { pythonFloatRepr, pythonStr } from './python-text.js';
 import { TemplateError } from './template-error.js';
 
 /** Text put where an embedded expression matches nothing (Quay's `missing` filler). */
@@ -17,7 +18,8 @@ type Node =
   | { t: 'str'; s: CompiledString }
   | { t: 'arr'; items: Node[] }
   | { t: 'obj'; entries: [CompiledString, Node][] }
-  | { t: 'lit'; v: unknown };
+  | { t: 'lit'; v: unknown }
+  | { t: 'float'; v: number };
 
 function compileString(s: string): CompiledString {
   const whole = WHOLE.exec(s);
@@ -36,7 +38,8 @@ function compileString(s: string): CompiledString {
 function compile(v: unknown): Node {
   if (typeof v === 'string') return { t: 'str', s: compileString(v) };
   if (Array.isArray(v)) return { t: 'arr', items: v.map(compile) };
-  if (v !== null && typeof v === 'object') return { t: 'obj', entries: Object.entries(v).map(([k, x]) => [compileString(k), compile(x)]) };
+  if (v instanceof OrderedObject) return { t: 'obj', entries: v.entries.map(([k, x]) => [compileString(k), compile(x)]) };
+  if (v instanceof FloatLiteral) return { t: 'float', v: v.value };
   return { t: 'lit', v };
 }
 
@@ -75,7 +78,31 @@ function render(n: Node, data: unknown): unknown {
     case 'obj':
       return Object.fromEntries(n.entries.map(([k, x]) => [keyText(renderString(k, data)), render(x, data)]));
     case 'lit':
+    case 'float':
       return n.v;
+  }
+}
+
+/**
+ * The rendered document as Python's json.dumps prints the dict Quay builds: members in template
+ * order (a later member with the same rendered key replaces the value in the first one's place, as
+ * in a dict), float literals as Python prints floats.
+ */
+function write(n: Node, data: unknown): string {
+  switch (n.t) {
+    case 'str':
+      return quayJson(renderString(n.s, data));
+    case 'arr':
+      return `[${n.items.map((x) => write(x, data)).join(', ')}]`;
+    case 'obj': {
+      const members = new Map<string, string>();
+      for (const [k, x] of n.entries) members.set(keyText(renderString(k, data)), write(x, data));
+      return `{${[...members].map(([k, v]) => `${quayJson(k)}: ${v}`).join(', ')}}`;
+    }
+    case 'lit':
+      return quayJson(n.v);
+    case 'float':
+      return pythonFloatRepr(n.v);
   }
 }
 
@@ -93,13 +120,12 @@ export class JsonTemplate {
   /** Throws a TemplateError when the template is over a bound, not JSON, or has a bad expression. */
   constructor(source: string) {
     checkTemplateBounds(source);
-    let doc: unknown;
     try {
-      doc = JSON.parse(source);
+      JSON.parse(source);
     } catch (err) {
       throw new TemplateError('not_json', `not a JSON document: ${err instanceof Error ? err.message : 'parse error'}`, { cause: err });
     }
-    this.root = compile(doc);
+    this.root = compile(parseOrdered(source));
   }
 
   /** The rendered document. */
@@ -107,8 +133,8 @@ export class JsonTemplate {
     return render(this.root, data);
   }
 
-  /** The rendered document as the JSON text Quay sends (`quayJson`). */
+  /** The rendered document as the JSON text Quay sends, byte for byte (see `write`). */
   render(data: unknown): string {
-    return quayJson(this.apply(data));
+    return write(this.root, data);
   }
 }

@@ -41,3 +41,18 @@ export function pythonRepr(v: unknown): string {
   }
   return String(v);
 }
+
+/**
+ * Python's repr of a float: integral values keep ".0", and exponents (used below 1e-4 and from
+ * 1e16 on) have a sign and at least two digits.
+ */
+export function pythonFloatRepr(n: number): string {
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : n < 0 ? '-Infinity' : 'NaN';
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
+    return n.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  }
+  if (Object.is(n, -0)) return '-0.0';
+  return Number.isInteger(n) ? `${n}.0` : String(n);
+}
+
