@@ -17,7 +17,7 @@ import { IngestFixture } from '../support/ingest-fixture.js';
 import { TEST_KAFKA_BROKERS as TEST_BROKERS } from '../helpers/kafka.js';
 
 // Wide enough for crane's separate processes on a busy machine; the coalescing test covers the default.
-const ing = new IngestFixture({ INGEST_WINDOW_MS: '4000' });
+const ing = new IngestFixture({ INGEST_WINDOW_MS: '6000' });
 let registry: DistributionRegistry;
 let testDb: TestDb;
 let receiver: Server;
