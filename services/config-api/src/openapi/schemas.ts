@@ -30,7 +30,12 @@ export const schemas = {
       'flowdock `{flow_api_token}`, hipchat `{room_id, notification_token}`, quay_notification `{target: {kind, name}}`.',
     properties: {
       url: { type: 'string', format: 'uri', maxLength: 2048 },
-      template: { type: 'string', description: 'A JSON document whose strings may contain `${jsonpath}` expressions.' },
+      template: {
+        type: 'string',
+        description:
+          "A JSON document whose strings may contain `${jsonpath}` expressions, rendered as Quay's util/jsontemplate.py does; " +
+          'at most 32 levels deep and 64 KiB (400 naming the limit beyond).',
+      },
       email: { type: 'string', format: 'email' },
       flow_api_token: { type: 'string' },
       room_id: { type: 'string', pattern: '^[0-9]+$' },

@@ -62,7 +62,7 @@ const INVALID: Array<[string, unknown]> = [
   ['config.url', hook({ url: 'https://' })],
   ['config.url', hook({ url: `https://h.example/${'a'.repeat(3000)}` })],
   ['config.template', hook({ url: 'https://h.example', template: '{not json' })],
-  ['config.template', hook({ url: 'https://h.example', template: '{"a":"${repository"}' })],
+  ['config.template', hook({ url: 'https://h.example', template: '{"a":"${first[}"}' })],
   ['config.template', hook({ url: 'https://h.example', template: '{"a":"${}"}' })],
   ['config.template', hook({ url: 'https://h.example', template: '{"a":"${foo bar}"}' })],
   ['config.template', hook({ url: 'https://h.example', template: { a: 1 } })],
