@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '@herald/logger';
+import { createTransactionalPipe, ensureTopics, type Kafka, type TransactionalPipe } from '@herald/kafka';
+import { testKafka } from '../helpers/kafka.js';
+import { eventually } from '../helpers/wait.js';
+
+// The transactional pipe on the real broker, through the cases where a transaction is open while
+// the group changes: members joining and leaving mid-stream (each rebalance makes a member commit
+// its open transaction before it rejoins or leaves), and a producer fenced mid-stream (its open
+// transaction is aborted; the next owner consumes from the committed offsets). Whatever happens,
+// every input message comes out exactly once to a read_committed reader.
+
+const PARTITIONS = 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const logger = createLogger({ service: 'pipe-it', level: (process.env['PIPE_IT_LOG'] as 'warn' | undefined) ?? 'silent' });
+
+async function setup(name: string) {
+  const id = randomBytes(3).toString('hex');
+  const kafka = testKafka(`herald-pipe-it-${name}`);
+  const topics = { input: `it-pipe-${name}-${id}-in`, output: `it-pipe-${name}-${id}-out` };
+  await ensureTopics(kafka, [topics.input, topics.output].map((t) => ({ name: t, partitions: PARTITIONS, config: {} })));
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let sent = 0;
+  const publish = async (n: number) => {
+    for (let i = 0; i < n; i += 250) {
+      const batch = Array.from({ length: Math.min(250, n - i) }, () => ({ key: `k${sent % 97}`, value: String(sent++) }));
+      await producer.send({ topic: topics.input, acks: -1, messages: batch });
+    }
+  };
+  const fatal: Error[] = [];
+  const pipe = (instance: string): TransactionalPipe =>
+    createTransactionalPipe({
+      kafka,
+      logger,
+      groupId: `it-pipe-${name}-${id}`,
+      topic: topics.input,
+      transactionalId: `it-pipe-${name}-${id}-${instance}`,
+      lingerMs: 30,
+      // Slow enough that transactions are open most of the time.
+      transform: async (messages) => {
+        await sleep(15);
+        return [{ topic: topics.output, messages: messages.map((m) => ({ key: m.key, value: m.value })) }];
+      },
+      onFatal: (err) => fatal.push(err),
+    });
+  return { kafka, topics, publish, pipe, fatal, txId: (instance: string) => `it-pipe-${name}-${id}-${instance}`, sent: () => sent, close: () => producer.disconnect() };
+}
+
+/** Every value on `topic` as a read_committed reader sees it, once `expected` arrived (plus a settle for late duplicates). */
+async function readCommitted(kafka: Kafka, topic: string, expected: number): Promise<string[]> {
+  const values: string[] = [];
+  const consumer = kafka.consumer({ groupId: `it-pipe-reader-${randomBytes(4).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? '') });
+  try {
+    await eventually(() => assert.ok(values.length >= expected, `${values.length} of ${expected} read`), 60_000, 200);
+    await sleep(2_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
+}
+
+function assertExactlyOnce(values: string[], n: number): void {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const missing = Array.from({ length: n }, (_, i) => String(i)).filter((v) => !counts.has(v));
+  const duplicated = [...counts].filter(([, c]) => c > 1).map(([v]) => v);
+  assert.deepEqual({ missing: missing.slice(0, 10), duplicated: duplicated.slice(0, 10), extra: values.length - n }, { missing: [], duplicated: [], extra: 0 });
+}
+
+test('members joining and leaving mid-stream: each commits its open transaction before the group rebalances, and every message comes out exactly once', { timeout: 180_000 }, async () => {
+  const s = await setup('rebalance');
+  const a = s.pipe('a');
+  await a.start();
+  await s.publish(1_500);
+  const b = s.pipe('b');
+  await b.start(); // a rebalance while a's transactions are open
+  await s.publish(1_500);
+  const c = s.pipe('c');
+  await c.start();
+  await s.publish(1_500);
+  await a.stop(); // leaves mid-stream: its open transaction commits first
+  await s.publish(1_500);
+  await b.stop();
+  const a2 = s.pipe('a'); // a comes back with its transactional id
+  await a2.start();
+  await s.publish(1_000);
+  const values = await readCommitted(s.kafka, s.topics.output, s.sent());
+  await Promise.all([c.stop(), a2.stop()]);
+  await s.close();
+  assert.deepEqual(s.fatal, []);
+  assertExactlyOnce(values, s.sent());
+});
+
+test('a producer fenced mid-stream: its open transaction is aborted, and what it consumed is consumed again from the committed offsets, exactly once', { timeout: 180_000 }, async () => {
+  const s = await setup('fenced');
+  let a = s.pipe('a');
+  await a.start();
+  const original = a.producer;
+  await s.publish(2_000);
+  // A producer with a's transactional id (as a zombie's successor would be): a's producer is fenced,
+  // and the transaction it has open is aborted by the coordinator.
+  const fencer = s.kafka.producer({ transactionalId: s.txId('a'), idempotent: true, maxInFlightRequests: 1 });
+  await fencer.connect();
+  await (await fencer.transaction()).abort(); // kafkajs inits its producer id (the fence) with the first transaction
+  await s.publish(2_000); // the pipe's next transaction finds its producer fenced
+  // The pipe replaces its fenced producer (which fences the fencer in turn), or, when kafkajs gives
+  // up on the consumer, stops for good: then a successor with the same id takes over.
+  await eventually(() => assert.ok(a.producer !== original || s.fatal.length > 0, 'the fence was noticed'), 30_000, 100);
+  if (s.fatal.length > 0) {
+    await a.stop().catch(() => undefined);
+    a = s.pipe('a');
+    await a.start();
+  }
+  const values = await readCommitted(s.kafka, s.topics.output, s.sent());
+  await a.stop();
+  await fencer.disconnect();
+  await s.close();
+  assertExactlyOnce(values, s.sent());
+});
