@@ -91,13 +91,20 @@ export class SchemaRegistryCodec {
     const known = this.#subjects.get(subject);
     if (known?.schema === schema) return known.id;
     let id: number;
-    try {
-      ({ id } = await this.#registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema.definition) },
-        { subject, compatibility: COMPATIBILITY.BACKWARD },
-      ));
-    } catch (err) {
-      throw registryError(err, `register ${schema.name} under ${subject}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        ({ id } = await this.#registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema.definition) },
+          { subject, compatibility: COMPATIBILITY.BACKWARD },
+        ));
+        break;
+      } catch (err) {
+        // Two processes registering a new subject at once both set its compatibility rule, and the
+        // registry refuses the second ("A rule named 'COMPATIBILITY' already exists", 409): the
+        // subject exists now, and registering again finds its rule and its schema.
+        if (attempt < 3 && statusOf(err) === 409 && /already exists/i.test((err as Error).message ?? '')) continue;
+        throw registryError(err, `register ${schema.name} under ${subject}`);
+      }
     }
     const own = schema as HeraldSchema<unknown>;
     this.#subjects.set(subject, { id, schema: own });

@@ -191,6 +191,15 @@ test('an event written with the local event schema is spliced into its jobs as i
   assert.equal(codec.fieldBytes(Buffer.from('not avro'), subject, 'event'), undefined);
 });
 
+test('processes registering a new subject at the same time all get its id (the registry refuses all but one compatibility rule)', async () => {
+  const subject = `${PREFIX}-race-${randomBytes(3).toString('hex')}-value`;
+  const codecs = Array.from({ length: 6 }, () => new SchemaRegistryCodec({ url: REGISTRY }));
+  const ids = await Promise.all(codecs.map((c) => c.register(subject, REPOSITORY_EVENT_SCHEMA)));
+  assert.equal(new Set(ids).size, 1, `one id for all: ${ids.join(', ')}`);
+  const config = (await (await fetch(`${REGISTRY}/config/${subject}`)).json()) as { compatibilityLevel?: string };
+  assert.equal(config.compatibilityLevel, 'BACKWARD');
+});
+
 test('decodeKnown decodes without the registry once a schema id is known, and says when it is not', async () => {
   const writer = new SchemaRegistryCodec({ url: REGISTRY });
   await writer.register(SUBJECTS.jobs('webhook'), DELIVERY_JOB_SCHEMA);
