@@ -7,18 +7,17 @@
 // baseline. Then three router processes in one group against one, with the CPU each side used per
 // event; p50/p99 event→job latency at a fixed 2,000 events/s; the router's RSS and CPU ms per event.
 // The last line printed is one JSON object with the figures.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ensureStack } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
-import { createKafka, setGroupOffsetsToEnd, TOPICS, type Kafka } from '@herald/kafka';
+import { createKafka, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { createEventPublisher } from '@herald/producer';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
 import { rssMb, startService, type ServiceProcess } from '@herald/testing';
 import { spawnBaseline } from './baseline-process.js';
 import { LatencyProbe } from './latency-probe.js';
+import { measure, pidOf } from './measure.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const REPOS = 10_000;
@@ -211,53 +210,3 @@ const result = {
 };
 console.log(JSON.stringify(result));
 process.exit(0);
-
-/**
- * Events/s of a group over `total` events: sampled from its committed offsets, from the first
- * commit to the last (so start-up and group join are not counted).
- */
-async function measure(k: Kafka, groupId: string, from: Map<number, number>, total: number, pids: number[] = []): Promise<{ rate: number; cpuMsPerEvent: number[] }> {
-  const admin = k.admin();
-  await admin.connect();
-  try {
-    let first: { at: number; done: number; cpu: { done(): number[] } } | undefined;
-    const deadline = Date.now() + 600_000;
-    while (Date.now() < deadline) {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [TOPICS.repositoryEvents] });
-      const done = (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset) - (from.get(p.partition) ?? 0)), 0);
-      const at = Date.now();
-      // CPU is counted over the same span as the rate: start-up (the view's bootstrap) is not.
-      if (done > 0 && !first) first = { at, done, cpu: cpuOf(pids) };
-      if (done >= total && first) {
-        const events = Math.max(1, done - first.done);
-        return { rate: events / ((at - first.at) / 1000), cpuMsPerEvent: first.cpu.done().map((ms) => ms / events) };
-      }
-      await sleep(100);
-    }
-    throw new Error(`${groupId} did not finish in time`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** CPU ms (user + system, all threads) each process uses from now until `done()`. */
-function cpuOf(pids: number[]): { done(): number[] } {
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  const read = (pid: number) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(f[11]) + Number(f[12])) / ticks) * 1000;
-    } catch {
-      return NaN;
-    }
-  };
-  const before = pids.map(read);
-  return { done: () => pids.map((pid, i) => read(pid) - (before[i] ?? NaN)) };
-}
-
-/** The pid of the local stack's server whose command line has `pattern` (0 if none). */
-function pidOf(pattern: string): number {
-  const out = spawnSync('pgrep', ['-f', '-o', pattern], { encoding: 'utf8' }).stdout.trim();
-  return Number(out.split('\n')[0]) || 0;
-}

@@ -28,3 +28,5 @@ export type {
 export { CompressionTypes } from 'kafkajs';
 export { createTransactionalPipe } from './transactional-pipe.js';
 export type { TransactionalPipe, TransactionalPipeOptions, TopicMessages } from './transactional-pipe.js';
+export { startPlatformaticCopyPipe } from './platformatic-copy-pipe.js';
+export type { PlatformaticCopyPipeOptions } from './platformatic-copy-pipe.js';
