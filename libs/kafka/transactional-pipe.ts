@@ -1,7 +1,8 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '@herald/logger';
 import { cachedKeyPartitioner } from './partitioner.js';
 import { drainBeforeRebalance } from './kafkajs-patches.js';
+import { fencedCause } from './fenced.js';
 import { StaleBatchError, TransactionGroup } from './transaction-group.js';
 
 /** Messages to produce for one consumed batch. */
@@ -86,26 +87,39 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       retry: { initialRetryTime: 10, maxRetryTime: 5_000, retries: 12 },
     });
   let producer = newProducer();
-  // kafkajs leaves a producer whose EndTxn failed in ABORTING (or COMMITTING, from which abort()
-  // is refused) for good: every later transaction() throws "Cannot call beginTransaction in state
-  // ABORTING", the consumer crashes for good and the process exits. Seen when a whole cluster
-  // bounced (the coordinator moved while a transaction was open). Such a producer is replaced: the
-  // new one, with the same transactional id, fences it and has its open transaction aborted by the
-  // coordinator (InitProducerId) before it begins its own.
-  let wedged = false;
+
+  /**
+   * Connects a producer and has the coordinator complete whatever its transactional id left open (a
+   * dead predecessor's transaction, or one whose EndTxn got no answer): kafkajs asks for a producer
+   * id (InitProducerId) only at its first transaction, and that call is answered once the previous
+   * transaction is committed or aborted for good. Until then, offsets read from the group could be
+   * the ones before a commit that is still being completed.
+   */
+  async function connectSettled(p: Producer): Promise<void> {
+    await p.connect();
+    await (await p.transaction()).abort();
+  }
+
+  // After a failed commit the producer is replaced, always: kafkajs may leave it in ABORTING (or
+  // COMMITTING, from which abort() is refused) for good, and whether the transaction took effect is
+  // unknown (EndTxn may have reached the coordinator before the connection closed). The new
+  // producer, with the same transactional id, fences the old epoch, and connectSettled waits until
+  // the coordinator has completed the old transaction. `unsettled` holds until that succeeded.
+  let unsettled = false;
+  let fenced: unknown;
   async function replaceProducer(): Promise<void> {
     const old = producer;
     await old.disconnect().catch((err: unknown) => logger.warn({ err }, 'disconnecting the old transactional producer failed'));
     const next = newProducer();
     try {
-      await next.connect();
+      await connectSettled(next);
     } catch (err) {
-      // The coordinator is still unreachable: the batch fails and is consumed again; try again then.
+      // The coordinator is still unreachable: batches fail and are consumed again; try again then.
       await next.disconnect().catch(() => undefined);
       throw err;
     }
     producer = next;
-    wedged = false;
+    unsettled = false;
     logger.info({ transactionalId }, 'transactional producer replaced');
   }
 
@@ -116,7 +130,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
 
   /** One transaction for a group of batches: all their outputs, and one sendOffsets for all of them. */
   async function commitGroup(members: Joined[]): Promise<void> {
-    if (wedged) await replaceProducer();
+    if (unsettled) await replaceProducer();
     const tx = await producer.transaction();
     try {
       for (const chunk of chunks(members.flatMap((m) => m.outputs))) await tx.sendBatch({ topicMessages: chunk, acks: -1 });
@@ -130,10 +144,12 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       await tx.commit();
     } catch (err) {
       logger.warn({ err, partitions: members.map((m) => `${m.offset.topic}:${m.offset.partition}`) }, 'transaction failed, aborting');
-      await tx.abort().catch((abortErr: unknown) => {
-        wedged = true;
-        logger.warn({ err: abortErr }, 'abort failed: the transactional producer is replaced before the next batch');
-      });
+      // Fenced: another producer owns the transactional id now. Settling would fence it in turn (two
+      // instances taking the id from each other); this pipe stops for good instead (kafkajs does not
+      // restart a consumer for a non-retriable error) and its successor carries on.
+      if (fencedCause(err)) fenced = err;
+      unsettled = true;
+      await tx.abort().catch((abortErr: unknown) => logger.warn({ err: abortErr }, 'abort failed (the coordinator completes or aborts it)'));
       throw err;
     }
   }
@@ -155,28 +171,82 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
   let failure: unknown;
   const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+  let rewinding: Promise<void> | undefined;
+  /** Partitions to seek back once the failed transaction is settled, with their first uncommitted offset. */
+  let toSeek: { topic: string; partition: number; first: bigint }[] = [];
   function rewind(err: unknown, memberEpoch: number): void {
     if (memberEpoch !== epoch) return; // already rewound for this failure
     epoch++;
     failure = err;
     group.dropOpen(err);
-    for (const { topic: t, partition, offsets } of uncommitted.values()) {
-      const first = offsets[0];
-      if (first !== undefined) consumer.seek({ topic: t, partition, offset: first.toString() });
-    }
+    for (const { topic: t, partition, offsets } of uncommitted.values()) if (offsets[0] !== undefined) toSeek.push({ topic: t, partition, first: offsets[0] });
     uncommitted.clear();
+    if (fenced !== undefined) {
+      // Nothing will commit again; the batches come back so that the next one throws the fence
+      // (kafkajs then stops the consumer for good), also when nothing else arrives.
+      for (const { topic: t, partition, first } of toSeek) consumer.seek({ topic: t, partition, offset: first.toString() });
+      toSeek = [];
+      return;
+    }
+    settle();
+  }
+
+  /**
+   * Where to start again is where the group's committed offsets are once the failed transaction is
+   * settled (it may have committed after all), not where this process thinks it was: every batch
+   * waits for this, and one that finds it failed (the coordinator still unreachable) throws and
+   * starts another attempt.
+   */
+  function settle(): void {
+    if (fenced !== undefined) return;
+    rewinding ??= (async () => {
+      if (unsettled) await replaceProducer();
+      const committed = await committedOffsets(toSeek.map((p) => p.topic));
+      for (const { topic: t, partition, first } of toSeek) {
+        const at = committed.get(tp(t, partition));
+        consumer.seek({ topic: t, partition, offset: (at !== undefined && at >= 0n ? at : first).toString() });
+      }
+      toSeek = [];
+    })()
+      .catch((err: unknown) => logger.warn({ err }, 'the failed transaction could not be settled yet'))
+      .finally(() => (rewinding = undefined));
+  }
+
+  let admin: Admin | undefined;
+  /** The group's committed offsets of `topics` (−1 = none), by topic and partition. */
+  async function committedOffsets(topics: string[]): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
+    if (topics.length === 0) return out;
+    if (!admin) {
+      admin = kafka.admin();
+      await admin.connect();
+    }
+    for (const { topic: t, partitions } of await admin.fetchOffsets({ groupId, topics: [...new Set(topics)] })) {
+      for (const p of partitions) out.set(tp(t, p.partition), BigInt(p.offset));
+    }
+    return out;
   }
 
   /** Before a join or a leave: nothing is being transformed; what joined commits (or aborts) now. */
   async function drain(): Promise<void> {
     await group.flush();
+    if (rewinding) await rewinding;
+    if (fenced !== undefined) throw fenced;
+    // The offsets the join reads must not precede a commit still being completed: settle first
+    // (throwing while the coordinator is unreachable fails the join, and kafkajs tries again).
+    if (unsettled) await replaceProducer();
     // The group is joined afresh: fetching starts again from the committed offsets.
+    toSeek = [];
     epoch++;
     failure = undefined;
     uncommitted.clear();
   }
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (fenced !== undefined) throw fenced;
+    if (unsettled || toSeek.length > 0) settle();
+    if (rewinding) await rewinding;
+    if (unsettled || toSeek.length > 0) throw failure ?? new Error('the previous transaction is not settled yet');
     if (failure !== undefined) {
       const err = failure;
       failure = undefined;
@@ -235,7 +305,7 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       return producer;
     },
     async start() {
-      await producer.connect();
+      await connectSettled(producer);
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       // Every partition of a fetch at once, so that its batches share one transaction.
@@ -246,7 +316,9 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
       // transaction completes or aborts first; drained again for a consumer that had crashed.
       await consumer.disconnect();
       await group.flush();
+      if (rewinding) await rewinding;
       await producer.disconnect();
+      await admin?.disconnect();
     },
   };
 }

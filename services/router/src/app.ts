@@ -1,12 +1,11 @@
 import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
-import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
+import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, fencedCause, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes, NeededDependency } from '@herald/observability';
 import { routeBatch } from '@herald/routing';
 import { NotificationStore, registryChangeCodec, SubscriptionView } from '@herald/subscriptions';
 import type { RouterConfig } from './config.js';
-import { fencedCause } from './fenced.js';
 import { routerMetrics } from './metrics.js';
 
 export interface RouterApp {
