@@ -3,12 +3,8 @@
 // - BENCH_BASELINE_MODE=eos (default): the router's own exactly-once pipe (createTransactionalPipe:
 //   one transaction per fetch), so the router is compared with the same transaction strategy;
 // - BENCH_BASELINE_MODE=alo: at-least-once on the same client, consume → produce (idempotent,
-//   acks=all) → commit offsets, no transactions: the price of exactly-once is eos / alo;
-// - BENCH_BASELINE_MODE=eos-platformatic: the same exactly-once strategy on @platformatic/kafka
-//   (consumer stream, transactions with KIP-447 offset commits), to choose the router's client by
-//   measurement: one transaction per BENCH_PLATFORMATIC_BATCH messages (default 5,000) or per 10 ms
-//   without more, one TxnOffsetCommit per partition (its API takes one message at a time).
-import { createKafka, createTransactionalPipe, ensureTopics, PARTITIONS, startPlatformaticCopyPipe, TOPICS } from '@herald/kafka';
+//   acks=all) → commit offsets, no transactions: the price of exactly-once is eos / alo.
+import { createKafka, createTransactionalPipe, ensureTopics, PARTITIONS, TOPICS } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 
 const groupId = process.env['BENCH_GROUP_ID'] ?? 'herald-bench-baseline';
@@ -22,18 +18,7 @@ const fail = (err: unknown) => {
   process.exit(1);
 };
 
-if (mode === 'eos-platformatic') {
-  const pipe = await startPlatformaticCopyPipe({
-    brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
-    groupId,
-    topic: TOPICS.repositoryEvents,
-    sink: TOPICS.benchSink,
-    transactionalId: `${groupId}-platformatic`,
-    maxMessages: Number(process.env['BENCH_PLATFORMATIC_BATCH'] ?? 5_000),
-    onError: fail,
-  });
-  process.on('SIGTERM', () => void pipe.stop().then(() => process.exit(0)));
-} else if (mode === 'alo') {
+if (mode === 'alo') {
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 1_000, readUncommitted: false, heartbeatInterval: 1_000 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   consumer.on(consumer.events.CRASH, ({ payload }) => !payload.restart && fail(payload.error));

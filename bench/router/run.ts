@@ -17,6 +17,7 @@ import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
 import { rssMb, startService, type ServiceProcess } from '@herald/testing';
 import { spawnBaseline } from './baseline-process.js';
 import { LatencyProbe } from './latency-probe.js';
+import { benchEvent } from './workload.js';
 import { measure, pidOf } from './measure.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
@@ -59,13 +60,7 @@ for (let i = 0; i < REPOS; i += 1_000) {
 }
 log(`${REPOS * SUBS_PER_REPO} subscriptions stored in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
-function eventFor(i: number): RepositoryEvent {
-  const repository = repos[Math.floor(Math.random() * REPOS)]!;
-  const r = i % 10;
-  if (r < 6) return sampleEvent('repo_push', { repository, body: { updated_tags: [`t${i}`] } });
-  if (r < 8) return sampleEvent('build_success', { repository });
-  return sampleEvent('vulnerability_found', { repository });
-}
+const eventFor = (i: number): RepositoryEvent => benchEvent(repos, i);
 
 const publisher = createEventPublisher({ kafka, registryUrl: stack.registryUrl, codec, ensureTopic: true, batchSize: 1_000 });
 await publisher.connect();

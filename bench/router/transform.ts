@@ -5,10 +5,11 @@
 // stack's schema registry (`npm run stack -- up`).
 import { randomUUID } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
-import { DELIVERY_JOB_SCHEMA, REPOSITORY_EVENT_SCHEMA, sampleEvent, SchemaRegistryCodec, SUBJECTS, type RepositoryEvent } from '@herald/events';
+import { DELIVERY_JOB_SCHEMA, REPOSITORY_EVENT_SCHEMA, SchemaRegistryCodec, SUBJECTS, type RepositoryEvent } from '@herald/events';
 import { DELIVERY_METHODS, type KafkaMessage } from '@herald/kafka';
 import { SubscriptionIndex, type Subscription } from '@herald/subscriptions';
 import { routeBatch, type RouteBatchMetrics } from '@herald/routing';
+import { benchEvent } from './workload.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const BATCH = 1_000;
@@ -29,13 +30,7 @@ for (const repository of repos) {
   for (const s of [sub('repo_push', 'webhook', {}), sub('build_success', 'slack', { 'ref-regex': 'refs/heads/' }), sub('vulnerability_found', 'email', { level: 2 }),
     sub('build_failure', 'hipchat', {}), sub('repo_mirror_sync_failed', 'quay_notification', {})]) index.upsert(s);
 }
-function eventFor(i: number): RepositoryEvent {
-  const repository = repos[Math.floor(Math.random() * REPOS)]!;
-  const r = i % 10;
-  if (r < 6) return sampleEvent('repo_push', { repository, body: { updated_tags: [`t${i}`] } });
-  if (r < 8) return sampleEvent('build_success', { repository });
-  return sampleEvent('vulnerability_found', { repository });
-}
+const eventFor = (i: number): RepositoryEvent => benchEvent(repos, i);
 const messages: KafkaMessage[] = Array.from({ length: EVENTS }, (_, i) => {
   const ev = eventFor(i);
   return { key: Buffer.from(ev.repository), value: codec.encode(SUBJECTS.repositoryEvents, ev), offset: String(i), timestamp: String(Date.now()), headers: {}, attributes: 0 } as KafkaMessage;

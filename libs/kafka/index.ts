@@ -29,5 +29,3 @@ export { CompressionTypes } from 'kafkajs';
 export { createTransactionalPipe } from './transactional-pipe.js';
 export { fencedCause } from './fenced.js';
 export type { TransactionalPipe, TransactionalPipeOptions, TopicMessages } from './transactional-pipe.js';
-export { startPlatformaticCopyPipe } from './platformatic-copy-pipe.js';
-export type { PlatformaticCopyPipeOptions } from './platformatic-copy-pipe.js';
