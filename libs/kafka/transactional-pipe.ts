@@ -161,9 +161,10 @@ export function createTransactionalPipe(opts: TransactionalPipeOptions): Transac
   // that costs, and how exactly-once is kept:
   // - `uncommitted` holds, per partition, the first offset of every batch begun and not yet committed;
   // - a transaction that aborts rewinds: the open group is dropped (never written), batches still
-  //   being transformed are dropped when they join (their epoch is over), every partition with
-  //   uncommitted batches is sought back to the first of them, and the error is thrown by the next
-  //   batch (kafkajs retries, then restarts the consumer, as for any batch error);
+  //   being transformed are dropped when they join (their epoch is over), the failed transaction is
+  //   settled (settle()) and every partition with uncommitted batches is sought to the group's
+  //   committed offset, then the error is thrown by the next batch (kafkajs retries, then restarts
+  //   the consumer, as for any batch error);
   // - before the consumer joins its group again (a rebalance, a restart) or leaves it, the open group
   //   is committed and awaited (drainBeforeRebalance), while the partitions are still its own.
   const uncommitted = new Map<string, { topic: string; partition: number; offsets: bigint[] }>();
