@@ -5,3 +5,5 @@ export type { InAppDoc, InAppPage, InAppRecipient, InAppTarget, InAppTargetKind,
 export { isEmailAddress, normalizeEmail, MAX_EMAIL_LENGTH } from './email-address.js';
 export { AuthorizationMailLog, AUTHORIZATION_MAILS_COLLECTION, isMailRefusal } from './authorization-mail-log.js';
 export type { AuthorizationMailDoc, AuthorizationMailLimits, MailClaim, MailRefusal } from './authorization-mail-log.js';
+export { RecentRefsStore, RECENT_REFS_COLLECTION, MAX_RECENT_REF_LENGTH, mergeRecentRefs } from './recent-refs-store.js';
+export type { RecentRef, RecentRefsDoc } from './recent-refs-store.js';

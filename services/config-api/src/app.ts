@@ -6,7 +6,7 @@ import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
-import { AuthorizationMailLog, AuthorizedEmailStore, InAppStore } from '@herald/store';
+import { AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
 import type { ConfigApiConfig } from './config.js';
 import type { ApiDeps, ReadinessReport } from './deps.js';
@@ -14,6 +14,7 @@ import { buildServer } from './http/server.js';
 import { createKafkaSide } from './kafka-side.js';
 import { createSmtpMailer } from './mail/mailer.js';
 import { installHttpMetrics } from './metrics.js';
+import { RecentRefsRecorder } from './recent-refs/recorder.js';
 import { createDestinationGuard } from './validation/destination-guard.js';
 
 export { loadConfig, configShape } from './config.js';
@@ -58,8 +59,23 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     return v;
   };
   let stores:
-    | { notifications: NotificationStore; emails: AuthorizedEmailStore; mailLog: AuthorizationMailLog; inapp: InAppStore; attempts: AttemptLog }
+    | {
+        notifications: NotificationStore;
+        emails: AuthorizedEmailStore;
+        mailLog: AuthorizationMailLog;
+        inapp: InAppStore;
+        attempts: AttemptLog;
+        recentRefs: RecentRefsStore;
+      }
     | undefined;
+  const recorder = new RecentRefsRecorder({
+    kafka,
+    codec: kafkaSide.codec,
+    store: () => lazy(() => stores?.recentRefs, 'recent refs store'),
+    groupId: config.RECENT_REFS_GROUP_ID,
+    retentionMs: config.RECENT_REFS_RETENTION_DAYS * 24 * 3600 * 1000,
+    logger,
+  });
 
   const deps: ApiDeps = {
     verifier,
@@ -83,6 +99,9 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     get attempts() {
       return lazy(() => stores?.attempts, 'attempt log');
     },
+    get recentRefs() {
+      return lazy(() => stores?.recentRefs, 'recent refs store');
+    },
     redrive: (n) =>
       redriveDeadLetters({ kafka, codec: kafkaSide.codec, db: lazy(() => db, 'database'), method: n.method, notificationUuid: n.uuid, logger }),
     changes: kafkaSide.changes,
@@ -97,7 +116,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
       const checks = await dependencies.checks();
       const reason = l.notReadyReason() ?? (await dependencies.failing());
       const ready = reason === undefined && l.state === 'ready';
-      return { ready, state: l.state, ...(ready ? {} : { reason: reason ?? l.notReadyReason() }), checks };
+      return { ready, state: l.state, ...(ready ? {} : { reason: reason ?? l.notReadyReason() }), checks, recent_refs: recorder.status() };
     },
     health() {
       const l = service.lifecycle;
@@ -121,11 +140,20 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         mailLog: new AuthorizationMailLog(db),
         inapp: new InAppStore(db),
         attempts: new AttemptLog(db),
+        recentRefs: new RecentRefsStore(db, config.RECENT_REFS_LIMIT),
       };
-      await Promise.all([stores.notifications.ensureIndexes(), stores.emails.ensureIndexes(), stores.mailLog.ensureIndexes(), stores.inapp.ensureIndexes()]);
+      await Promise.all([
+        stores.notifications.ensureIndexes(),
+        stores.emails.ensureIndexes(),
+        stores.mailLog.ensureIndexes(),
+        stores.inapp.ensureIndexes(),
+        stores.recentRefs.ensureIndexes(),
+      ]);
       await kafkaSide.connect();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
       await ops.start();
+      // Last, and not awaited past its subscription: the API does not wait for the ref preview's consumer.
+      await recorder.start();
       const addr = server.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
       lifecycle.ready();
@@ -137,6 +165,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         lifecycle.draining();
         await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
         await ops.stop();
+        await recorder.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();
         await mongo.close().catch((err: unknown) => logger.error({ err }, 'mongo close failed'));

@@ -33,6 +33,15 @@ export const configShape = {
    */
   WEBHOOK_ALLOW_LIST: allowListReader(),
   SLACK_ALLOW_LIST: allowListReader(),
+  /**
+   * The admin page's ref-regex preview: the consumer group that records each repository's recent
+   * build refs from `repository-events` (shared by every replica; a new group reads the retained history).
+   */
+  RECENT_REFS_GROUP_ID: str('herald-config-api-recent-refs'),
+  /** Distinct refs kept per repository (newest first). */
+  RECENT_REFS_LIMIT: int(10, 1, 100),
+  /** A repository with no build for this many days loses its recent refs. */
+  RECENT_REFS_RETENTION_DAYS: int(90, 1, 3650),
 };
 
 export type ConfigApiConfig = ConfigOf<typeof configShape>;

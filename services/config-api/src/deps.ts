@@ -1,8 +1,9 @@
 import type { TokenVerifier } from '@herald/auth';
 import type { AttemptLog, RedriveResult } from '@herald/delivery';
-import type { AuthorizationMailLimits, AuthorizationMailLog, AuthorizedEmailStore, InAppStore } from '@herald/store';
+import type { AuthorizationMailLimits, AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { ConfirmationMailer } from './mail/mailer.js';
+import type { RecorderStatus } from './recent-refs/recorder.js';
 import type { TestDelivery } from './test-delivery.js';
 import type { DestinationGuard } from './validation/destination-guard.js';
 
@@ -20,6 +21,8 @@ export interface ReadinessReport {
   reason?: string;
   /** Each dependency: true when it answers. */
   checks: Record<string, boolean>;
+  /** The recent-refs consumer: reported, never a reason to be unready (only the ref preview depends on it). */
+  recent_refs: RecorderStatus;
 }
 
 export interface HealthReport {
@@ -38,6 +41,8 @@ export interface ApiDeps {
   mailLog: AuthorizationMailLog;
   mailLimits: AuthorizationMailLimits;
   inapp: InAppStore;
+  /** The last few refs built in each repository (the ref-regex preview). */
+  recentRefs: RecentRefsStore;
   changes: ChangeFeed;
   testDelivery: TestDelivery;
   /** The delivery attempt log (written by the delivery services). */

@@ -134,6 +134,13 @@ export function openApiDocument(serverUrl?: string): Json {
           '503': err('Kafka is unavailable'),
         }),
       },
+      '/api/v1/repository/{namespace}/{repository}/recentrefs': {
+        parameters: REPO_PARAMS,
+        get: adminOp(
+          'Herald: the refs the repository’s recent builds were triggered for, newest first (the admin page previews a ref-regex on them); empty until a build with a trigger ref is seen',
+          { '200': json(ref('RecentRefs'), 'The recent refs') },
+        ),
+      },
       '/api/v1/repository/{namespace}/{repository}/authorizedemail/{email}': {
         parameters: [...REPO_PARAMS, EMAIL_PARAM],
         get: adminOp('Authorization status of an address', {

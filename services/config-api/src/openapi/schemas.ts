@@ -150,6 +150,30 @@ export const schemas = {
       state: { type: 'string' },
       reason: { type: 'string' },
       checks: { type: 'object', additionalProperties: { type: 'boolean' } },
+      recent_refs: {
+        type: 'object',
+        description: 'The consumer behind the ref-regex preview; never a reason to be unready',
+        properties: { state: { type: 'string', enum: ['idle', 'joining', 'running', 'restarting', 'failed', 'stopped'] }, reason: { type: 'string' } },
+        required: ['state'],
+      },
+    },
+  },
+  RecentRefs: {
+    type: 'object',
+    required: ['refs'],
+    properties: {
+      refs: {
+        type: 'array',
+        description: 'Distinct trigger refs of the repository’s recent build events, newest first (at most RECENT_REFS_LIMIT)',
+        items: {
+          type: 'object',
+          required: ['ref', 'last_seen'],
+          properties: {
+            ref: { type: 'string', example: 'refs/heads/main' },
+            last_seen: { type: 'string', description: 'RFC 2822, as Quay’s dates: when the newest build with this ref happened' },
+          },
+        },
+      },
     },
   },
 } as const;

@@ -3,7 +3,8 @@ import type { ApiDeps } from '../deps.js';
 
 /**
  * `/healthz`: 503 only when the service failed (it exits to be restarted). `/readyz`: started, and
- * MongoDB and Kafka answer; the reason names what is not.
+ * MongoDB and Kafka answer; the reason names what is not. `recent_refs` reports the consumer behind
+ * the ref-regex preview (joining, running, restarting, failed) without ever making the service unready.
  */
 export function registerHealth(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/healthz', async (_req, reply) => {
@@ -14,6 +15,6 @@ export function registerHealth(app: FastifyInstance, deps: ApiDeps): void {
   app.get('/readyz', async (_req, reply) => {
     const r = await deps.readiness();
     void reply.code(r.ready ? 200 : 503);
-    return { status: r.ready ? 'ready' : 'not ready', state: r.state, ...(r.reason ? { reason: r.reason } : {}), checks: r.checks };
+    return { status: r.ready ? 'ready' : 'not ready', state: r.state, ...(r.reason ? { reason: r.reason } : {}), checks: r.checks, recent_refs: r.recent_refs };
   });
 }

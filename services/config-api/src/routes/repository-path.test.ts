@@ -27,10 +27,12 @@ test('notification routes, including repositories with slashes', () => {
     email: 'a@example.com',
   });
   assert.deepEqual(parseRepositoryPath('ns%2Fapp/notification/'), { kind: 'notifications', repository: 'ns/app' });
+  assert.deepEqual(parseRepositoryPath('ns/team/app/recentrefs'), { kind: 'recent-refs', repository: 'ns/team/app' });
+  assert.deepEqual(parseRepositoryPath('ns/app/recentrefs/'), { kind: 'recent-refs', repository: 'ns/app' });
 });
 
 test('anything else is not a route', () => {
-  for (const p of ['', 'ns', 'ns/app', 'ns/app/', 'ns/app/notification/u/other', 'ns/app/authorizedemail/', 'ns/app/notification/u/%E0%A4%A']) {
+  for (const p of ['', 'ns', 'ns/app', 'ns/app/', 'ns/app/notification/u/other', 'ns/app/authorizedemail/', 'ns/app/notification/u/%E0%A4%A', 'ns/app/recentrefs/x']) {
     assert.equal(parseRepositoryPath(p), null, p);
   }
 });

@@ -9,13 +9,15 @@ export type RepositoryRoute =
   | { kind: 'notifications'; repository: string }
   | { kind: 'notification'; repository: string; uuid: string }
   | { kind: 'notification-action'; repository: string; uuid: string; action: NotificationAction }
-  | { kind: 'authorized-email'; repository: string; email: string };
+  | { kind: 'authorized-email'; repository: string; email: string }
+  | { kind: 'recent-refs'; repository: string };
 
 export const ALLOWED_METHODS: Record<RepositoryRoute['kind'], readonly string[]> = {
   notifications: ['GET', 'POST'],
   notification: ['GET', 'POST', 'DELETE'],
   'notification-action': [],
   'authorized-email': ['GET', 'POST', 'DELETE'],
+  'recent-refs': ['GET'],
 };
 
 export const ACTION_METHODS: Record<NotificationAction, readonly string[]> = {
@@ -35,7 +37,7 @@ function decode(segment: string): string | null {
 /**
  * Parses the part of a URL path after `/api/v1/repository/`. Repository names may contain `/`, so
  * the route is recognised from the end: `…/notification/`, `…/notification/{uuid}`,
- * `…/notification/{uuid}/{test|attempts|redrive}`, `…/authorizedemail/{email}`; what precedes is the
+ * `…/notification/{uuid}/{test|attempts|redrive}`, `…/authorizedemail/{email}`, `…/recentrefs`; what precedes is the
  * repository. Returns null for anything else.
  */
 export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
@@ -52,6 +54,7 @@ export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
     return { kind: 'notification-action', repository: repo(3), uuid: at(-2), action: at(-1) as NotificationAction };
   }
   if (n >= 3 && at(-2) === 'authorizedemail' && at(-1) !== '') return { kind: 'authorized-email', repository: repo(2), email: at(-1) };
+  if (n >= 2 && at(-1) === 'recentrefs') return { kind: 'recent-refs', repository: repo(1) };
   return null;
 }
 

@@ -12,6 +12,7 @@ import {
   notificationAction,
   resetNotification,
 } from './notifications.js';
+import { listRecentRefs } from './recent-refs.js';
 import {
   ACTION_METHODS,
   ALLOWED_METHODS,
@@ -41,6 +42,8 @@ async function dispatch(deps: ApiDeps, route: RepositoryRoute, who: Principal, r
       if (m === 'GET') return getAuthorizedEmail(deps, repo, route.email);
       if (m === 'DELETE') return deleteAuthorizedEmail(deps, repo, route.email, reply);
       return requestAuthorizedEmail(deps, repo, route.email);
+    case 'recent-refs':
+      return listRecentRefs(deps, repo);
   }
 }
 

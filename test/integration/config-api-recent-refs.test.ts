@@ -1,0 +1,106 @@
+// Issue 16: the admin page previews a ref-regex on the repository's last few refs. The config
+// service records them from the build events on repository-events (its own consumer group) and
+// serves them at GET …/recentrefs: the last RECENT_REFS_LIMIT distinct refs, newest first, only
+// the repository's own, to its admins only; repositories with no build for the retention are pruned.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleEvent } from '@herald/events';
+import { adminToken, testToken } from '../helpers/tokens.js';
+import { buildEvent, startRecentRefsApi, type RecentRefsFixture } from '../helpers/recent-refs.js';
+import { eventually } from '../helpers/wait.js';
+
+const REPO = 'acme/refs-app';
+const OTHER = 'acme/refs-other';
+const STALE = 'acme/refs-stale';
+const DAY_MS = 24 * 3600 * 1000;
+let fx: RecentRefsFixture;
+
+before(async () => {
+  fx = await startRecentRefsApi({ env: { RECENT_REFS_LIMIT: '4', RECENT_REFS_RETENTION_DAYS: '30' } });
+});
+
+after(async () => {
+  await fx?.stop();
+});
+
+interface RefsBody {
+  refs: { ref: string; last_seen: string }[];
+}
+
+test('recent refs: the last N distinct refs of the repository, newest first, within a bounded time', { timeout: 60_000 }, async () => {
+  const { api } = fx;
+  const token = await adminToken(REPO, 'alice');
+  const otherToken = await adminToken(OTHER, 'bob');
+  // A repository not built for longer than the retention: pruned by the first batch the consumer applies.
+  await api.db.db.collection('recent_refs').insertOne({ repository: STALE, refs: [{ ref: 'refs/heads/old', at: new Date(0) }], updated_at: new Date(Date.now() - 31 * DAY_MS), version: 1 });
+
+  const empty = await api.request<RefsBody>('GET', `/api/v1/repository/${REPO}/recentrefs`, { token });
+  assert.equal(empty.status, 200);
+  assert.deepEqual(empty.body, { refs: [] }, 'nothing built yet: an empty list, as for notifications');
+
+  const t0 = Date.now() - 60_000;
+  const t = (s: number) => t0 + s * 1000;
+  await fx.events.publish([
+    buildEvent('build_queued', REPO, 'refs/heads/main', t(1)),
+    buildEvent('build_start', REPO, 'refs/heads/dev', t(2)),
+    sampleEvent('repo_push', { repository: REPO }),
+    buildEvent('build_success', REPO, 'refs/heads/main', t(3)),
+    buildEvent('build_failure', REPO, 'refs/tags/v1.0.0', t(4)),
+    buildEvent('build_start', OTHER, 'refs/heads/secret', t(5)),
+    buildEvent('build_cancelled', REPO, 'refs/heads/feature/login', t(6)),
+    buildEvent('build_queued', REPO, undefined, t(7)),
+    buildEvent('build_success', REPO, 'refs/heads/release-2', t(8)),
+  ]);
+  const published = Date.now();
+  const expected = ['refs/heads/release-2', 'refs/heads/feature/login', 'refs/tags/v1.0.0', 'refs/heads/main'];
+  const got = await eventually(
+    async () => {
+      const r = await api.request<RefsBody>('GET', `/api/v1/repository/${REPO}/recentrefs`, { token });
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        r.body.refs.map((x) => x.ref),
+        expected,
+      );
+      return r.body;
+    },
+    20_000,
+    100,
+  );
+  const visibleMs = Date.now() - published;
+  console.log(`# recent refs visible through the API ${visibleMs} ms after publishing`);
+  assert.ok(visibleMs < 20_000);
+  // refs/heads/dev was pushed out by the limit; main appears once, with its newest build's time.
+  assert.equal(got.refs[3]?.last_seen, new Date(t(3)).toUTCString().replace(/GMT$/, '-0000'));
+
+  const other = await api.request<RefsBody>('GET', `/api/v1/repository/${OTHER}/recentrefs`, { token: otherToken });
+  assert.deepEqual(other.body.refs.map((x) => x.ref), ['refs/heads/secret'], "another repository's refs stay its own");
+  assert.equal(await api.db.db.collection('recent_refs').countDocuments({ repository: STALE }), 0, 'the stale repository was pruned');
+
+  // Replaying the same events (a consumer restarted before its commit) changes nothing.
+  const before = await api.db.db.collection('recent_refs').findOne({ repository: REPO });
+  await fx.events.publish([buildEvent('build_success', REPO, 'refs/heads/main', t(3)), buildEvent('build_start', OTHER, 'refs/heads/other-2', t(9))]);
+  await eventually(async () => {
+    const r = await api.request<RefsBody>('GET', `/api/v1/repository/${OTHER}/recentrefs`, { token: otherToken });
+    assert.deepEqual(r.body.refs.map((x) => x.ref), ['refs/heads/other-2', 'refs/heads/secret']);
+  }, 20_000, 100);
+  const afterReplay = await api.db.db.collection('recent_refs').findOne({ repository: REPO });
+  assert.deepEqual(afterReplay?.['refs'], before?.['refs']);
+  assert.equal(afterReplay?.['version'], before?.['version'], 'an unchanged list is not written');
+
+  const ready = await api.request<{ status: string; recent_refs: { state: string } }>('GET', '/readyz');
+  assert.equal(ready.status, 200);
+  assert.equal(ready.body.recent_refs.state, 'running');
+});
+
+test('recent refs: refused without a token, to non-admins, and to admins of another repository', async () => {
+  const { api } = fx;
+  const path = `/api/v1/repository/${REPO}/recentrefs`;
+  const anonymous = await api.request('GET', path);
+  assert.equal(anonymous.status, 401);
+  assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer/);
+  assert.equal((await api.request('GET', path, { token: await adminToken(OTHER, 'bob') })).status, 403);
+  assert.equal((await api.request('GET', path, { token: await testToken('carol', { grants: [`${REPO}:pull`] }) })).status, 403);
+  const wrongMethod = await api.request('POST', path, { token: await adminToken(REPO, 'alice') });
+  assert.equal(wrongMethod.status, 405);
+  assert.equal((await api.request('GET', '/api/v1/repository/acme/recentrefs', { token: await adminToken('acme/*', 'alice') })).status, 400, 'a repository name needs namespace/name');
+});
