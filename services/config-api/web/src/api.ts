@@ -45,6 +45,13 @@ export interface Attempt {
   test?: boolean;
 }
 
+/** One of a repository's recent build refs (`GET …/recentrefs`). */
+export interface RecentRef {
+  ref: string;
+  /** RFC 2822. */
+  last_seen: string;
+}
+
 export interface CreateRequest {
   event: string;
   method: string;
@@ -103,6 +110,12 @@ export class Api {
 
   createNotification(repository: string, req: CreateRequest): Promise<Notification> {
     return this.call('POST', `${repositoryPath(repository)}/notification/`, req);
+  }
+
+  /** The refs the repository's recent builds were triggered for, newest first. */
+  async recentRefs(repository: string): Promise<RecentRef[]> {
+    const r = await this.call<{ refs: RecentRef[] }>('GET', `${repositoryPath(repository)}/recentrefs`);
+    return r.refs;
   }
 
   private notificationPath(repository: string, uuid: string): string {

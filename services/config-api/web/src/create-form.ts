@@ -3,7 +3,7 @@ import { EVENTS, METHODS, eventSpec, methodSpec, type FieldSpec } from './catalo
 import { h, replace, say } from './dom.js';
 import { renderEmailAuthorization } from './email-authorization.js';
 import { clearFieldError, renderField, setPath, showFieldError, valueOf, type FieldView } from './form-fields.js';
-import { renderRefPreview } from './ref-preview.js';
+import { EXAMPLES, previewRefs, renderRefPreview, type PreviewRefs } from './ref-preview.js';
 import { renderSecretPanel } from './secret-panel.js';
 import type { Session } from './session.js';
 
@@ -49,11 +49,18 @@ export function renderCreateForm(session: Session, repository: string, onCreated
   let filterViews: FieldView[] = [];
   let methodViews: FieldView[] = [];
   let disposeMethod = (): void => undefined;
+  // Read once, when a build event is first chosen; if they cannot be read, the examples stay.
+  let recentRefs: Promise<PreviewRefs> | undefined;
+  const loadRecentRefs = (): Promise<PreviewRefs> =>
+    (recentRefs ??= session.guard(session.api.recentRefs(repository)).then(
+      (refs) => previewRefs(refs.map((r) => r.ref)),
+      () => EXAMPLES,
+    ));
 
   const renderFilters = (): void => {
     filterViews = (eventSpec(event.control.value)?.filters ?? []).map((s) => {
       const f = renderField(s);
-      if (s.key === 'eventConfig.ref-regex') f.root.append(renderRefPreview(f.control));
+      if (s.key === 'eventConfig.ref-regex') f.root.append(renderRefPreview(f.control, EXAMPLES, loadRecentRefs()));
       return f;
     });
     replace(filters, ...filterViews.map((f) => f.root));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RE2JS } from 're2js';
 import { EVENTS } from './catalog.js';
-import { EXAMPLE_REFS, refMatcher } from './ref-preview.js';
+import { EXAMPLE_REFS, previewRefs, refMatcher, sourceCaption } from './ref-preview.js';
 
 // The router's matching (libs/routing filters.ts): RE2, anchored at the start of the full ref.
 const routerMatches = (pattern: string, ref: string): boolean => RE2JS.compile(pattern).matcher(ref).lookingAt();
@@ -23,4 +23,14 @@ test('the preview matches as the router does', () => {
     for (const ref of EXAMPLE_REFS) assert.equal(match(ref), routerMatches(pattern, ref), `${pattern} on ${ref}`);
   }
   assert.equal(refMatcher('(unclosed'), undefined);
+});
+
+test("the preview shows the repository's recent refs, and labelled examples when it has none", () => {
+  const recent = previewRefs(['refs/heads/release-2', 'refs/tags/v1.0.0']);
+  assert.deepEqual(recent, { refs: ['refs/heads/release-2', 'refs/tags/v1.0.0'], recent: true });
+  assert.match(sourceCaption(recent), /^The last 2 refs built in this repository, newest first/);
+  assert.match(sourceCaption(previewRefs(['refs/heads/main'])), /^The last ref built/);
+  const none = previewRefs([]);
+  assert.deepEqual(none, { refs: EXAMPLE_REFS, recent: false });
+  assert.match(sourceCaption(none), /example refs/);
 });
