@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { errorHandler } from '../http/error-handler.js';
-import { findWebDir, registerWeb, WEB_CSP } from './web.js';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findWebPage, registerWeb, WEB_CSP } from './web.js';
 
 test('serves the page, its stylesheet and its bundle (built on first request) with a strict CSP', async () => {
   const app = Fastify();
@@ -29,11 +33,29 @@ test('serves the page, its stylesheet and its bundle (built on first request) wi
   await app.close();
 });
 
-test('finds the page from src/routes (tsx) and from dist/ (bundle); answers 404 without it', async () => {
-  const dir = findWebDir();
-  assert.ok(dir?.endsWith('/services/config-api/web/'), dir);
-  assert.equal(findWebDir(new URL('../../dist/main.js', import.meta.url).href), dir);
-  assert.equal(findWebDir('file:///nonexistent/a/b.js'), undefined);
+test('finds the page from src/routes (tsx: its sources) and beside a bundle (built); answers 404 without it', async () => {
+  const source = findWebPage();
+  assert.ok(source?.dir.endsWith('/services/config-api/web/'), source?.dir);
+  assert.equal(source?.built, false);
+  assert.equal(findWebPage('file:///nonexistent/a/b.js'), undefined);
+
+  // A bundle's dist/ holds the page as scripts/build-service.mjs writes it: served as built, never bundled.
+  const dist = mkdtempSync(join(tmpdir(), 'herald-web-'));
+  try {
+    const built = join(dist, 'web');
+    cpSync(source!.dir, built, { recursive: true, filter: (f) => !f.startsWith(`${source!.dir}src`) });
+    writeFileSync(join(built, 'app.js'), 'console.log("built at build time");\n');
+    const page = findWebPage(pathToFileURL(join(dist, 'main.js')).href);
+    assert.deepEqual(page, { dir: `${built}/`, built: true });
+    const app = Fastify();
+    registerWeb(app, page);
+    assert.equal((await app.inject({ method: 'GET', url: '/static/app.js' })).body, 'console.log("built at build time");\n');
+    assert.match((await app.inject({ method: 'GET', url: '/' })).body, /<script type="module" src="\/static\/app\.js"><\/script>/);
+    await app.close();
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
+
   const app = Fastify();
   app.setErrorHandler(errorHandler);
   registerWeb(app, null);

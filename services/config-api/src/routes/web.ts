@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { NotFoundError } from '../http/http-errors.js';
 
 /**
- * The admin page (services/config-api/web): plain HTML and CSS plus one TypeScript bundle, built
- * in memory by esbuild on first request and kept for the life of the process. Nothing generated is
- * committed and there is no build step to forget: a fresh clone serves the page from `npm start`.
+ * The admin page (services/config-api/web): plain HTML and CSS plus one TypeScript bundle. The
+ * service bundle (scripts/build-service.mjs, what the image runs) carries the page built at build
+ * time in dist/web/, so the running service needs no esbuild. Run from its sources (tsx: `npm start`,
+ * tests), it builds the bundle in memory on first request, the same way (scripts/build-web-page.mjs),
+ * and keeps it for the life of the process: nothing generated is committed and no build step is needed.
  */
 export const WEB_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
@@ -18,35 +20,28 @@ interface Asset {
   body: string | Uint8Array;
 }
 
-// From src/routes/ when run with tsx, from dist/ when bundled by scripts/build-service.mjs.
-const CANDIDATE_DIRS = ['../../web/', '../web/'];
+/** Where the page's files are: built (dist/web/, app.js included) or its sources (web/, src/main.ts). */
+export interface WebPage {
+  dir: string;
+  built: boolean;
+}
 
-/** The folder holding index.html and src/main.ts, or undefined when the page is not shipped. */
-export function findWebDir(from: string = import.meta.url): string | undefined {
-  for (const rel of CANDIDATE_DIRS) {
-    const dir = fileURLToPath(new URL(rel, from));
-    if (existsSync(`${dir}index.html`) && existsSync(`${dir}src/main.ts`)) return dir;
-  }
+const BUNDLE_FILE = 'app.js';
+
+/** The page beside the bundle (dist/web/), or its sources when run from src/routes/ with tsx. */
+export function findWebPage(from: string = import.meta.url): WebPage | undefined {
+  const built = fileURLToPath(new URL('./web/', from));
+  if (existsSync(`${built}index.html`) && existsSync(`${built}${BUNDLE_FILE}`)) return { dir: built, built: true };
+  const source = fileURLToPath(new URL('../../web/', from));
+  if (existsSync(`${source}index.html`) && existsSync(`${source}src/main.ts`)) return { dir: source, built: false };
   return undefined;
 }
 
-/** Bundles web/src/main.ts for browsers; esbuild is imported only when the page is first asked for. */
-export async function bundleWebApp(webDir: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const out = await build({
-    entryPoints: [`${webDir}src/main.ts`],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: ['chrome109', 'firefox115', 'safari16'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const file = out.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output for the web page');
-  return file.text;
+/** The page's sources bundled for browsers by the build's own code (a repository checkout only). */
+async function bundleFromSources(webDir: string): Promise<string> {
+  const builder = new URL('../../../scripts/build-web-page.mjs', pathToFileURL(webDir));
+  const { bundleWebPage } = (await import(builder.href)) as { bundleWebPage: (dir: string) => Promise<string> };
+  return bundleWebPage(webDir);
 }
 
 const FILES: Record<string, { file: string; type: string }> = {
@@ -68,17 +63,20 @@ function secured(reply: FastifyReply, type: string): FastifyReply {
 }
 
 /** `GET /` (the admin page) and its static files under `/static/`. */
-export function registerWeb(app: FastifyInstance, webDir: string | null = findWebDir() ?? null): void {
+export function registerWeb(app: FastifyInstance, page: WebPage | null = findWebPage() ?? null): void {
   const cache = new Map<string, Promise<Asset>>();
   const load = (path: string): Promise<Asset> => {
     let p = cache.get(path);
     if (!p) {
       p = (async (): Promise<Asset> => {
-        if (!webDir) throw new NotFoundError('the admin page is not installed with this service');
-        if (path === BUNDLE_PATH) return { type: 'text/javascript; charset=utf-8', body: await bundleWebApp(webDir) };
+        if (!page) throw new NotFoundError('the admin page is not installed with this service');
+        if (path === BUNDLE_PATH) {
+          const body = page.built ? await readFile(`${page.dir}${BUNDLE_FILE}`) : await bundleFromSources(page.dir);
+          return { type: 'text/javascript; charset=utf-8', body };
+        }
         const f = FILES[path];
         if (!f) throw new NotFoundError(`no route GET ${path}`);
-        return { type: f.type, body: await readFile(`${webDir}${f.file}`) };
+        return { type: f.type, body: await readFile(`${page.dir}${f.file}`) };
       })();
       // A failed load is not cached, so a fixed file is picked up by the next request.
       p.catch(() => cache.delete(path));
