@@ -227,8 +227,12 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'services.delivery-webhook.replicas=13'], /replicas 13 is above the 12 partitions of notifications\.webhook/);
   fails(['--set', 'terminationGracePeriodSeconds=20'], /terminationGracePeriodSeconds \(20 s\) must exceed shutdownTimeoutMs/);
   fails(['--set', 'configApi.jwtExistingSecret=a', '--set', 'configApi.jwtPublicKeySecret=b'], /not both/);
-  fails(['--set', 'services.delivery-pager.enabled=true'], /no such Herald service/);
-  fails(['--set', 'autoscaling.mode=sometimes'], /autoscaling.mode must be auto, keda or hpa/);
+  // values.schema.json: unknown keys (a typo), a service that does not exist, root, no limits.
+  fails(['--set', 'services.delivery-pager.enabled=true'], /at '\/services': additional properties 'delivery-pager' not allowed/);
+  fails(['--set', 'servics.router.replicas=2'], /additional properties 'servics' not allowed/);
+  fails(['--set', 'podSecurityContext.runAsUser=0'], /\/podSecurityContext\/runAsUser': minimum/);
+  fails(['--set', 'services.router.resources.limits=null'], /\/services\/router\/resources': missing property 'limits'/);
+  fails(['--set', 'autoscaling.mode=sometimes'], /\/autoscaling\/mode': value must be one of/);
   // The same values within bounds render.
   render(tools, ['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=12', '--set', 'terminationGracePeriodSeconds=21']);
 });
