@@ -89,6 +89,7 @@ const ROWS: Row[] = [
   { name: 'attempt log', method: 'GET', path: async () => `${BASE}/notification/${await freshNotification()}/attempts`, ok: 200 },
   { name: 're-drive', method: 'POST', path: async () => `${BASE}/notification/${await freshNotification()}/redrive`, ok: 200 },
   { name: 'unknown uuid', method: 'GET', path: () => `${BASE}/notification/00000000-0000-4000-8000-000000000000`, ok: 404 },
+  { name: 'recent refs', method: 'GET', path: () => `${BASE}/recentrefs`, ok: 200 },
   { name: 'get authorized e-mail', method: 'GET', path: async () => `${BASE}/authorizedemail/${await requestedEmail()}`, ok: 200 },
   { name: 'request authorized e-mail', method: 'POST', path: () => `${BASE}/authorizedemail/new-${Math.random().toString(36).slice(2)}@example.com`, ok: 200 },
   { name: 'remove authorized e-mail', method: 'DELETE', path: async () => `${BASE}/authorizedemail/${await requestedEmail()}`, ok: 204 },
