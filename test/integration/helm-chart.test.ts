@@ -226,6 +226,7 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=13'], /maxReplicas 13 is above the 12 partitions of repository-events/);
   fails(['--set', 'services.delivery-webhook.replicas=13'], /replicas 13 is above the 12 partitions of notifications\.webhook/);
   fails(['--set', 'terminationGracePeriodSeconds=20'], /terminationGracePeriodSeconds \(20 s\) must exceed shutdownTimeoutMs/);
+  fails(['--set', 'services.delivery-webhook.env.DELIVERY_ATTEMPT_TIMEOUT_MS=30000'], /delivery-webhook: DELIVERY_ATTEMPT_TIMEOUT_MS 30000 is above shutdownTimeoutMs - 3000/);
   fails(['--set', 'configApi.jwtExistingSecret=a', '--set', 'configApi.jwtPublicKeySecret=b'], /not both/);
   // values.schema.json: unknown keys (a typo), a service that does not exist, root, no limits.
   fails(['--set', 'services.delivery-pager.enabled=true'], /at '\/services': additional properties 'delivery-pager' not allowed/);
@@ -234,7 +235,7 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'services.router.resources.limits=null'], /\/services\/router\/resources': missing property 'limits'/);
   fails(['--set', 'autoscaling.mode=sometimes'], /\/autoscaling\/mode': value must be one of/);
   // The same values within bounds render.
-  render(tools, ['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=12', '--set', 'terminationGracePeriodSeconds=21']);
+  render(tools, ['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=12', '--set', 'terminationGracePeriodSeconds=21', '--set', 'services.delivery-webhook.env.DELIVERY_ATTEMPT_TIMEOUT_MS=12000']);
 });
 
 test("the chart's partition values are the topics command's", () => {

@@ -106,6 +106,14 @@ delivery-inapp: {kind: Deployment, groupEnv: DELIVERY_GROUP_ID, topic: notificat
 {{- end -}}
 {{- $f := get $facts $name -}}
 {{- $as := $svc.autoscaling | default dict -}}
+{{- if and $svc.enabled $f.delivery -}}
+{{- /* A delivery service drains in-flight attempts for SHUTDOWN_TIMEOUT_MS - 3 s (libs/delivery service-app); a longer attempt is cut at every rollout and delivered again. */ -}}
+{{- $env := merge (dict) ($svc.env | default dict) ($v.env | default dict) -}}
+{{- $attempt := int (get $env "DELIVERY_ATTEMPT_TIMEOUT_MS" | default 10000) -}}
+{{- if gt $attempt (sub (int $v.shutdownTimeoutMs) 3000) -}}
+{{- fail (printf "services.%s: DELIVERY_ATTEMPT_TIMEOUT_MS %v is above shutdownTimeoutMs - 3000 (%v ms, the drain time): attempts in flight at a SIGTERM would be cut and delivered again" $name $attempt (sub (int $v.shutdownTimeoutMs) 3000)) -}}
+{{- end -}}
+{{- end -}}
 {{- if and $svc.enabled (not $as.enabled) $f.partitions -}}
 {{- $p := int (get $v.partitions $f.partitions) -}}
 {{- if gt (int $svc.replicas) $p -}}
