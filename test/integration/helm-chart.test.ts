@@ -10,8 +10,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envExample, shapeKeys } from '@herald/infra';
+import { parseConfig } from '@herald/config';
 import { PARTITIONS, TOPICS, topicSpecs, topicsShape } from '@herald/kafka';
-import { CHART, ROOT, ensureHelmTools, envOf, find, kinds, parseYamlDocs, podSpecs, render, run, template, validate, type HelmTools, type K8sObject } from '../support/helm-chart.js';
+import { CHART, ROOT, ensureHelmTools, envOf, find, kinds, loadServiceConfig, parseYamlDocs, podEnvironment, podSpecs, render, run, template, validate, type HelmTools, type K8sObject } from '../support/helm-chart.js';
 
 const SERVICES = ['config-api', 'delivery-email', 'delivery-flowdock', 'delivery-hipchat', 'delivery-inapp', 'delivery-slack', 'delivery-webhook', 'ingest', 'router'];
 const DELIVERY_METHOD: Record<string, string> = {
@@ -236,6 +237,33 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'autoscaling.mode=sometimes'], /\/autoscaling\/mode': value must be one of/);
   // The same values within bounds render.
   render(tools, ['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=12', '--set', 'terminationGracePeriodSeconds=21', '--set', 'services.delivery-webhook.env.DELIVERY_ATTEMPT_TIMEOUT_MS=12000']);
+});
+
+test("each service's own config parser accepts the environment the chart gives it, default and production values", async () => {
+  for (const args of [[], PROD]) {
+    const { objects } = render(tools, args);
+    for (const s of SERVICES) {
+      const w = workloadOf(objects, s)!;
+      const env = podEnvironment(objects, w);
+      const config = await loadServiceConfig(s, env);
+      const [c] = w.spec.template.spec.containers;
+      assert.equal(config.OPS_HOST, '0.0.0.0', s);
+      assert.equal(config.OPS_PORT, c.ports.find((p: { name: string }) => p.name === 'ops').containerPort, s);
+      if (s === 'config-api' || s === 'ingest') assert.equal(config.HTTP_PORT, c.ports.find((p: { name: string }) => p.name === 'http').containerPort, s);
+      if (inputTopic(s)) assert.equal(config[groupVar(s)], env[groupVar(s)], s);
+      assert.equal(config.SHUTDOWN_TIMEOUT_MS, Number(env.SHUTDOWN_TIMEOUT_MS), s);
+    }
+    const ingest = await loadServiceConfig('ingest', podEnvironment(objects, workloadOf(objects, 'ingest')!));
+    assert.ok((ingest.tokens as Map<string, string>).size >= 1, 'ingest has a registry token');
+    const api = await loadServiceConfig('config-api', podEnvironment(objects, workloadOf(objects, 'config-api')!));
+    assert.ok(api.AUTH_JWT_SECRET !== undefined || api.AUTH_JWT_PUBLIC_KEY_FILE !== undefined, 'config-api has a JWT key');
+    // The topics Job's environment, through the reader of `herald topics`.
+    const job = find(objects, 'Job', 'herald-topics');
+    const topics = parseConfig(topicsShape, Object.fromEntries(envOf(job.spec.template.spec.containers[0])));
+    assert.equal(topics.KAFKA_REPLICATION_FACTOR, 3);
+    assert.equal(topics.KAFKA_MIN_INSYNC_REPLICAS, 2);
+    assert.equal(topics.DELIVERY_RETRY_DELAYS_MS.length, 6);
+  }
 });
 
 test("the chart's partition values are the topics command's", () => {

@@ -1,10 +1,10 @@
 // Renders and validates the Helm chart (deploy/helm/herald) with the tools of
 // scripts/ensure-helm-tools.mjs: helm, and kubernetes-validate with the Kubernetes OpenAPI schemas.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHART = join(ROOT, 'deploy', 'helm', 'herald');
@@ -96,4 +96,60 @@ export function envOf(container: any): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of container.env ?? []) out.set(e.name, e.value ?? `<from ${Object.keys(e.valueFrom ?? {}).join(',')}>`);
   return out;
+}
+
+/** Stand-ins for the keys of Secrets the chart references but does not make (values-production.yaml's). */
+const SECRET_STAND_INS: Record<string, string> = {
+  'mongo-url': 'mongodb://herald:secret@mongo-0.mongo:27017,mongo-1.mongo:27017/?replicaSet=rs0',
+  'smtp-password': 'smtp-secret',
+  'jwt-secret': 'a-hmac-key-of-at-least-thirty-two-bytes-0123456789',
+  tokens: 'quay=0123456789abcdef0123,harbor=fedcba9876543210fedc',
+  'tls.crt': '-----BEGIN CERTIFICATE-----\n',
+  'tls.key': '-----BEGIN PRIVATE KEY-----\n',
+  'ca.crt': '-----BEGIN CERTIFICATE-----\n',
+  'public.pem': '-----BEGIN PUBLIC KEY-----\n',
+};
+
+/**
+ * The environment a workload's first container would see, built from the rendered objects: Secret
+ * keys from a rendered Secret (the generated one) or a stand-in, the pod name for field references,
+ * and each mounted Secret as files under a temporary folder (paths in the env rewritten to it).
+ */
+export function podEnvironment(objects: readonly K8sObject[], workload: K8sObject): Record<string, string> {
+  const pod = workload.spec.template.spec;
+  const [c] = pod.containers;
+  const root = mkdtempSync(join(tmpdir(), 'herald-pod-'));
+  const mounts: [string, string][] = [];
+  for (const m of c.volumeMounts ?? []) {
+    const vol = pod.volumes.find((v: { name: string }) => v.name === m.name);
+    if (!vol?.secret) continue;
+    const dir = join(root, m.name);
+    mkdirSync(dir);
+    for (const item of vol.secret.items) writeFileSync(join(dir, item.path), SECRET_STAND_INS[item.key] ?? 'x');
+    mounts.push([m.mountPath, dir]);
+  }
+  const env: Record<string, string> = {};
+  for (const e of c.env) {
+    if (e.value !== undefined) {
+      const mount = mounts.find(([path]) => e.value.startsWith(`${path}/`));
+      env[e.name] = mount ? e.value.replace(mount[0], mount[1]) : e.value;
+    } else if (e.valueFrom?.secretKeyRef) {
+      const { name, key } = e.valueFrom.secretKeyRef;
+      const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === name);
+      const value = secret?.data?.[key] !== undefined ? Buffer.from(secret.data[key], 'base64').toString('utf8') : SECRET_STAND_INS[key];
+      if (value === undefined) throw new Error(`${workload.metadata.name}: no value for secret ${name} key ${key}`);
+      env[e.name] = value;
+    } else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') {
+      env[e.name] = `${workload.metadata.name}-0`;
+    } else {
+      throw new Error(`${workload.metadata.name}: ${e.name} has a source this helper does not know`);
+    }
+  }
+  return env;
+}
+
+/** The service's own config parser (services/<name>/src/config.ts loadConfig) over `env`. */
+export async function loadServiceConfig(service: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  const mod = (await import(pathToFileURL(join(ROOT, 'services', service, 'src', 'config.ts')).href)) as { loadConfig(env: NodeJS.ProcessEnv): Record<string, unknown> };
+  return mod.loadConfig(env);
 }
