@@ -2,9 +2,13 @@
 // service records them from the build events on repository-events (its own consumer group) and
 // serves them at GET …/recentrefs: the last RECENT_REFS_LIMIT distinct refs, newest first, only
 // the repository's own, to its admins only; repositories with no build for the retention are pruned.
+// The consumer failing (schema registry unreachable) is reported on /readyz and never makes the
+// service unready, and loses nothing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { stackAddresses } from '@herald/config';
 import { sampleEvent } from '@herald/events';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { adminToken, testToken } from '../helpers/tokens.js';
 import { buildEvent, startRecentRefsApi, type RecentRefsFixture } from '../helpers/recent-refs.js';
 import { eventually } from '../helpers/wait.js';
@@ -103,4 +107,39 @@ test('recent refs: refused without a token, to non-admins, and to admins of anot
   const wrongMethod = await api.request('POST', path, { token: await adminToken(REPO, 'alice') });
   assert.equal(wrongMethod.status, 405);
   assert.equal((await api.request('GET', '/api/v1/repository/acme/recentrefs', { token: await adminToken('acme/*', 'alice') })).status, 400, 'a repository name needs namespace/name');
+});
+
+test('recent refs: the schema registry unreachable — still ready, the consumer reported retrying, nothing lost', { timeout: 90_000 }, async () => {
+  const registry = new URL(stackAddresses().schemaRegistryUrl);
+  const proxy = await TcpProxy.start({ host: registry.hostname, port: Number(registry.port) });
+  let outage: RecentRefsFixture | undefined;
+  try {
+    registry.host = `127.0.0.1:${proxy.port}`;
+    outage = await startRecentRefsApi({ env: { SCHEMA_REGISTRY_URL: registry.href } });
+    const { api } = outage;
+    type Ready = { status: string; recent_refs: { state: string; reason?: string } };
+    await eventually(async () => assert.equal((await api.request<Ready>('GET', '/readyz')).body.recent_refs.state, 'running'), 30_000, 100);
+
+    await proxy.cut();
+    await outage.events.publish(buildEvent('build_start', REPO, 'refs/heads/during-outage', Date.now()));
+    const during = await eventually(async () => {
+      const r = await api.request<Ready>('GET', '/readyz');
+      assert.equal(r.status, 200, 'ready: only the preview depends on this consumer');
+      assert.ok(['retrying', 'restarting'].includes(r.body.recent_refs.state), r.body.recent_refs.state);
+      return r.body.recent_refs;
+    }, 30_000, 100);
+    assert.ok(during.reason, 'the reason is reported');
+    const token = await adminToken(REPO, 'alice');
+    assert.equal((await api.request('GET', `/api/v1/repository/${REPO}/recentrefs`, { token })).status, 200, 'the route still answers');
+
+    await proxy.restore();
+    await eventually(async () => {
+      const r = await api.request<RefsBody>('GET', `/api/v1/repository/${REPO}/recentrefs`, { token });
+      assert.deepEqual(r.body.refs.map((x) => x.ref), ['refs/heads/during-outage']);
+    }, 45_000, 200);
+    await eventually(async () => assert.equal((await api.request<Ready>('GET', '/readyz')).body.recent_refs.state, 'running'), 30_000, 100);
+  } finally {
+    await outage?.stop();
+    await proxy.cut();
+  }
 });

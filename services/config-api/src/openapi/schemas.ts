@@ -153,7 +153,7 @@ export const schemas = {
       recent_refs: {
         type: 'object',
         description: 'The consumer behind the ref-regex preview; never a reason to be unready',
-        properties: { state: { type: 'string', enum: ['idle', 'joining', 'running', 'restarting', 'failed', 'stopped'] }, reason: { type: 'string' } },
+        properties: { state: { type: 'string', enum: ['idle', 'joining', 'running', 'retrying', 'restarting', 'failed', 'stopped'] }, reason: { type: 'string' } },
         required: ['state'],
       },
     },

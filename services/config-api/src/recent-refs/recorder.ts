@@ -7,10 +7,11 @@ import { buildRefsByRepository } from './build-refs.js';
 
 /**
  * joining: connected, waiting for its partitions; running: in its group and consuming;
- * restarting: kafkajs restarts it after an error; failed: stopped by an error, a new consumer
- * is made after `restartDelayMs`; stopped: by `stop()`.
+ * retrying: a batch could not be recorded (schema registry or MongoDB unreachable) and kafkajs
+ * fetches it again with backoff; restarting: kafkajs restarts the consumer after an error; failed:
+ * stopped by an error, a new consumer is made after `restartDelayMs`; stopped: by `stop()`.
  */
-export type RecorderState = 'idle' | 'joining' | 'running' | 'restarting' | 'failed' | 'stopped';
+export type RecorderState = 'idle' | 'joining' | 'running' | 'retrying' | 'restarting' | 'failed' | 'stopped';
 
 export interface RecorderStatus {
   state: RecorderState;
@@ -62,7 +63,8 @@ export class RecentRefsRecorder {
   async start(): Promise<void> {
     if (this.current !== 'idle' && this.current !== 'failed') return;
     const { kafka, groupId } = this.opts;
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 5_000, maxBytes: 4 * 1024 * 1024, allowAutoTopicCreation: false });
+    // The long-poll bounds how long stop() waits for the fetch in flight (kafkajs cannot cut it short).
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, maxBytes: 4 * 1024 * 1024, allowAutoTopicCreation: false });
     this.consumer = consumer;
     this.current = 'joining';
     this.watch(consumer);
@@ -93,6 +95,20 @@ export class RecentRefsRecorder {
   }
 
   private async apply(messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    try {
+      await this.record(messages, heartbeat);
+    } catch (err) {
+      if (this.current === 'running') this.current = 'retrying';
+      this.reason = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+    if (this.current === 'retrying') {
+      this.current = 'running';
+      this.reason = undefined;
+    }
+  }
+
+  private async record(messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const { codec, logger } = this.opts;
     const events: RepositoryEvent[] = [];
     for (const m of messages) {
