@@ -5,14 +5,14 @@
 // ServiceMonitor) checked by hand; policies (non-root, read-only root, limits, probes, grace
 // period) asserted on every workload; env names, ports, groups, topics and partitions held equal
 // to the code's.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envExample, shapeKeys } from '@herald/infra';
 import { parseConfig } from '@herald/config';
 import { PARTITIONS, TOPICS, topicSpecs, topicsShape } from '@herald/kafka';
-import { CHART, ROOT, ensureHelmTools, envOf, find, kinds, loadServiceConfig, parseYamlDocs, podEnvironment, podSpecs, render, run, template, validate, type HelmTools, type K8sObject } from '../support/helm-chart.js';
+import { CHART, ROOT, ensureHelmTools, envOf, find, kinds, loadServiceConfig, parseYamlDocs, podEnvironment, podSpecs, removeScratch, render, run, template, validate, type HelmTools, type K8sObject } from '../support/helm-chart.js';
 
 const SERVICES = ['config-api', 'delivery-email', 'delivery-flowdock', 'delivery-hipchat', 'delivery-inapp', 'delivery-slack', 'delivery-webhook', 'ingest', 'router'];
 const DELIVERY_METHOD: Record<string, string> = {
@@ -27,6 +27,7 @@ let tools: HelmTools;
 before(() => {
   tools = ensureHelmTools();
 });
+after(removeScratch);
 
 /** The input topic (and its partition count) of each Kafka-consuming service, from libs/kafka. */
 function inputTopic(service: string): { topic: string; partitions: number } | undefined {

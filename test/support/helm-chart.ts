@@ -1,13 +1,26 @@
 // Renders and validates the Helm chart (deploy/helm/herald) with the tools of
 // scripts/ensure-helm-tools.mjs: helm, and kubernetes-validate with the Kubernetes OpenAPI schemas.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHART = join(ROOT, 'deploy', 'helm', 'herald');
+
+let scratch: string | undefined;
+/** A fresh folder under this run's scratch folder (removed by removeScratch). */
+function scratchDir(prefix: string): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'herald-helm-'));
+  return mkdtempSync(join(scratch, prefix));
+}
+
+/** Removes the rendered files and pod file stand-ins this run wrote. */
+export function removeScratch(): void {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
 
 export interface HelmTools {
   helm: string;
@@ -63,7 +76,7 @@ export function render(tools: HelmTools, args: string[]): { yaml: string; object
  * the objects it validated ("kind/name") and those it has no schema for (custom resources).
  */
 export function validate(tools: HelmTools, yaml: string): { status: number | null; passed: string[]; noSchema: string[]; output: string } {
-  const file = join(mkdtempSync(join(tmpdir(), 'herald-helm-')), 'rendered.yaml');
+  const file = join(scratchDir('render-'), 'rendered.yaml');
   writeFileSync(file, yaml);
   const r = run(tools.kubernetesValidate, ['--strict', '-k', tools.kubernetesVersion, file]);
   const output = r.stdout + r.stderr;
@@ -118,7 +131,7 @@ const SECRET_STAND_INS: Record<string, string> = {
 export function podEnvironment(objects: readonly K8sObject[], workload: K8sObject): Record<string, string> {
   const pod = workload.spec.template.spec;
   const [c] = pod.containers;
-  const root = mkdtempSync(join(tmpdir(), 'herald-pod-'));
+  const root = scratchDir('pod-');
   const mounts: [string, string][] = [];
   for (const m of c.volumeMounts ?? []) {
     const vol = pod.volumes.find((v: { name: string }) => v.name === m.name);
