@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleService, ensureDebianPackage, ROOT, serviceNodeArgs } from '@herald/testing';
+import { imageNodeMajor } from '../support/image-node.js';
 
 // No Docker engine here: Debian's docker-compose validates the file without one.
 test('docker-compose.yml is valid and runs every service', () => {
@@ -28,8 +29,7 @@ test('the Dockerfile builds any service as non-root on Node 22+, its runtime sta
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   assert.match(dockerfile, /^ARG SERVICE$/m);
   assert.equal((dockerfile.match(/^FROM /gm) ?? []).length, 2, 'multi-stage');
-  const nodeMajor = Number(/^ARG NODE_IMAGE=node:(\d+)[-.]/m.exec(dockerfile)?.[1]);
-  assert.ok(nodeMajor >= 22, `images run Node 22 or newer (${nodeMajor})`);
+  assert.ok(imageNodeMajor() >= 22, `images run Node 22 or newer (${imageNodeMajor()})`);
   // The build stage writes the image's files with the script test/integration/images.test.ts runs
   // (it bundles with scripts/build-service.mjs); the runtime stage copies that and nothing else.
   assert.match(dockerfile, /^RUN node scripts\/image-files\.mjs "\$\{SERVICE\}" \/image$/m);

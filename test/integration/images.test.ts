@@ -12,11 +12,13 @@ import { freePort, ROOT } from '@herald/testing';
 import { testKafka } from '../helpers/kafka.js';
 import type { Kafka } from '@herald/kafka';
 import { openTestDb, type TestDb } from '../helpers/mongo.js';
+import { ensureImageNode, imageNodeMajor } from '../support/image-node.js';
 
 // Issue 19: each image holds its service's bundle and only the packages the bundle cannot inline.
 // No Docker engine here: scripts/image-files.mjs writes exactly the file set the Dockerfile's runtime
 // stage copies, and each service runs from it alone, in a folder outside the repository, where no
-// workspace node_modules can be reached.
+// workspace node_modules can be reached, on the images' Node (22; fetched by the test, the
+// machines have Node 20) and on the oldest Node the services support outside images (this one).
 
 const SERVICES = readdirSync(join(ROOT, 'services'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 /** What the bundles must load from node_modules (scripts/build-service.mjs RUNTIME_PACKAGES). */
@@ -34,9 +36,12 @@ interface ImageSummary {
 
 const work = mkdtempSync(join(tmpdir(), 'herald-images-'));
 const images = new Map<string, { dir: string; summary: ImageSummary }>();
+let imageNode: { bin: string; version: string };
 
 before(() => {
   assert.ok(relative(ROOT, work).startsWith('..'), `${work} is outside the repository`);
+  imageNode = ensureImageNode();
+  assert.equal(imageNode.version.split('.')[0], `v${imageNodeMajor()}`);
   for (const s of SERVICES) {
     const dir = join(work, s);
     const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'image-files.mjs'), s, dir, '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
@@ -121,22 +126,24 @@ test("the config API's image serves its page built at build time, with no esbuil
   assert.doesNotMatch(readFileSync(join(dir, 'services', 'config-api', 'dist', 'main.js'), 'utf8'), /(from|import\(|require\()\s*["']esbuild["']/);
 });
 
-test('each bundle loads from its image file set alone on plain node: a bad variable is reported, no module is missing', () => {
-  for (const s of SERVICES) {
-    const { dir } = image(s);
-    // Configuration is read after every module has loaded and every load-time file (schemas, the
-    // service's version) has been read: the error naming the variable shows the bundle is complete.
-    const run = spawnSync(process.execPath, [...nodeArgs(dir, s), join('services', s, 'dist', 'main.js')], { cwd: dir, encoding: 'utf8', env: bareEnv({ LOG_LEVEL: 'loud' }), timeout: 30_000 });
-    assert.equal(run.status, 1, `${s}: ${run.stderr}`);
-    assert.match(run.stderr, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/, s);
-    assert.doesNotMatch(run.stderr, /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|ENOENT/, s);
+test("each bundle loads from its image file set alone, on the images' Node and on this machine's (20): a bad variable is reported, no module is missing", () => {
+  for (const node of [imageNode.bin, process.execPath]) {
+    for (const s of SERVICES) {
+      const { dir } = image(s);
+      // Configuration is read after every module has loaded and every load-time file (schemas, the
+      // service's version) has been read: the error naming the variable shows the bundle is complete.
+      const run = spawnSync(node, [...nodeArgs(dir, s), join('services', s, 'dist', 'main.js')], { cwd: dir, encoding: 'utf8', env: bareEnv({ LOG_LEVEL: 'loud' }), timeout: 30_000 });
+      assert.equal(run.status, 1, `${s} on ${node}: ${run.stderr}`);
+      assert.match(run.stderr, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/, s);
+      assert.doesNotMatch(run.stderr, /Cannot find (module|package)|ERR_MODULE_NOT_FOUND|ENOENT/, s);
+    }
+    const topics = spawnSync(node, [join('services', 'router', 'dist', 'init-topics.js'), 'apply', '--bogus'], { cwd: image('router').dir, encoding: 'utf8', env: bareEnv({}), timeout: 30_000 });
+    assert.equal(topics.status, 2, topics.stderr);
+    assert.match(topics.stderr, /Unknown option '--bogus'/);
   }
-  const topics = spawnSync(process.execPath, [join('services', 'router', 'dist', 'init-topics.js'), 'apply', '--bogus'], { cwd: image('router').dir, encoding: 'utf8', env: bareEnv({}), timeout: 30_000 });
-  assert.equal(topics.status, 2, topics.stderr);
-  assert.match(topics.stderr, /Unknown option '--bogus'/);
 });
 
-test('each service starts from its image file set alone against the stack, gets ready and stops cleanly on SIGTERM', { timeout: 600_000 }, async () => {
+test("each service starts from its image file set alone on the images' Node against the stack, gets ready and stops cleanly on SIGTERM", { timeout: 600_000 }, async () => {
   const stack = stackAddresses();
   const id = randomBytes(4).toString('hex');
   const kafka = testKafka(`herald-test-images-${id}`);
@@ -173,7 +180,7 @@ test('each service starts from its image file set alone against the stack, gets 
         ...(s === 'ingest' ? { INGEST_TOKENS: `images=${randomBytes(12).toString('hex')}` } : {}),
         ...groups[s],
       });
-      const child = spawn(process.execPath, [...nodeArgs(dir, s), join('services', s, 'dist', 'main.js')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(imageNode.bin, [...nodeArgs(dir, s), join('services', s, 'dist', 'main.js')], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
