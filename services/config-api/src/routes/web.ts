@@ -26,6 +26,7 @@ export interface WebPage {
   built: boolean;
 }
 
+/** The bundle's file in a built page (WEB_BUNDLE_FILE of scripts/build-web-page.mjs). */
 const BUNDLE_FILE = 'app.js';
 
 /** The page beside the bundle (dist/web/), or its sources when run from src/routes/ with tsx. */
