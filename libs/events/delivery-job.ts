@@ -9,6 +9,7 @@ import { checkBodyBranch, EVENT_CHECK, eventToAvro } from './repository-event.js
 import { deliveryId } from './delivery-id.js';
 import type { RepositoryEvent } from './event-types.js';
 import type { DeliveryJob } from './message-types.js';
+import type { EventHead } from './event-head.js';
 
 function validate(type: avro.Type, input: unknown): DeliveryJob {
   const job = checkAvro(type, input, { root: 'job', ...EVENT_CHECK }) as DeliveryJob;
@@ -55,5 +56,23 @@ export function createDeliveryJob(args: {
     event: args.event,
     kind: args.event.kind,
     repository: args.event.repository,
+  };
+}
+
+/**
+ * The fields of the first job of (event, notification) other than `event`, in Avro form: with the
+ * event's own bytes, `codec.encodeAround(SUBJECTS.jobs(method), 'event', fields, eventBytes)` gives
+ * what encoding `createDeliveryJob`'s job gives, without the event ever being read in full.
+ */
+export function jobFieldsAround(head: EventHead, notificationUuid: string, method: DeliveryMethod, now: number): Record<string, unknown> {
+  return {
+    delivery_id: deliveryId(head.event_id, notificationUuid),
+    notification_uuid: notificationUuid,
+    method,
+    test: false,
+    attempt: 0,
+    created_at: now,
+    kind: head.kind,
+    repository: head.repository,
   };
 }

@@ -33,11 +33,15 @@ export type {
 } from './event-types.js';
 export type { DeliveryJob, DeliveryResult, InAppAlert, InAppAlertTarget, NotificationSnapshot, SubscriptionChange } from './message-types.js';
 export { validateEvent, REPOSITORY_EVENT_SCHEMA } from './repository-event.js';
-export { validateDeliveryJob, createDeliveryJob, DELIVERY_JOB_SCHEMA } from './delivery-job.js';
+export { validateDeliveryJob, createDeliveryJob, jobFieldsAround, DELIVERY_JOB_SCHEMA } from './delivery-job.js';
 export { validateDeliveryResult, DELIVERY_RESULT_SCHEMA } from './delivery-result.js';
 export { validateSubscriptionChange, SUBSCRIPTION_CHANGE_SCHEMA } from './subscription-change.js';
 export { MAX_VULNERABILITY_TAGS, isUuid } from './event-rules.js';
 export { deliveryId } from './delivery-id.js';
+export { EVENT_HEAD, eventHead } from './event-head.js';
+export type { EventHead } from './event-head.js';
+export { defineProjection } from './projection.js';
+export type { Projection, ProjectionFields } from './projection.js';
 export { SCHEMAS } from './schemas.js';
 export { createSchema } from './herald-schema.js';
 export type { HeraldSchema } from './herald-schema.js';

@@ -4,7 +4,8 @@ import { DecodeError, HeraldError, ValidationError } from '@herald/errors';
 import { plainConverter } from './avro-plain.js';
 import { schemaInternals, type HeraldSchema } from './herald-schema.js';
 import { ALL_SCHEMAS } from './schemas.js';
-import { splitRecord } from './shared-field-encoder.js';
+import type { Projection } from './projection.js';
+import { splitRecord, type SplitRecord } from './shared-field-encoder.js';
 import { encodeFramed, encodeFramedWith, unframe } from './wire-format.js';
 import { registryError, statusOf } from './registry-errors.js';
 
@@ -29,6 +30,8 @@ interface Reader {
   error?: DecodeError;
   /** The writer's type when it is exactly the local schema's (read without resolution). */
   exact?: avro.Type;
+  /** The writer's type (projections resolve from it). */
+  writer?: avro.Type;
 }
 
 /** Reads a payload with its writer schema's reader; throws DecodeError when it cannot. */
@@ -71,6 +74,8 @@ export class SchemaRegistryCodec {
   readonly #unknownTtlMs: number;
   /** Whether a writer schema id is exactly the type of a subject's field (`id subject field`). */
   readonly #spliceable = new Map<string, boolean>();
+  /** Per projection, its resolver from each writer schema id (or why that writer cannot be read). */
+  readonly #projected = new WeakMap<Projection<unknown>, Map<number, Resolver | DecodeError>>();
 
   constructor(opts: SchemaRegistryCodecOptions) {
     this.#registry = new SchemaRegistry({
@@ -149,20 +154,29 @@ export class SchemaRegistryCodec {
     if (!split) return values.map((v) => this.encode(subject, v));
     try {
       const shared = fieldBytes ?? split.field.toBuffer((toAvro(first) as Record<string, unknown>)[field]);
-      return values.map((v) => {
-        // toAvro converts every field; only the ones around the shared field are written here.
-        const a = toAvro(v);
-        return encodeFramedWith(registered.id, (buf, pos) => {
-          const mid = split.before.encode(a, buf, pos);
-          if (mid < 0) return mid;
-          if (mid + shared.length > buf.length) return buf.length - (mid + shared.length);
-          shared.copy(buf, mid);
-          return split.after.encode(a, buf, mid + shared.length);
-        });
-      });
+      // toAvro converts every field; only the ones around the shared field are written here.
+      return values.map((v) => encodeAroundSplit(registered.id, split, toAvro(v), shared));
     } catch {
       // A value that does not fit: encode names the offending field.
       return values.map((v) => this.encode(subject, v));
+    }
+  }
+
+  /**
+   * One record of `subject` whose `field` comes already encoded (`bytes`, e.g. an event's own bytes
+   * from `fieldBytes`), and `fields` holds the others in Avro form: the schema's value conversion is
+   * not applied (for a job it only converts the event, which is not there). Byte for byte what
+   * `encode` gives for the whole record. Throws a ValidationError when a field does not fit.
+   */
+  encodeAround(subject: string, field: string, fields: Readonly<Record<string, unknown>>, bytes: Buffer): Buffer {
+    const registered = this.#subjects.get(subject);
+    if (!registered) throw new HeraldError('SCHEMA_NOT_REGISTERED', `no schema registered for subject ${subject}; call register() first`);
+    const split = splitRecord(schemaInternals(registered.schema).type, field);
+    if (!split) throw new HeraldError('SCHEMA_NO_SUCH_FIELD', `${registered.schema.name} has no field ${field}`);
+    try {
+      return encodeAroundSplit(registered.id, split, fields, bytes);
+    } catch (err) {
+      throw new ValidationError('value', `does not fit ${registered.schema.name}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -221,6 +235,51 @@ export class SchemaRegistryCodec {
   }
 
   /**
+   * Reads only a projection's fields of a message (see `defineProjection`): the rest is skipped, not
+   * built. Synchronous: undefined when the message's schema id is not known yet (`safeDecode` the
+   * message first, which fetches it). Fails as `decode` does (`DECODE_UNEXPECTED_SCHEMA` for
+   * another record, `DECODE_INVALID` for bytes that do not follow the writer schema, …); a value that
+   * does not follow its writer schema within the skipped fields fails too, since skipping walks them.
+   */
+  decodeProjection<T>(value: Buffer | null | undefined, projection: Projection<T>): DecodeResult<T> | undefined {
+    try {
+      const { schemaId, payload } = unframe(value);
+      const reader = this.#readers.get(schemaId);
+      if (!reader) return undefined;
+      if (reader.error) throw reader.error;
+      if (reader.name !== projection.name || !reader.writer) {
+        throw new DecodeError('UNEXPECTED_SCHEMA', `schema ${schemaId} is ${String(reader.name)}, expected ${projection.name}`);
+      }
+      const resolver = this.#projectionResolver(projection as Projection<unknown>, schemaId, reader.writer);
+      try {
+        return { ok: true, value: projection.fromAvro(projection.type.fromBuffer(payload, resolver)) };
+      } catch (err) {
+        if (err instanceof DecodeError) throw err;
+        throw new DecodeError('INVALID', `payload does not match schema ${schemaId}: ${(err as Error).message}`, { cause: err });
+      }
+    } catch (err) {
+      if (err instanceof DecodeError) return { ok: false, error: err };
+      throw err;
+    }
+  }
+
+  #projectionResolver(projection: Projection<unknown>, schemaId: number, writer: avro.Type): Resolver {
+    let byId = this.#projected.get(projection);
+    if (!byId) this.#projected.set(projection, (byId = new Map()));
+    let resolver = byId.get(schemaId);
+    if (resolver === undefined) {
+      try {
+        resolver = projection.type.createResolver(writer);
+      } catch (err) {
+        resolver = new DecodeError('INCOMPATIBLE_SCHEMA', `schema ${schemaId} cannot be read as ${projection.name}: ${(err as Error).message}`);
+      }
+      byId.set(schemaId, resolver);
+    }
+    if (resolver instanceof DecodeError) throw resolver;
+    return resolver;
+  }
+
+  /**
    * Like `decode`, but an undecodable message is a value (`{ok: false, error}`) to route to a
    * dead-letter topic. Registry outages still throw: the message may be fine.
    */
@@ -270,7 +329,7 @@ export class SchemaRegistryCodec {
     if (!local) {
       // Not one of ours: decode with the writer schema itself, still into plain objects.
       const plain = plainConverter(writer);
-      return { name: writer.name, read: (payload) => plain(writer.fromBuffer(payload)) };
+      return { name: writer.name, writer, read: (payload) => plain(writer.fromBuffer(payload)) };
     }
     const { type, fromAvro } = schemaInternals(local);
     let resolver: Resolver | undefined;
@@ -283,8 +342,19 @@ export class SchemaRegistryCodec {
         );
       }
     }
-    return { name: local.name, read: (payload) => fromAvro(type.fromBuffer(payload, resolver)), ...(resolver ? {} : { exact: type }) };
+    return { name: local.name, writer, read: (payload) => fromAvro(type.fromBuffer(payload, resolver)), ...(resolver ? {} : { exact: type }) };
   }
+}
+
+/** Frames `split.before`, then `shared` as the split field's encoding, then `split.after`, of one value. */
+function encodeAroundSplit(schemaId: number, split: SplitRecord, value: unknown, shared: Buffer): Buffer {
+  return encodeFramedWith(schemaId, (buf, pos) => {
+    const mid = split.before.encode(value, buf, pos);
+    if (mid < 0) return mid;
+    if (mid + shared.length > buf.length) return buf.length - (mid + shared.length);
+    shared.copy(buf, mid);
+    return split.after.encode(value, buf, mid + shared.length);
+  });
 }
 
 function failing(error: DecodeError): Reader {

@@ -17,27 +17,51 @@ export interface EventFacts {
 
 const BUILD_EVENTS: ReadonlySet<string> = new Set(BUILD_EVENT_KINDS);
 
+const PRIORITY_INDEX = new Map<string, number>(VULNERABILITY_PRIORITIES.map((p, i) => [p, i]));
+
 /** Index of a priority name (case-insensitive); unknown names count as Unknown (5). */
 export function priorityIndex(priority: string | null | undefined): number {
+  const exact = PRIORITY_INDEX.get(priority ?? '');
+  if (exact !== undefined) return exact;
   const i = VULNERABILITY_PRIORITIES.findIndex((p) => p.toLowerCase() === (priority ?? '').toLowerCase());
   return i < 0 ? 5 : i;
 }
 
 // Compiled ref-regexes, shared by every subscription with the same pattern. RE2 runs in linear
-// time, so no pattern an admin writes can stall the router.
-const compiled = new Map<string, RE2JS | null>();
+// time, so no pattern an admin writes can stall the router. Each keeps its answers for the refs it
+// has seen (a repository's builds keep coming from the same few branches), up to a bound.
+interface RefPattern {
+  re: RE2JS | null;
+  answers: Map<string, boolean>;
+}
+const compiled = new Map<string, RefPattern>();
+const MAX_ANSWERS_PER_PATTERN = 1_024;
 
-function compile(pattern: string): RE2JS | null {
-  let re = compiled.get(pattern);
-  if (re === undefined) {
+function pattern(source: string): RefPattern {
+  let p = compiled.get(source);
+  if (p === undefined) {
+    let re: RE2JS | null;
     try {
-      re = RE2JS.compile(pattern);
+      re = RE2JS.compile(source);
     } catch {
       re = null; // rejected at creation; a stored bad pattern never fires rather than crashing
     }
-    compiled.set(pattern, re);
+    compiled.set(source, (p = { re, answers: new Map() }));
   }
-  return re;
+  return p;
+}
+
+/** Whether `ref` matches `source` from its start (Quay's `re.match`). */
+export function refMatches(source: string, ref: string): boolean {
+  const p = pattern(source);
+  if (p.re === null) return false;
+  let answer = p.answers.get(ref);
+  if (answer === undefined) {
+    answer = p.re.matcher(ref).lookingAt();
+    if (p.answers.size >= MAX_ANSWERS_PER_PATTERN) p.answers.clear();
+    p.answers.set(ref, answer);
+  }
+  return answer;
 }
 
 /** Numeric `level` from the event config (number or numeric string); undefined when absent. */
@@ -50,11 +74,9 @@ function level(raw: unknown): number | undefined {
 /** Whether the subscription's event filter lets this event through (SPEC §2). */
 export function passesFilter(sub: Subscription, facts: EventFacts): boolean {
   if (BUILD_EVENTS.has(facts.kind)) {
-    const pattern = sub.event_config['ref-regex'];
-    if (typeof pattern !== 'string' || pattern === '') return true;
-    if (facts.ref === undefined) return false;
-    const re = compile(pattern);
-    return re !== null && re.matcher(facts.ref).lookingAt();
+    const source = sub.event_config['ref-regex'];
+    if (typeof source !== 'string' || source === '') return true;
+    return facts.ref !== undefined && refMatches(source, facts.ref);
   }
   if (facts.kind === 'vulnerability_found') {
     const max = level(sub.event_config['level']);

@@ -1,4 +1,14 @@
-import { REPOSITORY_EVENT_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
+import {
+  createDeliveryJob,
+  EVENT_HEAD,
+  eventHead,
+  jobFieldsAround,
+  REPOSITORY_EVENT_SCHEMA,
+  SUBJECTS,
+  type EventHead,
+  type RepositoryEvent,
+  type SchemaRegistryCodec,
+} from '@herald/events';
 import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
 import { routeEvent, type SubscriptionLookup } from './route-event.js';
 
@@ -14,6 +24,11 @@ export interface RouteBatchMetrics {
 /**
  * Routes one consumed batch: every decodable event becomes its delivery jobs (one topic per method,
  * keyed by notification uuid); every undecodable one goes to the dead-letter topic with the reason.
+ *
+ * An event is read only as far as routing needs (its head: id, kind, repository, filter facts) and
+ * its bytes become the jobs' `event` as they stand, when its writer schema is the jobs' event type
+ * (the usual case). An event written with another schema version is read in full and its jobs are
+ * encoded whole; so is one whose head cannot be read, which then shows why on the dead-letter topic.
  */
 export async function routeBatch(
   messages: KafkaMessage[],
@@ -27,33 +42,48 @@ export async function routeBatch(
     if (!list) byTopic.set(topic, (list = []));
     list.push(m);
   };
+  const jobsByMethod = new Map<DeliveryMethod, number>();
+  let filtered = 0;
+  let disabled = 0;
   const now = Date.now();
+  metrics.eventsIn.inc(messages.length);
   for (const m of messages) {
-    metrics.eventsIn.inc();
-    const decoded = await codec.safeDecode(m.value, REPOSITORY_EVENT_SCHEMA);
-    if (!decoded.ok) {
-      metrics.deadLettered.inc({ reason: decoded.error.code });
-      add(TOPICS.repositoryEventsDlq, { key: m.key, value: m.value, headers: dlqHeaders(m, source, decoded.error) });
-      continue;
+    const projected = codec.decodeProjection(m.value, EVENT_HEAD);
+    let head: EventHead;
+    let event: RepositoryEvent | undefined;
+    if (projected?.ok) head = projected.value;
+    else {
+      // A schema id not fetched yet, or a head that cannot be read: the whole decode fetches the
+      // schema or names what is wrong.
+      const decoded = await codec.safeDecode(m.value, REPOSITORY_EVENT_SCHEMA);
+      if (!decoded.ok) {
+        metrics.deadLettered.inc({ reason: decoded.error.code });
+        add(TOPICS.repositoryEventsDlq, { key: m.key, value: m.value, headers: dlqHeaders(m, source, decoded.error) });
+        continue;
+      }
+      event = decoded.value;
+      head = eventHead(event);
     }
-    const out = routeEvent(decoded.value, view, now);
-    metrics.filtered.inc(out.filtered);
-    metrics.skippedDisabled.inc(out.disabled);
-    // The jobs of one event share it: per method, the event is encoded once for all of them.
-    const byMethod = new Map<DeliveryMethod, DeliveryJob[]>();
-    for (const job of out.jobs) {
-      const list = byMethod.get(job.method);
-      if (list) list.push(job);
-      else byMethod.set(job.method, [job]);
-    }
-    for (const [method, jobs] of byMethod) {
-      metrics.jobsOut.inc({ method }, jobs.length);
-      const subject = SUBJECTS.jobs(method);
-      // The event's own bytes when its writer schema is the jobs' event type: not encoded again.
-      const values = codec.encodeSharing(subject, jobs, 'event', codec.fieldBytes(m.value, subject, 'event'));
-      jobs.forEach((job, i) => add(TOPICS.jobs(method), { key: job.notification_uuid, value: values[i] as Buffer }));
+    const out = routeEvent(head, view);
+    filtered += out.filtered;
+    disabled += out.disabled;
+    for (const sub of out.matched) {
+      const subject = SUBJECTS.jobs(sub.method);
+      // The event's own bytes when its writer schema is the jobs' event type.
+      const eventBytes = codec.fieldBytes(m.value, subject, 'event');
+      let value: Buffer;
+      if (eventBytes) value = codec.encodeAround(subject, 'event', jobFieldsAround(head, sub.uuid, sub.method, now), eventBytes);
+      else {
+        event ??= await codec.decode(m.value, REPOSITORY_EVENT_SCHEMA);
+        value = codec.encode(subject, createDeliveryJob({ event, notificationUuid: sub.uuid, method: sub.method, now }));
+      }
+      add(TOPICS.jobs(sub.method), { key: sub.uuid, value });
+      jobsByMethod.set(sub.method, (jobsByMethod.get(sub.method) ?? 0) + 1);
     }
   }
+  if (filtered > 0) metrics.filtered.inc(filtered);
+  if (disabled > 0) metrics.skippedDisabled.inc(disabled);
+  for (const [method, n] of jobsByMethod) metrics.jobsOut.inc({ method }, n);
   return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 }
 

@@ -1,4 +1,4 @@
-import { createDeliveryJob, type DeliveryJob, type RepositoryEvent } from '@herald/events';
+import type { EventHead } from '@herald/events';
 import type { Subscription } from '@herald/subscriptions';
 import { passesFilter, priorityIndex, type EventFacts } from './filters.js';
 
@@ -8,51 +8,44 @@ export interface SubscriptionLookup {
 }
 
 export interface RouteOutcome {
-  jobs: DeliveryJob[];
+  /** The enabled subscriptions whose filter passes: one job each. */
+  matched: Subscription[];
   /** Subscriptions whose event filter rejected the event. */
   filtered: number;
   /** Disabled subscriptions skipped. */
   disabled: number;
 }
 
-/** The facts the filters of SPEC §2 need, read from the event body. */
-export function eventFacts(event: RepositoryEvent): EventFacts {
-  switch (event.kind) {
+/** The facts the filters of SPEC §2 need, from the event's head. */
+export function eventFacts(head: EventHead): EventFacts {
+  switch (head.kind) {
     case 'build_queued':
     case 'build_start':
     case 'build_success':
     case 'build_failure':
     case 'build_cancelled':
-      return { kind: event.kind, ref: event.body.trigger_metadata?.ref };
+      return { kind: head.kind, ref: head.ref };
     case 'vulnerability_found':
-      return {
-        kind: event.kind,
-        priorityIndex: priorityIndex(event.body.vulnerability.priority),
-        newIndexReport: event.body.vulnerable_index_report_created === true,
-      };
+      return { kind: head.kind, priorityIndex: priorityIndex(head.priority), newIndexReport: head.vulnerable_index_report_created === true };
     case 'repo_image_expiry':
-      return { kind: event.kind, targetUuid: event.body.notification_uuid };
+      return { kind: head.kind, targetUuid: head.notification_uuid };
     default:
-      return { kind: event.kind };
+      return { kind: head.kind };
   }
 }
 
-/** The delivery jobs one event yields: one per enabled subscription whose filter passes. */
-export function routeEvent(event: RepositoryEvent, lookup: SubscriptionLookup, now = Date.now()): RouteOutcome {
-  const subs = lookup.forEvent(event.repository, event.kind);
-  const out: RouteOutcome = { jobs: [], filtered: 0, disabled: 0 };
-  if (subs.length === 0) return out;
-  const facts = eventFacts(event);
+const NONE: RouteOutcome = Object.freeze({ matched: [], filtered: 0, disabled: 0 }) as RouteOutcome;
+
+/** The subscriptions one event yields a delivery job for: enabled, and their filter passes. */
+export function routeEvent(head: EventHead, lookup: SubscriptionLookup): RouteOutcome {
+  const subs = lookup.forEvent(head.repository, head.kind);
+  if (subs.length === 0) return NONE;
+  const out: RouteOutcome = { matched: [], filtered: 0, disabled: 0 };
+  const facts = eventFacts(head);
   for (const sub of subs) {
-    if (sub.disabled) {
-      out.disabled++;
-      continue;
-    }
-    if (!passesFilter(sub, facts)) {
-      out.filtered++;
-      continue;
-    }
-    out.jobs.push(createDeliveryJob({ event, notificationUuid: sub.uuid, method: sub.method, now }));
+    if (sub.disabled) out.disabled++;
+    else if (!passesFilter(sub, facts)) out.filtered++;
+    else out.matched.push(sub);
   }
   return out;
 }

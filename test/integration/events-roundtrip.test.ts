@@ -5,7 +5,10 @@ import {
   createDeliveryJob,
   createSchema,
   DELIVERY_JOB_SCHEMA,
+  EVENT_HEAD,
   EVENT_KINDS,
+  eventHead,
+  jobFieldsAround,
   REPOSITORY_EVENT_SCHEMA,
   sampleEvent,
   SchemaRegistryCodec,
@@ -227,4 +230,58 @@ test('jobs sharing an event larger than the encoder\'s scratch buffer are still 
   assert.ok((shared[0]?.length ?? 0) > 64 * 1024);
   assert.deepEqual(shared, jobs.map((j) => codec.encode(SUBJECTS.jobs('webhook'), j)));
   assert.deepEqual(await Promise.all(shared.map((b) => codec.decode(b, DELIVERY_JOB_SCHEMA))), jobs);
+});
+
+test("the router's reading of an event (its head: id, kind, repository, filter facts) equals the whole event's, for every kind and every writer version; its jobs are byte for byte the whole encoding", async () => {
+  const codec = new SchemaRegistryCodec({ url: REGISTRY });
+  await codec.register(SUBJECTS.repositoryEvents, REPOSITORY_EVENT_SCHEMA);
+  const subject = SUBJECTS.jobs('slack');
+  await codec.register(subject, DELIVERY_JOB_SCHEMA);
+  const variants: RepositoryEvent[] = [
+    ...EVENT_KINDS.map((kind) => sampleEvent(kind, { repository: `${PREFIX}/head` })),
+    sampleEvent('build_success', { body: { trigger_metadata: { ref: 'refs/heads/release' } } }),
+    sampleEvent('vulnerability_found', { body: { vulnerable_index_report_created: true } }),
+  ];
+  for (const event of variants) {
+    const value = codec.encode(SUBJECTS.repositoryEvents, event);
+    const whole = await codec.decode(value, REPOSITORY_EVENT_SCHEMA);
+    const head = codec.decodeProjection(value, EVENT_HEAD);
+    assert.deepEqual(head, { ok: true, value: eventHead(whole) }, event.kind);
+    if (!head?.ok) continue;
+    // Filter facts come through when present.
+    if (whole.kind === 'build_success' && whole.body.trigger_metadata?.ref) assert.equal(head.value.ref, whole.body.trigger_metadata.ref);
+    if (whole.kind === 'vulnerability_found') assert.equal(head.value.priority, whole.body.vulnerability.priority);
+    if (whole.kind === 'repo_image_expiry') assert.equal(head.value.notification_uuid, whole.body.notification_uuid);
+    const bytes = codec.fieldBytes(value, subject, 'event');
+    assert.ok(bytes);
+    const job = createDeliveryJob({ event: whole, notificationUuid: '00000000-0000-4000-8000-000000000301', method: 'slack', now: 1_700_000_000_000 });
+    assert.deepEqual(codec.encodeAround(subject, 'event', jobFieldsAround(head.value, job.notification_uuid, 'slack', 1_700_000_000_000), bytes), codec.encode(subject, job), `${event.kind}: job bytes`);
+  }
+  // An older or newer writer version resolves too (here: one more field with a default).
+  const newer = structuredClone(REPOSITORY_EVENT_SCHEMA.definition) as { fields: unknown[] };
+  newer.fields.push({ name: 'tenant', type: 'string', default: '' });
+  const newerSubject = `${PREFIX}-head-newer-value`;
+  await codec.register(newerSubject, createSchema(newer));
+  const built = sampleEvent('build_failure', { repository: `${PREFIX}/newer`, body: { trigger_metadata: { ref: 'refs/tags/v1' } } });
+  const value = codec.encode(newerSubject, { ...built, body: { 'herald.BuildFailure': built.body }, tenant: 't' });
+  assert.deepEqual(codec.decodeProjection(value, EVENT_HEAD), { ok: true, value: eventHead(await codec.decode(value, REPOSITORY_EVENT_SCHEMA)) });
+  // Failures as decode's: unknown id (not fetched yet), another record, truncated bytes, garbage.
+  const fresh = new SchemaRegistryCodec({ url: REGISTRY });
+  const pushed = codec.encode(SUBJECTS.repositoryEvents, sampleEvent('repo_push'));
+  assert.equal(fresh.decodeProjection(pushed, EVENT_HEAD), undefined, 'a schema id never seen: the registry must be asked first');
+  await fresh.decode(pushed);
+  assert.equal(fresh.decodeProjection(pushed, EVENT_HEAD)?.ok, true);
+  const jobBytes = codec.encode(subject, createDeliveryJob({ event: sampleEvent('repo_push'), notificationUuid: '00000000-0000-4000-8000-000000000302', method: 'slack' }));
+  const wrong = codec.decodeProjection(jobBytes, EVENT_HEAD);
+  assert.equal(wrong?.ok === false && wrong.error.code, 'DECODE_UNEXPECTED_SCHEMA');
+  const truncated = codec.decodeProjection(pushed.subarray(0, 20), EVENT_HEAD);
+  assert.equal(truncated?.ok === false && truncated.error.code, 'DECODE_INVALID');
+  const garbage = codec.decodeProjection(Buffer.from('garbage'), EVENT_HEAD);
+  assert.equal(garbage?.ok === false && garbage.error.code, 'DECODE_NOT_AVRO');
+  // A body of another kind's branch is refused as the whole decode refuses it.
+  const raw = { ...sampleEvent('repo_push'), body: { 'herald.BuildSuccess': sampleEvent('build_success').body } };
+  const mismatched = codec.encode(newerSubject, { ...raw, tenant: '' });
+  const read = codec.decodeProjection(mismatched, EVENT_HEAD);
+  assert.equal(read?.ok === false && read.error.code, 'DECODE_INVALID');
+  assert.equal((await codec.safeDecode(mismatched, REPOSITORY_EVENT_SCHEMA)).ok, false);
 });
