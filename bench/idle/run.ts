@@ -42,7 +42,14 @@ const baseEnv = {
 };
 const envOf = (name: string): Record<string, string> => {
   if (name === 'router') return { ROUTER_GROUP_ID: `herald-bench-idle-${id}-router`, ROUTER_INSTANCE_ID: `bench-idle-${id}` };
-  if (name === 'config-api') return { HTTP_PORT: '0', AUTH_JWT_SECRET: randomBytes(32).toString('hex') };
+  if (name === 'config-api') {
+    return {
+      HTTP_PORT: '0',
+      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+      RECENT_REFS_GROUP_ID: `herald-bench-idle-${id}-config-api-recent-refs`,
+      RECENT_REFS_FROM_BEGINNING: 'false',
+    };
+  }
   // Fresh groups start at the end: a backlog left on the shared topics by earlier runs is not rest.
   return { DELIVERY_GROUP_ID: `herald-bench-idle-${id}-${name}`, DELIVERY_FROM_BEGINNING: 'false' };
 };

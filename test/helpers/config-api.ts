@@ -1,8 +1,10 @@
 // Tests start the config service in-process; a test may import a service's app factory (and only that).
+import { randomUUID } from 'node:crypto';
 import { createApp, loadConfig } from '@herald/config-api';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@herald/logger';
 import { httpClient, type HttpClient } from './http.js';
+import { testKafka } from './kafka.js';
 import { openTestDb, testDbName, type TestDb } from './mongo.js';
 import { startSmtpServer, type TestSmtpServer } from './smtp.js';
 import { TEST_JWT_SECRET, TEST_SUPERUSER } from './tokens.js';
@@ -28,7 +30,9 @@ export interface StartOptions {
 /**
  * Starts the config service in-process on 127.0.0.1:<random port> against the local stack, with a
  * fresh database, a real SMTP server, TEST_JWT_SECRET and TEST_SUPERUSER, and 127.0.0.1 allowed as a
- * webhook and Slack destination. `env` overrides variables.
+ * webhook and Slack destination. Its recent-refs consumer gets a group of its own that starts at the
+ * end of repository-events (not every earlier test's and benchmark's events), deleted by `stop()`.
+ * `env` overrides variables.
  */
 export async function startConfigApi(opts: StartOptions = {}): Promise<RunningConfigApi> {
   const env = opts.env ?? {};
@@ -51,6 +55,8 @@ export async function startConfigApi(opts: StartOptions = {}): Promise<RunningCo
     // Tests deliver to receivers on loopback, as the delivery services they start allow.
     WEBHOOK_ALLOW_LIST: '127.0.0.1',
     SLACK_ALLOW_LIST: '127.0.0.1',
+    RECENT_REFS_GROUP_ID: `herald-test-config-api-recent-refs-${randomUUID()}`,
+    RECENT_REFS_FROM_BEGINNING: 'false',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? (opts.captureLogs ? 'info' : 'warn'),
     ...env,
   });
@@ -86,6 +92,20 @@ export async function startConfigApi(opts: StartOptions = {}): Promise<RunningCo
       await app.stop();
       await db.drop();
       await smtp.close();
+      if (!env['RECENT_REFS_GROUP_ID']) await deleteGroup(config.RECENT_REFS_GROUP_ID);
     },
   };
+}
+
+/** Deletes a consumer group the service left (best effort: an outage test may have cut Kafka). */
+async function deleteGroup(groupId: string): Promise<void> {
+  const admin = testKafka('herald-test-config-api').admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // An empty group that was never committed to expires by itself.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }

@@ -35,7 +35,8 @@ export class SystemFixture {
   envFor(s: ServiceName): Record<string, string> {
     const common = { MONGO_DB: `herald_e2e_${this.id}`, ROUTER_INSTANCE_ID: `e2e-${this.id}`, ...this.extraEnv };
     if (s === 'router') return { ...common, ROUTER_GROUP_ID: this.groupFor(s) };
-    if (s === 'config-api') return common;
+    // The recent-refs consumer's own group, at the end: the shared topic's backlog is not this test's.
+    if (s === 'config-api') return { ...common, RECENT_REFS_GROUP_ID: this.groupFor(s), RECENT_REFS_FROM_BEGINNING: 'false' };
     return { ...common, DELIVERY_GROUP_ID: this.groupFor(s) };
   }
 

@@ -73,6 +73,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     codec: kafkaSide.codec,
     store: () => lazy(() => stores?.recentRefs, 'recent refs store'),
     groupId: config.RECENT_REFS_GROUP_ID,
+    fromBeginning: config.RECENT_REFS_FROM_BEGINNING,
     retentionMs: config.RECENT_REFS_RETENTION_DAYS * 24 * 3600 * 1000,
     logger,
   });

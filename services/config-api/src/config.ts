@@ -38,6 +38,8 @@ export const configShape = {
    * build refs from `repository-events` (shared by every replica; a new group reads the retained history).
    */
   RECENT_REFS_GROUP_ID: str('herald-config-api-recent-refs'),
+  /** Where a new group starts: the oldest retained event (true) or the end of the topic. */
+  RECENT_REFS_FROM_BEGINNING: bool(true),
   /** Distinct refs kept per repository (newest first). */
   RECENT_REFS_LIMIT: int(10, 1, 100),
   /** A repository with no build for this many days loses its recent refs. */

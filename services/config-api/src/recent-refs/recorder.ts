@@ -29,6 +29,8 @@ export interface RecentRefsRecorderOptions {
   store: () => RecentRefsStore;
   /** Shared by every config-api replica: each event is recorded once. */
   groupId: string;
+  /** Where a new group starts: the oldest retained event, or the end. */
+  fromBeginning: boolean;
   /** Repositories with no build for this long are deleted (at most once per `pruneIntervalMs`). */
   retentionMs: number;
   logger: Logger;
@@ -40,8 +42,8 @@ export interface RecentRefsRecorderOptions {
 
 /**
  * Keeps the last few refs built in each repository (issue 16), off the routing path: its own
- * consumer group on `repository-events` (a new group starts at the oldest retained event, so a
- * first deployment learns up to the topic's retention of history), one MongoDB write per
+ * consumer group on `repository-events` (a new group starts at the oldest retained event by
+ * default, so a first deployment learns up to the topic's retention of history), one MongoDB write per
  * repository per batch. At-least-once: a batch replayed after a crash merges to the same lists.
  * It never makes the service unready: a lagging or failing recorder only makes the preview older.
  */
@@ -76,7 +78,7 @@ export class RecentRefsRecorder {
     this.watch(consumer);
     try {
       await consumer.connect();
-      await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: true });
+      await consumer.subscribe({ topic: TOPICS.repositoryEvents, fromBeginning: this.opts.fromBeginning });
       consumer.run({ eachBatch: async ({ batch, heartbeat }) => this.apply(batch.messages, heartbeat) }).catch((err: unknown) => this.fail(err));
     } catch (err) {
       // Never fails the service's start: the preview falls back to examples until it runs.
