@@ -17,10 +17,12 @@ const REPO = 'acme/refs-app';
 const OTHER = 'acme/refs-other';
 const STALE = 'acme/refs-stale';
 const DAY_MS = 24 * 3600 * 1000;
+// The ops port (metrics), fixed in this test's range: the helper's default is a random one it does not expose.
+const OPS_PORT = 36_401;
 let fx: RecentRefsFixture;
 
 before(async () => {
-  fx = await startRecentRefsApi({ env: { RECENT_REFS_LIMIT: '4', RECENT_REFS_RETENTION_DAYS: '30' } });
+  fx = await startRecentRefsApi({ env: { RECENT_REFS_LIMIT: '4', RECENT_REFS_RETENTION_DAYS: '30', OPS_PORT: String(OPS_PORT) } });
 });
 
 after(async () => {
@@ -94,6 +96,14 @@ test('recent refs: the last N distinct refs of the repository, newest first, wit
   const ready = await api.request<{ status: string; recent_refs: { state: string } }>('GET', '/readyz');
   assert.equal(ready.status, 200);
   assert.equal(ready.body.recent_refs.state, 'running');
+  // On /metrics: the state, and the lag of the consumer's group, 0 once it committed what it recorded.
+  await eventually(async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${OPS_PORT}/metrics`)).text();
+    assert.match(metrics, /^herald_recent_refs_consumer_state\{[^}]*state="running"[^}]*\} 1$/m);
+    const lags = [...metrics.matchAll(/^herald_consumer_lag\{[^}]*topic="repository-events"[^}]*\} (\d+)$/gm)].map((m) => Number(m[1]));
+    assert.ok(lags.length > 0, 'lag per partition');
+    assert.equal(lags.reduce((a, b) => a + b, 0), 0);
+  }, 20_000, 200);
 });
 
 test('recent refs: refused without a token, to non-admins, and to admins of another repository', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '@herald/auth';
 import { AttemptLog, redriveDeadLetters } from '@herald/delivery';
+import { kafkaConnection } from '@herald/config';
 import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
@@ -14,6 +15,7 @@ import { buildServer } from './http/server.js';
 import { createKafkaSide } from './kafka-side.js';
 import { createSmtpMailer } from './mail/mailer.js';
 import { installHttpMetrics } from './metrics.js';
+import { installRecentRefsMetrics } from './recent-refs/metrics.js';
 import { RecentRefsRecorder } from './recent-refs/recorder.js';
 import { createDestinationGuard } from './validation/destination-guard.js';
 
@@ -37,7 +39,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     superuser: config.AUTH_SUPERUSER,
   });
   const mongo = createMongoClient({ url: config.MONGO_URL });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-config-api`, logger });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-config-api`, logger });
   const kafkaSide = createKafkaSide(kafka, config, logger);
   const mailer = createSmtpMailer({
     host: config.SMTP_HOST,
@@ -126,6 +128,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
   };
   const server = buildServer(deps, logger);
   const registry = installHttpMetrics(server);
+  installRecentRefsMetrics(registry, { kafka, groupId: config.RECENT_REFS_GROUP_ID, recorder });
   const service = createServiceLifecycle({ logger, registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
   const { lifecycle, watchdog } = service;
   // Metrics and probes also on the ops port, like every Herald service, so platforms scrape one way.
