@@ -51,7 +51,11 @@ const MAX_METADATA_CHARS = 3_000;
  */
 export function createCoalescer(opts: CoalescerOptions): Coalescer {
   const { kafka, logger, topic, groupId } = opts;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: opts.sessionTimeoutMs ?? 10_000, heartbeatInterval: 3_000, readUncommitted: false, maxWaitTimeInMs: 1_000 });
+  // Under load, a fetch per produce request of the edge costs more (here and at the broker) than
+  // the records in it: a fetch waits for up to 1 MiB, at most a tenth of the window (10-100 ms). A
+  // window's deadline comes from its first record's timestamp, so this delays no window's close.
+  const fetchWaitMs = Math.max(10, Math.min(100, Math.floor(opts.limits.windowMs / 10)));
+  const consumer = kafka.consumer({ groupId, sessionTimeout: opts.sessionTimeoutMs ?? 10_000, heartbeatInterval: 3_000, readUncommitted: false, minBytes: 1024 * 1024, maxWaitTimeInMs: fetchWaitMs });
   const admin = kafka.admin();
   const producer: Producer = kafka.producer({ transactionalId: opts.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: 30_000 });
   const states = new Map<number, PartitionWindows>();

@@ -1,8 +1,8 @@
 import { encodeRawRecord, type IngestResult, type IngestSource } from '@herald/registry-ingest';
-import type { BatchingProducer } from '@herald/delivery';
 import { TOPICS } from '@herald/kafka';
 import { UnavailableError } from './http/http-errors.js';
 import type { IngestMetrics } from './metrics.js';
+import type { ProducerLanes } from './producer-lanes.js';
 import type { RecentIds } from './recent-ids.js';
 
 /** What a registry is told about an accepted request. */
@@ -15,12 +15,11 @@ export interface Accepted {
 /**
  * Publishes a parsed payload's records to the ingest topic (keyed by repository) and resolves once
  * Kafka has acknowledged every one (acks = all, idempotent producer): a 2xx is a durable accept.
- * Concurrent requests share produce requests (one in flight at a time, as the idempotent producer
- * needs to keep its sequence numbers in order).
+ * Concurrent requests share produce requests (ProducerLanes).
  * Records whose source id this process already published (a registry's retry after a lost answer)
  * are not published again.
  */
-export function createAccept(deps: { producer: BatchingProducer; metrics: IngestMetrics; published: RecentIds }) {
+export function createAccept(deps: { producer: Pick<ProducerLanes, 'sendAll'>; metrics: IngestMetrics; published: RecentIds }) {
   const { producer, metrics, published } = deps;
   return async function accept(source: IngestSource, result: IngestResult): Promise<Accepted> {
     const fresh = result.records.filter((r) => !published.has(r.source_id));

@@ -1,5 +1,5 @@
+import { kafkaConnection, registryConnection } from '@herald/config';
 import type { AddressInfo } from 'node:net';
-import { BatchingProducer } from '@herald/delivery';
 import { SCHEMAS, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
@@ -11,6 +11,7 @@ import { FloodGuard } from './http/flood-guard.js';
 import { createRegistryAuth } from './http/registry-auth.js';
 import { buildServer } from './http/server.js';
 import { ingestMetrics } from './metrics.js';
+import { ProducerLanes } from './producer-lanes.js';
 import { RecentIds } from './recent-ids.js';
 
 export { loadConfig, configShape } from './config.js';
@@ -26,9 +27,11 @@ export interface IngestApp {
 
 /** The ingest service: registry events in over HTTP, coalesced Herald events out. Constructing connects nothing. */
 export function createApp(config: IngestConfig, logger: Logger): IngestApp {
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger });
-  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: 'herald-ingest' });
-  const producer = createRecordProducer({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest-edge`, logger });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-ingest`, logger });
+  const codec = new SchemaRegistryCodec({ ...registryConnection(config), clientId: 'herald-ingest' });
+  const producer = new ProducerLanes(
+    Array.from({ length: config.INGEST_PRODUCERS }, (_, i) => createRecordProducer({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-ingest-edge-${i}`, logger })),
+  );
   // Read at scrape time only, after the coalescer exists.
   const metrics = ingestMetrics({ openWindows: () => coalescer.openWindows() });
   const { lifecycle, watchdog } = createServiceLifecycle({ logger, registry: metrics.registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
@@ -56,8 +59,7 @@ export function createApp(config: IngestConfig, logger: Logger): IngestApp {
       authenticate: createRegistryAuth(config.tokens),
       guard: new FloodGuard({ ratePerSecond: config.INGEST_RATE_PER_SECOND, burst: config.INGEST_RATE_BURST, maxInFlight: config.INGEST_MAX_IN_FLIGHT }),
       parse: { distribution: (b) => parseDistributionEnvelope(b, host), harbor: (b) => parseHarborPayload(b, host) },
-      // What arrives while a produce request is in flight goes out in the next one, at once.
-      accept: createAccept({ producer: new BatchingProducer(producer, { lingerMs: 0 }), metrics, published: new RecentIds(config.INGEST_DEDUPE_IDS) }),
+      accept: createAccept({ producer, metrics, published: new RecentIds(config.INGEST_DEDUPE_IDS) }),
       metrics,
       accepting: () => lifecycle.state === 'ready',
     },

@@ -23,6 +23,8 @@ export const configShape = {
   INGEST_RATE_BURST: int(400, 1, 1_000_000),
   /** Envelopes being published at once, all registries together; past it, 429. */
   INGEST_MAX_IN_FLIGHT: int(256, 1, 100_000),
+  /** Idempotent producers publishing accepted events, each with one produce request in flight; the next is used only while the ones before it have 64 records waiting (ProducerLanes). */
+  INGEST_PRODUCERS: int(4, 1, 16),
   INGEST_GROUP_ID: str('herald-ingest'),
   /** Stable per replica: the coalescer's transactional id; a restart fences its predecessor. */
   INGEST_INSTANCE_ID: str(hostname()),
