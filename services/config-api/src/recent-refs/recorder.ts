@@ -95,7 +95,7 @@ export class RecentRefsRecorder {
       this.consumer = undefined;
       if (!c) return;
       let timer: NodeJS.Timeout | undefined;
-      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.stopTimeoutMs ?? 10_000)));
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.opts.stopTimeoutMs ?? 5_000)));
       await Promise.race([c.disconnect().catch((err: unknown) => this.opts.logger.warn({ err }, 'recent refs consumer disconnect failed')), bound]);
       clearTimeout(timer);
     })();
