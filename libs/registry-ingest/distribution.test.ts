@@ -52,3 +52,14 @@ test('one invalid event refuses the envelope, naming the field', () => {
   assert.equal(field({ events: Array.from({ length: 1001 }, () => event()) }), 'events');
   assert.equal(field({}), 'accepted');
 });
+
+test('pulls: dropped and counted by default; with pulls "refuse" an envelope holding one is refused naming it', () => {
+  const envelope = { events: [event(), event({ id: 'e2', action: 'pull' })] };
+  assert.deepEqual(parseDistributionEnvelope(envelope, { ...opts, pulls: 'drop' }).dropped, { pull: 1 });
+  assert.throws(
+    () => parseDistributionEnvelope(envelope, { ...opts, pulls: 'refuse' }),
+    (err: unknown) => err instanceof ValidationError && err.field === 'events[1].action' && /refused.*ignore\.actions/.test(err.message),
+  );
+  // Only pulls are refused.
+  assert.equal(parseDistributionEnvelope({ events: [event(), event({ id: 'e3', action: 'delete' })] }, { ...opts, pulls: 'refuse' }).records.length, 1);
+});

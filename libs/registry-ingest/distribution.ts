@@ -1,6 +1,6 @@
 import { ValidationError } from '@herald/errors';
 import { checkDigest, checkHost, checkTag, heraldRepository, hostOfUrl, isObject, optionalString, requiredString } from './grammar.js';
-import { drop, emptyResult, type IngestResult } from './ingest-result.js';
+import { drop, emptyResult, type IngestResult, type PullPolicy } from './ingest-result.js';
 import type { RawRecord } from './raw-record.js';
 
 /** Media types of a Distribution notification envelope (v3 sends v2; older registries v1). */
@@ -12,16 +12,19 @@ export const MAX_ENVELOPE_EVENTS = 1_000;
 export interface DistributionOptions {
   /** docker_url's host when an event names none (`request.host`, then `target.url`). */
   defaultRegistryHost: string;
+  /** What a pull event becomes (default `drop`). */
+  pulls?: PullPolicy;
   /** When an event has no timestamp (tests pass their own clock). */
   now?: () => number;
 }
 
 const ACTIONS = new Set(['push', 'pull', 'delete', 'mount']);
+const PULL_REFUSED = "pull events are refused here (INGEST_PULLS=refuse): set the registry endpoint's ignore.actions to [pull]";
 
 /**
  * Maps a CNCF Distribution notification envelope (`{events: [...]}`) to ingest records. A push
  * naming a tag becomes a tag push; pushes of blobs or of manifests by digest name no tag and are
- * dropped, as are pulls, deletes and mounts, for which Herald has no event. Every event is checked
+ * dropped, as are pulls (or refused: `pulls`), deletes and mounts, for which Herald has no event. Every event is checked
  * before anything is returned: one invalid event refuses the envelope (ValidationError naming it).
  */
 export function parseDistributionEnvelope(body: unknown, opts: DistributionOptions): IngestResult {
@@ -59,6 +62,7 @@ function parseEvent(e: unknown, at: string, opts: DistributionOptions): RawRecor
   const host = optionalString(request, 'host', `${at}.request.host`) ?? hostOfUrl(optionalString(target, 'url', `${at}.target.url`)) ?? opts.defaultRegistryHost;
   const actorName = optionalString(actor, 'name', `${at}.actor.name`);
 
+  if (action === 'pull' && opts.pulls === 'refuse') throw new ValidationError(`${at}.action`, PULL_REFUSED);
   if (action !== 'push') return action as 'pull' | 'delete' | 'mount';
   if (tag === undefined) return 'untagged_push';
   return {

@@ -48,3 +48,9 @@ test('other types are dropped by reason; a malformed payload is refused naming t
   assert.equal(field({ ...payload('PUSH_ARTIFACT', []), event_data: { resources: [], repository: {} } }), 'event_data.repository.repo_full_name');
   assert.equal(field(payload('SCANNING_COMPLETED', [resource('v1', 'Severe')])), 'event_data.resources[0].scan_overview.severity');
 });
+
+test('PULL_ARTIFACT: dropped and counted by default; with pulls "refuse" refused naming the type', () => {
+  assert.deepEqual(parseHarborPayload(payload('PULL_ARTIFACT', [resource('v1')]), opts).dropped, { pull: 1 });
+  assert.throws(() => parseHarborPayload(payload('PULL_ARTIFACT', [resource('v1')]), { ...opts, pulls: 'refuse' }), (err: unknown) => err instanceof ValidationError && err.field === 'type');
+  assert.equal(parseHarborPayload(payload('PUSH_ARTIFACT', [resource('v1')]), { ...opts, pulls: 'refuse' }).records.length, 1);
+});

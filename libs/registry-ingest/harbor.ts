@@ -2,7 +2,7 @@ import { ValidationError } from '@herald/errors';
 import { deriveRepositoryFields, MAX_VULNERABILITY_TAGS, validateEvent, VULNERABILITY_PRIORITIES, type VulnerabilityPriority } from '@herald/events';
 import { ingestEventId, payloadId } from './event-id.js';
 import { checkDigest, checkHost, checkTag, heraldRepository, isObject, optionalString, requiredString } from './grammar.js';
-import { drop, emptyResult, type IngestResult } from './ingest-result.js';
+import { drop, emptyResult, type IngestResult, type PullPolicy } from './ingest-result.js';
 import type { RawRecord } from './raw-record.js';
 
 /** Harbor's event types that Herald maps; every other type is accepted, counted and dropped. */
@@ -11,6 +11,8 @@ export const HARBOR_TYPES = ['PUSH_ARTIFACT', 'PULL_ARTIFACT', 'DELETE_ARTIFACT'
 export interface HarborOptions {
   /** docker_url's host when a resource URL names none. */
   defaultRegistryHost: string;
+  /** What a PULL_ARTIFACT becomes (default `drop`). */
+  pulls?: PullPolicy;
 }
 
 const SCAN_REPORT_PREFIX = 'application/vnd.security.vulnerability.report';
@@ -53,6 +55,7 @@ export function parseHarborPayload(body: unknown, opts: HarborOptions): IngestRe
       });
       return result;
     case 'PULL_ARTIFACT':
+      if (opts.pulls === 'refuse') throw new ValidationError('type', 'PULL_ARTIFACT events are refused here (INGEST_PULLS=refuse): leave "Artifact pulled" out of the webhook policy');
       drop(result, 'pull', Math.max(1, parsed.length));
       return result;
     case 'DELETE_ARTIFACT':

@@ -2,7 +2,8 @@ export { parseDistributionEnvelope, DISTRIBUTION_MEDIA_TYPES, MAX_ENVELOPE_EVENT
 export type { DistributionOptions } from './distribution.js';
 export { parseHarborPayload, HARBOR_TYPES } from './harbor.js';
 export type { HarborOptions } from './harbor.js';
-export type { DropReason, IngestResult } from './ingest-result.js';
+export { PULL_POLICIES } from './ingest-result.js';
+export type { DropReason, IngestResult, PullPolicy } from './ingest-result.js';
 export { encodeRawRecord, decodeRawRecord } from './raw-record.js';
 export type { RawRecord, RawTagPush, RawReadyEvent, IngestSource } from './raw-record.js';
 export { ingestEventId, payloadId } from './event-id.js';

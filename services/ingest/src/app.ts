@@ -53,7 +53,7 @@ export function createApp(config: IngestConfig, logger: Logger): IngestApp {
     },
   });
 
-  const host = { defaultRegistryHost: config.INGEST_REGISTRY_HOST };
+  const host = { defaultRegistryHost: config.INGEST_REGISTRY_HOST, pulls: config.INGEST_PULLS };
   const server = buildServer(
     {
       authenticate: createRegistryAuth(config.tokens),

@@ -12,3 +12,10 @@ test('INGEST_TOKENS is required and each entry must be name=token with a token o
   assert.throws(() => loadConfig({ INGEST_TOKENS: 'no-equals-sign-here-at-all' }), /name=token/);
   assert.throws(() => loadConfig({ INGEST_TOKENS: 'a=0123456789abcdef,a=fedcba9876543210' }), /appears twice/);
 });
+
+test('INGEST_PULLS is drop (default) or refuse', () => {
+  const tokens = 'reg-a=0123456789abcdef';
+  assert.equal(loadConfig({ INGEST_TOKENS: tokens }).INGEST_PULLS, 'drop');
+  assert.equal(loadConfig({ INGEST_TOKENS: tokens, INGEST_PULLS: 'refuse' }).INGEST_PULLS, 'refuse');
+  assert.throws(() => loadConfig({ INGEST_TOKENS: tokens, INGEST_PULLS: 'publish' }), /INGEST_PULLS must be one of drop, refuse/);
+});

@@ -1,5 +1,6 @@
 import { ConfigError } from '@herald/errors';
-import { commonShape, int, list, opsShape, parseConfig, str, type ConfigOf } from '@herald/config';
+import { commonShape, int, list, oneOf, opsShape, parseConfig, str, type ConfigOf } from '@herald/config';
+import { PULL_POLICIES } from '@herald/registry-ingest';
 import { hostname } from 'node:os';
 
 /** Every variable of the ingest service; the one place its environment is read. */
@@ -13,6 +14,8 @@ export const configShape = {
   /** docker_url's host when a registry event names none. */
   INGEST_REGISTRY_HOST: str('localhost:5000'),
   INGEST_WINDOW_MS: int(2_000, 0, 60_000),
+  /** Pull events: `drop` (accepted, counted as dropped, nothing published) or `refuse` (400 naming the event). */
+  INGEST_PULLS: oneOf(PULL_POLICIES, 'drop'),
   INGEST_WINDOW_MAX_TAGS: int(500, 1, 10_000),
   /** Registry event ids remembered (at the edge, and per partition by the coalescer) to drop retries. */
   INGEST_DEDUPE_IDS: int(100_000, 0, 10_000_000),
