@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRejoin, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
 
 const require = createRequire(import.meta.url);
 type Queue = {
@@ -80,4 +80,31 @@ test('the rejoin patch finds kafkajs ConsumerGroup join and leave, and applies o
   const proto = patchKafkajsRejoin();
   assert.equal(patchKafkajsRejoin(), proto);
   assert.equal(typeof proto.leave, 'function');
+});
+
+test('the encoder patch grows without zero-filling and encodes byte for byte what kafkajs did', () => {
+  const proto = patchKafkajsEncoder();
+  assert.equal(patchKafkajsEncoder(), proto, 'applies once');
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as new (size?: number) => {
+    writeInt32(v: number): unknown;
+    writeString(s: string): unknown;
+    writeBytes(b: Buffer): unknown;
+    writeVarIntString(s: string): unknown;
+    buffer: Buffer;
+  };
+  // Grows from 2 bytes through several doublings; the reference is the same writes into one big,
+  // zero-filled buffer by hand.
+  const e = new Encoder(1);
+  const expected: Buffer[] = [];
+  for (let i = 0; i < 200; i++) {
+    const s = `value-${i}-${'x'.repeat(i % 37)}`;
+    e.writeInt32(i);
+    e.writeString(s);
+    const n = Buffer.alloc(4);
+    n.writeInt32BE(i);
+    const len = Buffer.alloc(2);
+    len.writeInt16BE(Buffer.byteLength(s));
+    expected.push(n, len, Buffer.from(s));
+  }
+  assert.deepEqual(e.buffer, Buffer.concat(expected));
 });
