@@ -6,6 +6,8 @@ export type { StopOptions } from './down.js';
 export { stackStatus, kafkaBootstrap } from './status.js';
 export type { ServiceStatus, StatusOptions } from './status.js';
 export { kafkaBrokerPid, kafkaBrokerPids, stopKafkaBroker, startKafkaBroker } from './kafka-control.js';
+export { kafkaJvm } from './kafka-jvm.js';
+export type { KafkaJvm } from './kafka-jvm.js';
 export type { BrokerControlOptions, StopBrokerOptions } from './kafka-control.js';
 export { stackServerPid, stopStackServer, startStackServer } from './server-control.js';
 export type { StackServerName } from './server-control.js';

@@ -1,9 +1,12 @@
 import { int, oneOf, str } from './config.js';
+import { kafkaSecurityShape, registrySecurityShape } from './connection.js';
 import { stackShape } from './stack-addresses.js';
 
 /** Variables every service shares: where the stack is, logging and shutdown. */
 export const commonShape = {
   ...stackShape,
+  ...kafkaSecurityShape,
+  ...registrySecurityShape,
   KAFKA_CLIENT_ID: str('herald'),
   MONGO_DB: str('herald'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

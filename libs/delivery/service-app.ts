@@ -1,5 +1,6 @@
 import { createDeliveryRuntime } from './runtime.js';
 import type { Sender } from './sender.js';
+import { kafkaConnection, registryConnection } from '@herald/config';
 import { SchemaRegistryCodec } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, type DeliveryMethod } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
@@ -37,8 +38,8 @@ export interface DeliveryAppParts {
 export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
   const { config, logger } = p;
   const registry = createMetricsRegistry(p.service);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
-  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: `herald-${p.service}` });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
+  const codec = new SchemaRegistryCodec({ ...registryConnection(config), clientId: `herald-${p.service}` });
   const mongo = createMongoClient({ url: config.MONGO_URL });
   let sender: Sender | undefined;
   // The runtime takes its sender up front; the real one needs MongoDB, so it is bound in start().
@@ -49,7 +50,7 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
       return sender.send(req);
     },
   };
-  const records = createRecordProducer({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
+  const records = createRecordProducer({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-${p.service}`, logger });
   let stopped: Promise<void> | undefined;
   // A failure the runtime cannot recover from (or a blocked event loop): /healthz answers 503 for
   // a short grace, then the app stops as on SIGTERM and the process exits non-zero.

@@ -1,3 +1,4 @@
+import https from 'node:https';
 import avro from 'avsc';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { DecodeError, HeraldError, ValidationError } from '@herald/errors';
@@ -9,9 +10,14 @@ import { splitRecord, type SplitRecord } from './shared-field-encoder.js';
 import { encodeFramed, encodeFramedWith, unframe } from './wire-format.js';
 import { registryError, statusOf } from './registry-errors.js';
 
+/** Where the registry is and how to reach it: `registryConnection(config)` of @herald/config fits. */
 export interface SchemaRegistryCodecOptions {
   /** Base URL of the Confluent-compatible API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7`. */
   url: string;
+  /** HTTP basic credentials. */
+  auth?: { username: string; password: string };
+  /** CA bundle (PEM) for an https registry signed by a private CA. */
+  ca?: Buffer;
   clientId?: string;
   /** Local schemas that messages are decoded into, matched by record name (default: all of Herald's). */
   readers?: readonly HeraldSchema<unknown>[];
@@ -82,6 +88,9 @@ export class SchemaRegistryCodec {
       host: opts.url.replace(/\/+$/, ''),
       clientId: opts.clientId ?? 'herald',
       retry: { retries: opts.retries ?? 3 },
+      // HTTP basic, as Confluent-compatible registries take it; a private CA through an https agent.
+      ...(opts.auth ? { auth: { ...opts.auth } } : {}),
+      ...(opts.ca ? { agent: new https.Agent({ ca: opts.ca, keepAlive: true }) } : {}),
     });
     for (const schema of opts.readers ?? ALL_SCHEMAS) this.#byName.set(schema.name, schema);
     this.#unknownTtlMs = opts.unknownSchemaTtlMs ?? 30_000;

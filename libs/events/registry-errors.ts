@@ -25,6 +25,14 @@ export function registryError(err: unknown, action: string): HeraldError {
     // The subject exists with another compatibility level (e.g. NONE, set by another client).
     return new HeraldError('SCHEMA_COMPATIBILITY_LEVEL', `${action}: ${message}`, { cause: err });
   }
+  if (status === 401 || status === 403) {
+    // Not the message's fault: an operator fixes the credentials, and the work waits for them.
+    return new HeraldError(
+      'REGISTRY_UNAUTHORIZED',
+      `${action}: the schema registry refused Herald's credentials (HTTP ${status}); check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD`,
+      { retriable: true, cause: err },
+    );
+  }
   // mappersmith reports network failures as a fake 400 response; only the message tells them apart.
   const network = status === 400 && NETWORK_ERROR.test(message);
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429 && !network) {

@@ -1,9 +1,11 @@
 import './kafkajs-patches.js';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@herald/config';
 import type { Logger } from '@herald/logger';
 
-export interface KafkaClientOptions {
-  brokers: string[];
+/** The brokers and their security (`kafkaConnection(config)` of @herald/config), and the client's own settings. */
+export interface KafkaClientOptions extends KafkaConnection {
   clientId: string;
   /** Root logger; kafkajs logs are bridged into it as child `component: kafkajs`. */
   logger?: Logger;
@@ -36,11 +38,19 @@ export function kafkaLogCreator(root: Logger): KafkaConfig['logCreator'] {
   };
 }
 
+/** Node's TLS options for a connection's `tls` (the same for kafkajs and @platformatic/kafka). */
+export function tlsOptions(tls: NonNullable<KafkaConnection['tls']>): ConnectionOptions {
+  return { ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) };
+}
+
 /** Creates a kafkajs client for Herald's brokers. Constructing does not connect. */
 export function createKafka(opts: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    // kafkajs types each mechanism apart; all three take a username and a password.
+    ...(opts.sasl ? { sasl: { ...opts.sasl } as SASLOptions } : {}),
+    ...(opts.tls ? { ssl: tlsOptions(opts.tls) } : {}),
     connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     logLevel: opts.logger ? logLevel.WARN : logLevel.NOTHING,

@@ -1,6 +1,8 @@
 import { Producer as WireProducer, type MessageToProduce } from '@platformatic/kafka';
 import { keyHash } from './partitioner.js';
+import { tlsOptions } from './client.js';
 import type { IHeaders } from 'kafkajs';
+import type { KafkaConnection } from '@herald/config';
 import type { Logger } from '@herald/logger';
 
 /** One record to publish: a key (partitioned like the Java client and kafkajs), a value, headers. */
@@ -28,8 +30,8 @@ export interface RecordProducer {
   close(): Promise<void>;
 }
 
-export interface RecordProducerOptions {
-  brokers: string[];
+/** The brokers and their security (`kafkaConnection(config)`), and the producer's own settings. */
+export interface RecordProducerOptions extends KafkaConnection {
   clientId: string;
   logger?: Logger;
   /** Per-request limit (default 30 s, as the kafkajs clients). */
@@ -73,6 +75,32 @@ function headersOf(headers: IHeaders | undefined): Record<string, Buffer> | unde
   return out;
 }
 
+/**
+ * @platformatic/kafka reports a failed connection as nested aggregates ("metadata failed 9 times" of
+ * "Cannot connect to any broker" of "Connection to … failed"); the reason (a refused SASL login, an
+ * untrusted certificate) is the innermost cause. The error names it, and keeps the original as cause.
+ */
+function explained(err: unknown): Error {
+  const seen = new Set<unknown>();
+  let root: unknown;
+  const visit = (e: unknown): void => {
+    if (!e || typeof e !== 'object' || seen.has(e)) return;
+    seen.add(e);
+    const { errors, cause } = e as { errors?: unknown[]; cause?: unknown };
+    if (cause === undefined && (!Array.isArray(errors) || errors.length === 0)) root ??= e;
+    if (cause !== undefined) visit(cause);
+    if (Array.isArray(errors)) for (const x of errors) visit(x);
+  };
+  visit(err);
+  const message = (err as Error)?.message ?? String(err);
+  const reason = (root as Error | undefined)?.message;
+  if (!reason || reason === message) return err instanceof Error ? err : new Error(message);
+  return new Error(`${message} (${reason})`, { cause: err });
+}
+
+/** @platformatic/kafka names the mechanisms as the protocol does. */
+const SASL = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' } as const;
+
 export function createRecordProducer(opts: RecordProducerOptions): RecordProducer {
   const log = opts.logger?.child({ component: 'record-producer' });
   // Herald keys by notification uuid or repository, a few thousand keys sent over and over: each
@@ -98,6 +126,8 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
       const p = new WireProducer<Buffer, Buffer, string, Buffer>({
         clientId: opts.clientId,
         bootstrapBrokers: opts.brokers,
+        ...(opts.sasl ? { sasl: { mechanism: SASL[opts.sasl.mechanism], username: opts.sasl.username, password: opts.sasl.password } } : {}),
+        ...(opts.tls ? { tls: tlsOptions(opts.tls) } : {}),
         idempotent: true,
         acks: -1,
         autocreateTopics: false,
@@ -123,7 +153,11 @@ export function createRecordProducer(opts: RecordProducerOptions): RecordProduce
 
   return {
     async connect(topics) {
-      await producer().metadata({ topics: [...topics] });
+      try {
+        await producer().metadata({ topics: [...topics] });
+      } catch (err) {
+        throw explained(err);
+      }
     },
     async send(records) {
       if (records.length === 0) return;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { commonShape, optionalInt, parseConfig, type ConfigOf } from '@herald/config';
+import { commonShape, kafkaConnection, kafkaSecurityShape, optionalInt, parseConfig, type ConfigOf } from '@herald/config';
 import { ConfigError } from '@herald/errors';
 import { createLogger } from '@herald/logger';
 import type { Admin } from 'kafkajs';
@@ -36,6 +36,7 @@ Exit status: 0 topics as specified, 1 drift left or Kafka failure, 2 usage or co
 /** The variables `herald topics` reads; the retry schedule is the delivery services' own reader. */
 export const topicsShape = {
   KAFKA_BROKERS: commonShape.KAFKA_BROKERS,
+  ...kafkaSecurityShape,
   KAFKA_CLIENT_ID: commonShape.KAFKA_CLIENT_ID,
   LOG_LEVEL: commonShape.LOG_LEVEL,
   DELIVERY_RETRY_DELAYS_MS: retryDelaysMs(),
@@ -103,7 +104,7 @@ export async function runTopicsCommand(argv: readonly string[], env: NodeJS.Proc
   }
   const { config } = cmd;
   const logger = createLogger({ service: 'herald-topics', level: config.LOG_LEVEL, destination: process.stderr });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-topics`, logger });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-topics`, logger });
   const admin = kafka.admin();
   try {
     await admin.connect();

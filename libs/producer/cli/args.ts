@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseConfig, stackShape } from '@herald/config';
+import { kafkaConnection, kafkaSecurityShape, parseConfig, registryConnection, registrySecurityShape, stackShape, type KafkaConnection, type RegistryConnection } from '@herald/config';
 import { ConfigError, HeraldError } from '@herald/errors';
 import { isEventKind, type EventKind } from '@herald/events';
 
@@ -52,6 +52,9 @@ export interface EmitCommand {
   registryHost: string;
   brokers: string[];
   registryUrl: string;
+  /** SASL/TLS of the brokers and the registry's credentials, from the environment as for the services. */
+  kafkaSecurity: Omit<KafkaConnection, 'brokers'>;
+  registrySecurity: Omit<RegistryConnection, 'url'>;
   dryRun: boolean;
 }
 
@@ -89,6 +92,7 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
     if (extra.length > 0) throw new UsageError(`--file takes the events from the file; remove --${extra.join(', --')}`);
   }
   const fromEnv = stackFromEnv(env, brokers === undefined, registry === undefined);
+  const { kafkaSecurity, registrySecurity } = securityFromEnv({ ...env, ...(registry === undefined ? {} : { SCHEMA_REGISTRY_URL: registry }) });
   return {
     command: 'emit',
     source,
@@ -96,6 +100,8 @@ export function parseCommand(argv: readonly string[], env: NodeJS.ProcessEnv): C
     registryHost: (values['registry-host'] ?? DEFAULTS.registryHost).trim(),
     brokers: brokers !== undefined ? list(brokers) : nonEmpty(fromEnv.KAFKA_BROKERS ?? []),
     registryUrl: (registry ?? fromEnv.SCHEMA_REGISTRY_URL ?? '').trim(),
+    kafkaSecurity,
+    registrySecurity,
     dryRun: dryRun ?? false,
   };
 }
@@ -111,6 +117,19 @@ function stackFromEnv(env: NodeJS.ProcessEnv, brokers: boolean, registry: boolea
   } catch (err) {
     throw err instanceof ConfigError ? new UsageError(err.problems.join('; ')) : err;
   }
+}
+
+/** KAFKA_SASL_*, KAFKA_TLS* and SCHEMA_REGISTRY_* credentials, read as the services read them. */
+function securityFromEnv(env: NodeJS.ProcessEnv): Pick<EmitCommand, 'kafkaSecurity' | 'registrySecurity'> {
+  let c;
+  try {
+    c = parseConfig({ ...kafkaSecurityShape, ...registrySecurityShape }, env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError(err.problems.join('; ')) : err;
+  }
+  const { brokers: _brokers, ...kafkaSecurity } = kafkaConnection({ ...c, KAFKA_BROKERS: [] });
+  const { url: _url, ...registrySecurity } = registryConnection({ ...c, SCHEMA_REGISTRY_URL: '' });
+  return { kafkaSecurity, registrySecurity };
 }
 
 function emitSource(kind: string | undefined, sample: string | undefined, file: string | undefined): EmitSource {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HeraldError } from '@herald/errors';
-import type { RepositoryEvent } from '@herald/events';
+import { SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { prepareEvents } from '../prepare-events.js';
@@ -52,10 +52,11 @@ export async function runEmit(cmd: EmitCommand, io: EmitIo): Promise<void> {
     for (const e of events) io.out(JSON.stringify(e));
     return;
   }
-  const kafka = createKafka({ brokers: cmd.brokers, clientId: 'herald-emit', ...(io.logger ? { logger: io.logger } : {}) });
+  const kafka = createKafka({ ...cmd.kafkaSecurity, brokers: cmd.brokers, clientId: 'herald-emit', ...(io.logger ? { logger: io.logger } : {}) });
   const publisher = createEventPublisher({
     kafka,
     registryUrl: cmd.registryUrl,
+    codec: new SchemaRegistryCodec({ ...cmd.registrySecurity, url: cmd.registryUrl, clientId: 'herald-emit' }),
     ensureTopic: true,
     ...(io.logger ? { logger: io.logger } : {}),
   });

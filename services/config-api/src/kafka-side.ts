@@ -1,3 +1,4 @@
+import { registryConnection } from '@herald/config';
 import { SchemaRegistryCodec } from '@herald/events';
 import { DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
 import type { DependencyCheck } from '@herald/observability';
@@ -28,7 +29,7 @@ function ownTopics(): ReturnType<typeof topicSpecs> {
 }
 
 export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: Logger): KafkaSide {
-  const codec = new SchemaRegistryCodec({ url: config.SCHEMA_REGISTRY_URL, clientId: `${config.KAFKA_CLIENT_ID}-config-api` });
+  const codec = new SchemaRegistryCodec({ ...registryConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-config-api` });
   const publisher = new SubscriptionChangePublisher(kafka, registryChangeCodec(codec), logger);
   const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   const probe = kafkaCheck(kafka);
