@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { REQUEST_TIMEOUT_CHECK_MS, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { crc32c, REQUEST_TIMEOUT_CHECK_MS, patchKafkajsCrc32c, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 type Queue = {
@@ -107,4 +108,18 @@ test('the encoder patch grows without zero-filling and encodes byte for byte wha
     expected.push(n, len, Buffer.from(s));
   }
   assert.deepEqual(e.buffer, Buffer.concat(expected));
+});
+
+test('crc32c is CRC-32C (Castagnoli) and what kafkajs computed, for every length around the 8-byte steps; record batches use it', () => {
+  const original = patchKafkajsCrc32c();
+  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283, 'the standard check value');
+  assert.equal(crc32c(Buffer.alloc(0)), 0);
+  for (let n = 0; n < 300; n++) {
+    const buf = randomBytes(n);
+    assert.equal(crc32c(buf), original(buf), `length ${n}`);
+    assert.equal(crc32c(buf.subarray(1)), original(buf.subarray(1)), `length ${n}, unaligned view`);
+  }
+  // What the produce request's record batch encoder requires now.
+  assert.equal(require('kafkajs/src/protocol/recordBatch/crc32C/index.js'), crc32c);
+  assert.equal(patchKafkajsCrc32c(), original, 'applies once');
 });

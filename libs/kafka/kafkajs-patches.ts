@@ -28,6 +28,12 @@
 // `allocUnsafe` (pooled when small) and copying the written part gives the same bytes for less: at a
 // few thousand jobs a second this was ~10 % of the router's CPU.
 //
+// Its record batches' CRC-32C is computed a byte at a time (and made unsigned through a one-element
+// Uint32Array per call); `crc32c` here reads 8 bytes a step (slicing-by-8), ~4x faster, same value.
+// kafkajs requires its CRC module lazily (with the produce request, at the first send), so the
+// cached module's export is replaced before any batch is encoded; the patch refuses to apply if the
+// record batch encoder was loaded already (it would keep the old function).
+//
 // A consumer can also be given a drain (drainBeforeRebalance): kafkajs awaits it before the consumer
 // joins its group (a rebalance, a restart after a crash) and before it leaves, so work the consumer
 // handed on without waiting for it (the transactional pipe's open transaction) completes while the
@@ -174,6 +180,63 @@ export function patchKafkajsEncoder(): EncoderLike {
   return proto;
 }
 
+/** The CRC-32C (Castagnoli) lookup tables for slicing-by-8: T[k][b] = CRC of byte b followed by k zero bytes. */
+const CRC_TABLES = (() => {
+  const t = Array.from({ length: 8 }, () => new Int32Array(256));
+  const t0 = t[0] as Int32Array;
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    t0[n] = c;
+  }
+  for (let k = 1; k < 8; k++) {
+    const prev = t[k - 1] as Int32Array;
+    const cur = t[k] as Int32Array;
+    for (let n = 0; n < 256; n++) cur[n] = ((prev[n] as number) >>> 8) ^ (t0[(prev[n] as number) & 0xff] as number);
+  }
+  return t;
+})();
+
+/** CRC-32C of `buf`, unsigned, as Kafka's record batches carry it. */
+export function crc32c(buf: Uint8Array): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  let crc = -1;
+  let i = 0;
+  const n = buf.length;
+  for (; n - i >= 8; i += 8) {
+    const a = crc ^ ((buf[i] as number) | ((buf[i + 1] as number) << 8) | ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24));
+    crc =
+      (t7[a & 0xff] as number) ^
+      (t6[(a >>> 8) & 0xff] as number) ^
+      (t5[(a >>> 16) & 0xff] as number) ^
+      (t4[a >>> 24] as number) ^
+      (t3[buf[i + 4] as number] as number) ^
+      (t2[buf[i + 5] as number] as number) ^
+      (t1[buf[i + 6] as number] as number) ^
+      (t0[buf[i + 7] as number] as number);
+  }
+  for (; i < n; i++) crc = (t0[(crc ^ (buf[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/** Applies the patch (idempotent); returns kafkajs's original function for tests. */
+export function patchKafkajsCrc32c(): (buf: Buffer) => number {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
+  const original = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (buf: Buffer) => number;
+  const cached = require.cache[path];
+  if (cached?.exports === crc32c) return original;
+  if (require.cache[require.resolve('kafkajs/src/protocol/recordBatch/v0/index.js')]) {
+    throw new Error('kafkajs record batches were loaded before libs/kafka patched their CRC: import @herald/kafka first');
+  }
+  require(path);
+  const mod = require.cache[path];
+  if (!mod) throw new Error('kafkajs CRC-32C module not found: review libs/kafka/kafkajs-patches.ts against the installed kafkajs');
+  mod.exports = crc32c;
+  return original;
+}
+
 patchKafkajsRequestQueue();
 patchKafkajsRejoin();
 patchKafkajsEncoder();
+patchKafkajsCrc32c();
