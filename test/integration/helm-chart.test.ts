@@ -107,6 +107,25 @@ function assertCustomResources(objects: readonly K8sObject[]): void {
     assert.match(trigger.metadata.lagThreshold, /^[1-9]\d*$/);
     assert.equal(trigger.metadata.offsetResetPolicy, 'earliest');
     for (const v of Object.values(trigger.metadata)) assert.equal(typeof v, 'string', 'trigger metadata values are strings');
+    // The scaler reaches Kafka as the service does: SASL and TLS as its env says, credentials from a TriggerAuthentication.
+    const sasl = { plain: 'plaintext', 'scram-sha-256': 'scram_sha256', 'scram-sha-512': 'scram_sha512' }[env.get('KAFKA_SASL_MECHANISM') ?? ''];
+    if (sasl || env.get('KAFKA_TLS') === 'true') {
+      assert.equal(trigger.metadata.sasl, sasl, `${service}: the scaler's SASL mechanism`);
+      assert.equal(trigger.metadata.tls, env.get('KAFKA_TLS') === 'true' ? 'enable' : undefined, `${service}: the scaler's TLS`);
+      const auth = find(objects, 'TriggerAuthentication', trigger.authenticationRef?.name);
+      const refs = new Map<string, { name: string; key: string }>(auth.spec.secretTargetRef.map((r: { parameter: string; name: string; key: string }) => [r.parameter, r]));
+      const pod = workload.spec.template.spec;
+      const fromEnv = (name: string) => pod.containers[0].env.find((e: { name: string }) => e.name === name)?.valueFrom?.secretKeyRef;
+      const mounted = (volume: string, path: string) => {
+        const item = pod.volumes.find((v: { name: string }) => v.name === volume)?.secret;
+        return { name: item?.secretName, key: item?.items.find((i: { path: string }) => i.path === path)?.key };
+      };
+      if (sasl) {
+        assert.deepEqual({ ...refs.get('username') }, { parameter: 'username', ...fromEnv('KAFKA_SASL_USERNAME') }, `${service}: the scaler's SASL user is the service's`);
+        assert.deepEqual({ ...refs.get('password') }, { parameter: 'password', ...mounted('kafka-sasl', 'password') }, `${service}: the scaler's SASL password is the service's`);
+      }
+      if (env.has('KAFKA_TLS_CA_FILE')) assert.deepEqual({ ...refs.get('ca') }, { parameter: 'ca', ...mounted('kafka-ca', 'ca.crt') }, `${service}: the scaler trusts the service's CA`);
+    }
   }
   for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     assert.equal(sm.apiVersion, 'monitoring.coreos.com/v1');
@@ -120,7 +139,7 @@ function assertCustomResources(objects: readonly K8sObject[]): void {
 function assertValid(yaml: string, objects: readonly K8sObject[]): void {
   const v = validate(tools, yaml);
   assert.equal(v.status, 0, v.output);
-  const custom = objects.filter((o) => o.kind === 'ScaledObject' || o.kind === 'ServiceMonitor');
+  const custom = objects.filter((o) => o.kind === 'ScaledObject' || o.kind === 'ServiceMonitor' || o.kind === 'TriggerAuthentication');
   assert.equal(v.passed.length, objects.length - custom.length, `every built-in object validated:\n${v.output}`);
   assert.deepEqual(v.noSchema.sort(), custom.map((o) => `${o.apiVersion}/${o.kind}`).sort(), 'only the custom resources lack a schema');
 }
@@ -181,13 +200,25 @@ test('the topics Job runs the command docker-compose runs, before install and up
 
 test('production values: KEDA on lag for the router and every delivery service, HPA for config-api and ingest, secrets referenced, valid', async () => {
   const { yaml, objects } = render(tools, PROD);
-  assert.deepEqual(kinds(objects), { Deployment: 7, StatefulSet: 2, Service: 9, PodDisruptionBudget: 9, Job: 1, ScaledObject: 7, HorizontalPodAutoscaler: 2, ServiceMonitor: 1, Ingress: 2 });
+  assert.deepEqual(kinds(objects), { Deployment: 7, StatefulSet: 2, Service: 9, PodDisruptionBudget: 9, Job: 1, ScaledObject: 7, HorizontalPodAutoscaler: 2, ServiceMonitor: 1, Ingress: 2, TriggerAuthentication: 1 });
   assert.deepEqual(objects.filter((o) => o.kind === 'ScaledObject').map((o) => o.metadata.name).sort(), ['router', ...Object.keys(DELIVERY_METHOD)].map((s) => `herald-${s}`).sort());
   const web = workloadOf(objects, 'delivery-webhook')!.spec.template.spec;
   const env = web.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
   assert.deepEqual(env.find((e) => e.name === 'MONGO_URL')?.valueFrom, { secretKeyRef: { name: 'herald-mongo', key: 'mongo-url' } });
   assert.equal(env.find((e) => e.name === 'WEBHOOK_TLS_CERT_FILE')?.value, '/etc/herald/webhook-client/tls.crt');
   assert.ok(web.volumes.some((v: { secret?: { secretName: string } }) => v.secret?.secretName === 'herald-webhook-mtls'));
+  // SASL_SSL to Kafka and basic auth to the registry, in every workload and the topics Job; no password in the environment.
+  for (const { obj, pod } of podSpecs(objects)) {
+    const e = envOf(pod.containers[0]);
+    assert.equal(e.get('KAFKA_SASL_MECHANISM'), 'scram-sha-512', obj.metadata.name);
+    assert.equal(e.get('KAFKA_SASL_USERNAME'), '<from secretKeyRef>', obj.metadata.name);
+    assert.equal(e.get('KAFKA_SASL_PASSWORD_FILE'), '/etc/herald/kafka-sasl/password', obj.metadata.name);
+    assert.equal(e.get('KAFKA_TLS'), 'true', obj.metadata.name);
+    assert.equal(e.get('KAFKA_TLS_CA_FILE'), '/etc/herald/kafka-ca/ca.crt', obj.metadata.name);
+    assert.equal(e.has('KAFKA_SASL_PASSWORD') || e.has('SCHEMA_REGISTRY_PASSWORD'), false, `${obj.metadata.name}: passwords are files`);
+    if (obj.kind !== 'Job') assert.equal(e.get('SCHEMA_REGISTRY_PASSWORD_FILE'), '/etc/herald/registry-auth/password', obj.metadata.name);
+    assert.ok(pod.volumes.some((v: { secret?: { secretName: string } }) => v.secret?.secretName === 'herald-kafka'), `${obj.metadata.name}: the Kafka Secret is mounted`);
+  }
   const api = envOf(workloadOf(objects, 'config-api')!.spec.template.spec.containers[0]);
   assert.equal(api.get('AUTH_JWT_PUBLIC_KEY_FILE'), '/etc/herald/jwt/public.pem');
   assert.equal(api.has('AUTH_JWT_SECRET'), false, 'one JWT key kind only');
@@ -230,6 +261,10 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'terminationGracePeriodSeconds=20'], /terminationGracePeriodSeconds \(20 s\) must exceed shutdownTimeoutMs/);
   fails(['--set', 'services.delivery-webhook.env.DELIVERY_ATTEMPT_TIMEOUT_MS=30000'], /delivery-webhook: DELIVERY_ATTEMPT_TIMEOUT_MS 30000 is above shutdownTimeoutMs - 3000/);
   fails(['--set', 'configApi.jwtExistingSecret=a', '--set', 'configApi.jwtPublicKeySecret=b'], /not both/);
+  fails(['--set', 'kafka.sasl.mechanism=scram-sha-256'], /kafka\.sasl\.mechanism is scram-sha-256 but kafka\.sasl\.existingSecret is empty/);
+  fails(['--set', 'kafka.sasl.mechanism=gssapi', '--set', 'kafka.sasl.existingSecret=k'], /\/kafka\/sasl\/mechanism': value must be one of/);
+  fails(['--set', 'kafka.tls.caSecret=ca'], /kafka\.tls\.caSecret or kafka\.tls\.clientCertSecret is set but kafka\.tls\.enabled is false/);
+  fails(['--set', 'schemaRegistry.caSecret=ca'], /schemaRegistry\.caSecret is set but schemaRegistry\.url \(http:\/\/schema-registry:8081\) is not https/);
   // values.schema.json: unknown keys (a typo), a service that does not exist, root, no limits.
   fails(['--set', 'services.delivery-pager.enabled=true'], /at '\/services': additional properties 'delivery-pager' not allowed/);
   fails(['--set', 'servics.router.replicas=2'], /additional properties 'servics' not allowed/);
@@ -253,6 +288,10 @@ test("each service's own config parser accepts the environment the chart gives i
       if (s === 'config-api' || s === 'ingest') assert.equal(config.HTTP_PORT, c.ports.find((p: { name: string }) => p.name === 'http').containerPort, s);
       if (inputTopic(s)) assert.equal(config[groupVar(s)], env[groupVar(s)], s);
       assert.equal(config.SHUTDOWN_TIMEOUT_MS, Number(env.SHUTDOWN_TIMEOUT_MS), s);
+      // Production: SASL/SCRAM over TLS and registry credentials, passwords read from the mounted Secrets.
+      assert.equal(config.KAFKA_SASL_PASSWORD, args === PROD ? 'a-password' : undefined, s);
+      assert.equal(config.KAFKA_TLS, args === PROD, s);
+      assert.equal(config.SCHEMA_REGISTRY_PASSWORD, args === PROD ? 'a-password' : undefined, s);
     }
     const ingest = await loadServiceConfig('ingest', podEnvironment(objects, workloadOf(objects, 'ingest')!));
     assert.ok((ingest.tokens as Map<string, string>).size >= 1, 'ingest has a registry token');
@@ -260,10 +299,12 @@ test("each service's own config parser accepts the environment the chart gives i
     assert.ok(api.AUTH_JWT_SECRET !== undefined || api.AUTH_JWT_PUBLIC_KEY_FILE !== undefined, 'config-api has a JWT key');
     // The topics Job's environment, through the reader of `herald topics`.
     const job = find(objects, 'Job', 'herald-topics');
-    const topics = parseConfig(topicsShape, Object.fromEntries(envOf(job.spec.template.spec.containers[0])));
+    const topics = parseConfig(topicsShape, podEnvironment(objects, job));
     assert.equal(topics.KAFKA_REPLICATION_FACTOR, 3);
     assert.equal(topics.KAFKA_MIN_INSYNC_REPLICAS, 2);
     assert.equal(topics.DELIVERY_RETRY_DELAYS_MS.length, 6);
+    assert.equal(topics.KAFKA_SASL_MECHANISM, args === PROD ? 'scram-sha-512' : undefined);
+    assert.equal(topics.KAFKA_SASL_PASSWORD, args === PROD ? 'a-password' : undefined);
   }
 });
 

@@ -121,6 +121,8 @@ const SECRET_STAND_INS: Record<string, string> = {
   'tls.key': '-----BEGIN PRIVATE KEY-----\n',
   'ca.crt': '-----BEGIN CERTIFICATE-----\n',
   'public.pem': '-----BEGIN PUBLIC KEY-----\n',
+  username: 'herald',
+  password: 'a-password',
 };
 
 /**

@@ -13,6 +13,8 @@ configuration reference in the repository's README).
   value: {{ $v.kafka.clientId | quote }}
 - name: SCHEMA_REGISTRY_URL
   value: {{ $v.schemaRegistry.url | quote }}
+{{- include "herald.kafkaSecurityEnv" .root }}
+{{- include "herald.registrySecurityEnv" .root }}
 {{- if ne .service "ingest" }}
 {{- if $v.mongo.existingSecret }}
 - name: MONGO_URL
@@ -148,9 +150,108 @@ configuration reference in the repository's README).
 {{- end }}
 {{- end -}}
 
+{{/*
+Kafka's SASL and TLS settings (every workload and the topics Job): the username from its Secret, the
+password and key material as files mounted from their Secrets (herald.kafkaVolumes).
+*/}}
+{{- define "herald.kafkaSecurityEnv" -}}
+{{- $k := .Values.kafka }}
+{{- if $k.sasl.mechanism }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ $k.sasl.mechanism | quote }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef: {name: {{ $k.sasl.existingSecret | quote }}, key: {{ $k.sasl.usernameKey | quote }}}
+- name: KAFKA_SASL_PASSWORD_FILE
+  value: /etc/herald/kafka-sasl/password
+{{- end }}
+{{- if $k.tls.enabled }}
+- name: KAFKA_TLS
+  value: "true"
+{{- if $k.tls.caSecret }}
+- name: KAFKA_TLS_CA_FILE
+  value: /etc/herald/kafka-ca/ca.crt
+{{- end }}
+{{- if $k.tls.clientCertSecret }}
+- name: KAFKA_TLS_CERT_FILE
+  value: /etc/herald/kafka-client/tls.crt
+- name: KAFKA_TLS_KEY_FILE
+  value: /etc/herald/kafka-client/tls.key
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "herald.registrySecurityEnv" -}}
+{{- $r := .Values.schemaRegistry }}
+{{- if $r.existingSecret }}
+- name: SCHEMA_REGISTRY_USERNAME
+  valueFrom:
+    secretKeyRef: {name: {{ $r.existingSecret | quote }}, key: {{ $r.usernameKey | quote }}}
+- name: SCHEMA_REGISTRY_PASSWORD_FILE
+  value: /etc/herald/registry-auth/password
+{{- end }}
+{{- if $r.caSecret }}
+- name: SCHEMA_REGISTRY_CA_FILE
+  value: /etc/herald/registry-ca/ca.crt
+{{- end }}
+{{- end -}}
+
+{{/* Volumes and mounts of Kafka's (and, with "registry" true, the schema registry's) secret files. */}}
+{{- define "herald.connectionVolumes" -}}
+{{- $v := .root.Values -}}
+{{- if $v.kafka.sasl.mechanism }}
+- name: kafka-sasl
+  secret: {secretName: {{ $v.kafka.sasl.existingSecret | quote }}, items: [{key: {{ $v.kafka.sasl.passwordKey | quote }}, path: password}], defaultMode: 288}
+{{- end }}
+{{- if $v.kafka.tls.enabled }}
+{{- with $v.kafka.tls.caSecret }}
+- name: kafka-ca
+  secret: {secretName: {{ . | quote }}, items: [{key: ca.crt, path: ca.crt}], defaultMode: 288}
+{{- end }}
+{{- with $v.kafka.tls.clientCertSecret }}
+- name: kafka-client
+  secret: {secretName: {{ . | quote }}, items: [{key: tls.crt, path: tls.crt}, {key: tls.key, path: tls.key}], defaultMode: 288}
+{{- end }}
+{{- end }}
+{{- if .registry }}
+{{- if $v.schemaRegistry.existingSecret }}
+- name: registry-auth
+  secret: {secretName: {{ $v.schemaRegistry.existingSecret | quote }}, items: [{key: {{ $v.schemaRegistry.passwordKey | quote }}, path: password}], defaultMode: 288}
+{{- end }}
+{{- with $v.schemaRegistry.caSecret }}
+- name: registry-ca
+  secret: {secretName: {{ . | quote }}, items: [{key: ca.crt, path: ca.crt}], defaultMode: 288}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "herald.connectionMounts" -}}
+{{- $v := .root.Values -}}
+{{- if $v.kafka.sasl.mechanism }}
+- {name: kafka-sasl, mountPath: /etc/herald/kafka-sasl, readOnly: true}
+{{- end }}
+{{- if $v.kafka.tls.enabled }}
+{{- if $v.kafka.tls.caSecret }}
+- {name: kafka-ca, mountPath: /etc/herald/kafka-ca, readOnly: true}
+{{- end }}
+{{- if $v.kafka.tls.clientCertSecret }}
+- {name: kafka-client, mountPath: /etc/herald/kafka-client, readOnly: true}
+{{- end }}
+{{- end }}
+{{- if .registry }}
+{{- if $v.schemaRegistry.existingSecret }}
+- {name: registry-auth, mountPath: /etc/herald/registry-auth, readOnly: true}
+{{- end }}
+{{- if $v.schemaRegistry.caSecret }}
+- {name: registry-ca, mountPath: /etc/herald/registry-ca, readOnly: true}
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* Secret volumes of one service (key material read from files). */}}
 {{- define "herald.secretVolumes" -}}
 {{- $v := .root.Values -}}
+{{- include "herald.connectionVolumes" (dict "root" .root "registry" true) }}
 {{- if and (eq .service "config-api") $v.configApi.jwtPublicKeySecret }}
 - name: jwt
   secret: {secretName: {{ $v.configApi.jwtPublicKeySecret | quote }}, items: [{key: {{ $v.configApi.jwtPublicKeyKey | quote }}, path: {{ $v.configApi.jwtPublicKeyKey | quote }}}], defaultMode: 288}
@@ -169,6 +270,7 @@ configuration reference in the repository's README).
 
 {{- define "herald.secretMounts" -}}
 {{- $v := .root.Values -}}
+{{- include "herald.connectionMounts" (dict "root" .root "registry" true) }}
 {{- if and (eq .service "config-api") $v.configApi.jwtPublicKeySecret }}
 - {name: jwt, mountPath: /etc/herald/jwt, readOnly: true}
 {{- end }}

@@ -96,6 +96,15 @@ delivery-inapp: {kind: Deployment, groupEnv: DELIVERY_GROUP_ID, topic: notificat
 {{- if le (mul (int $v.terminationGracePeriodSeconds) 1000) $drainMs -}}
 {{- fail (printf "terminationGracePeriodSeconds (%v s) must exceed shutdownTimeoutMs (%v ms) plus preStopSleepSeconds (%v s): the pod would be killed while it drains" $v.terminationGracePeriodSeconds $v.shutdownTimeoutMs $v.preStopSleepSeconds) -}}
 {{- end -}}
+{{- if and $v.kafka.sasl.mechanism (not $v.kafka.sasl.existingSecret) -}}
+{{- fail (printf "kafka.sasl.mechanism is %s but kafka.sasl.existingSecret is empty: name the Secret with the SASL username and password" $v.kafka.sasl.mechanism) -}}
+{{- end -}}
+{{- if and (not $v.kafka.tls.enabled) (or $v.kafka.tls.caSecret $v.kafka.tls.clientCertSecret) -}}
+{{- fail "kafka.tls.caSecret or kafka.tls.clientCertSecret is set but kafka.tls.enabled is false" -}}
+{{- end -}}
+{{- if and $v.schemaRegistry.caSecret (not (hasPrefix "https://" $v.schemaRegistry.url)) -}}
+{{- fail (printf "schemaRegistry.caSecret is set but schemaRegistry.url (%s) is not https" $v.schemaRegistry.url) -}}
+{{- end -}}
 {{- if and $v.configApi.jwtExistingSecret $v.configApi.jwtPublicKeySecret -}}
 {{- fail "configApi: set jwtExistingSecret (HMAC) or jwtPublicKeySecret (RSA/EC public key), not both" -}}
 {{- end -}}
