@@ -9,10 +9,12 @@ import { request } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { commonShape, kafkaConnection, parseConfig, registryConnection, type KafkaConnection } from '@herald/config';
 import type { HeraldError } from '@herald/errors';
 import { REPOSITORY_EVENT_SCHEMA, sampleEvent, SchemaRegistryCodec } from '@herald/events';
 import { createKafka, createRecordProducer } from '@herald/kafka';
+import { createLogger, type Logger } from '@herald/logger';
 import { SASL_USERS, startSecuredBroker, type SecuredBroker } from '../helpers/secured-kafka.js';
 import { TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
 import { makeTestCerts, type TestCerts } from './webhook-tls-certs.js';
@@ -125,14 +127,15 @@ test('mutual TLS with a client certificate: both clients round-trip', async () =
 });
 
 /** kafkajs's admin with no retries, and the record producer: both must refuse to work. */
-async function refused(conn: KafkaConnection, kafkajsError: RegExp, producerError: RegExp): Promise<void> {
-  const admin = createKafka({ ...conn, clientId: 'herald-test-auth-bad', connectionTimeoutMs: 2_000 }).admin({ retry: { retries: 0 } });
+async function refused(conn: KafkaConnection, kafkajsError: RegExp, producerError: RegExp, logger?: Logger): Promise<void> {
+  const logged = logger ? { logger } : {};
+  const admin = createKafka({ ...conn, ...logged, clientId: 'herald-test-auth-bad', connectionTimeoutMs: 2_000 }).admin({ retry: { retries: 0 } });
   await assert.rejects(admin.connect(), (err: Error) => {
     assert.match(err.message, kafkajsError);
     return true;
   });
   await admin.disconnect().catch(() => undefined);
-  const records = createRecordProducer({ ...conn, clientId: 'herald-test-auth-bad', requestTimeoutMs: 5_000 });
+  const records = createRecordProducer({ ...conn, ...logged, clientId: 'herald-test-auth-bad', requestTimeoutMs: 5_000 });
   try {
     await assert.rejects(records.connect(['anything']), (err: Error) => {
       assert.match(err.message, producerError);
@@ -143,9 +146,13 @@ async function refused(conn: KafkaConnection, kafkajsError: RegExp, producerErro
   }
 }
 
-test('a wrong SCRAM password: both clients fail with an authentication error', async () => {
+test('a wrong SCRAM password: both clients fail with an authentication error, and the logs never show the password', async () => {
   const conn = connection({ KAFKA_BROKERS: broker.saslPlaintext, KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: SASL_USERS.scram256.username, KAFKA_SASL_PASSWORD: 'not-the-password' });
-  await refused(conn, /SASL SCRAM SHA256 authentication failed/i, /SASL authentication failed/);
+  const lines: string[] = [];
+  const logger = createLogger({ service: 'kafka-auth-test', level: 'debug', destination: new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }) });
+  await refused(conn, /SASL SCRAM SHA256 authentication failed/i, /SASL authentication failed/, logger);
+  assert.ok(lines.some((l) => /authentication failed/i.test(l)), `the failure is logged:\n${lines.join('')}`);
+  for (const line of lines) assert.doesNotMatch(line, /not-the-password/);
 });
 
 test('a wrong PLAIN password over TLS: both clients fail with an authentication error', async () => {
