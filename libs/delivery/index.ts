@@ -2,6 +2,8 @@ export { createDeliveryRuntime } from './runtime.js';
 export type { DeliveryRuntime } from './runtime.js';
 export type { DeliveryRuntimeOptions } from './runtime-options.js';
 export type { Sender, SendRequest, SendResult } from './sender.js';
+export { tracedRequest } from './attempt-trace.js';
+export type { AttemptTrace } from './attempt-trace.js';
 export { DeliveryError, configError, errorClassOf } from './delivery-error.js';
 export type { DeliveryErrorOptions } from './delivery-error.js';
 export { deliveryErrorForStatus, parseRetryAfter } from './http-status.js';

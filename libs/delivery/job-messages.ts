@@ -1,5 +1,6 @@
 import type { DeliveryJob, DeliveryOutcome, DeliveryResult } from '@herald/events';
 import { HEADERS, type IHeaders, type KafkaMessage } from '@herald/kafka';
+import { TRACE_HEADERS } from '@herald/observability';
 
 /** Where a consumed message came from; `level` 0 is the job topic, n the n-th retry topic. */
 export interface MessageSource {
@@ -24,13 +25,28 @@ function sourceHeaders(source: MessageSource, message: KafkaMessage): IHeaders {
   return { [HEADERS.sourceTopic]: source.topic, [HEADERS.sourcePartition]: String(source.partition), [HEADERS.sourceOffset]: message.offset };
 }
 
+/**
+ * A retried job's headers: its due time and attempt, where it came from, and the trace context it
+ * carried (W3C `traceparent`/`tracestate`, whether or not this process traces), so every attempt
+ * stays in the event's trace.
+ */
 export function retryHeaders(dueAt: number, attempt: number, source: MessageSource, message: KafkaMessage): IHeaders {
-  return { [HEADERS.dueAt]: String(dueAt), [HEADERS.attempt]: String(attempt), ...sourceHeaders(source, message) };
+  return { ...traceContextOf(message), [HEADERS.dueAt]: String(dueAt), [HEADERS.attempt]: String(attempt), ...sourceHeaders(source, message) };
+}
+
+function traceContextOf(message: KafkaMessage): IHeaders {
+  const out: IHeaders = {};
+  for (const name of TRACE_HEADERS) {
+    const v = message.headers?.[name];
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
 }
 
 /** Dead-letter headers: why (`retries_exhausted`, `permanent_failure`, `undecodable`…) and the last error. */
 export function dlqHeaders(reason: string, error: string, attempt: number, source: MessageSource, message: KafkaMessage): IHeaders {
   return {
+    ...traceContextOf(message),
     [HEADERS.dlqReason]: reason,
     [HEADERS.dlqError]: error.slice(0, 1000),
     [HEADERS.attempt]: String(attempt),

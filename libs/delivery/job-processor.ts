@@ -3,8 +3,9 @@ import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCod
 import { isRetriable } from '@herald/errors';
 import { TOPICS, type DeliveryMethod, type KafkaMessage, type OutgoingMessage } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import type { NeededDependency } from '@herald/observability';
+import { activeTracer, type NeededDependency, type Tracer } from '@herald/observability';
 import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
+import { endAttemptSpan, startAttemptSpan } from './attempt-trace.js';
 import type { AttemptLog } from './attempt-log.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { DeliveryError, errorClassOf } from './delivery-error.js';
@@ -34,6 +35,8 @@ export interface JobProcessorOptions {
   stopSignal: AbortSignal;
   /** The schema registry, as readiness sees it: needed while a job's schema id is not cached and it does not answer. */
   schemaRegistry?: NeededDependency;
+  /** A span per attempt, its context handed to the sender; default: the process's (activeTracer), none when tracing is off. */
+  tracer?: Tracer;
 }
 
 /** A failure as results and logs show it: no secrets (senders never put URLs or tokens in messages). */
@@ -56,8 +59,10 @@ export class JobProcessor {
   private readonly successes: { inc(): void };
   private readonly attemptSeconds: { observe(v: number): void };
   private readonly endToEndSeconds: { observe(v: number): void };
+  private readonly tracer: Tracer | undefined;
 
   constructor(private readonly o: JobProcessorOptions) {
+    this.tracer = o.tracer ?? activeTracer();
     this.subject = SUBJECTS.jobs(o.method);
     this.attemptSeconds = o.metrics.attemptSeconds.labels({ method: o.method });
     this.endToEndSeconds = o.metrics.endToEndSeconds.labels({ method: o.method });
@@ -134,6 +139,7 @@ export class JobProcessor {
       return this.drop(job, state);
     }
     const attempt = job.attempt + 1;
+    const traced = this.tracer ? startAttemptSpan(this.tracer, job, message, source, attempt) : undefined;
     const t0 = performance.now();
     const cancel = new AttemptCancel(Date.now() + this.o.attemptTimeoutMs);
     this.attempts.add(cancel);
@@ -141,13 +147,14 @@ export class JobProcessor {
     let statusCode: number | undefined;
     try {
       if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
-      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, cancel, attempt }));
+      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, cancel, attempt, trace: traced?.trace }));
     } catch (err) {
       error = err ?? new Error('sender failed without an error');
     } finally {
       this.attempts.delete(cancel);
       release();
     }
+    if (traced) endAttemptSpan(traced.span, error);
     const durationMs = performance.now() - t0;
     this.attemptSeconds.observe(durationMs / 1000);
     if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);

@@ -2,6 +2,7 @@ import type { DeliveryJob } from '@herald/events';
 import type { DeliveryMethod } from '@herald/kafka';
 import type { NotificationDoc } from '@herald/subscriptions';
 import type { AttemptCancel } from './attempt-cancel.js';
+import type { AttemptTrace } from './attempt-trace.js';
 
 export interface SendRequest {
   job: DeliveryJob;
@@ -14,6 +15,8 @@ export interface SendRequest {
   cancel: AttemptCancel;
   /** 1 for the first attempt. */
   attempt: number;
+  /** Present when tracing is on: wrap each request in tracedRequest (a client span, `traceparent` sent). */
+  trace?: AttemptTrace | undefined;
 }
 
 export interface SendResult {

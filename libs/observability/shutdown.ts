@@ -1,12 +1,15 @@
 import type { Logger } from '@herald/logger';
+import type { Tracing } from './tracing.js';
 
 /**
  * Stops the app on SIGTERM/SIGINT within `timeoutMs`; exits 0 when it stopped cleanly (1 if the
  * service had failed: exitAfterFailure sets process.exitCode), 1 when it overran or failed. A
- * second signal exits at once. Fatal errors log once and exit non-zero.
+ * second signal exits at once. Fatal errors log once and exit non-zero. With `tracing`, the spans
+ * still queued are exported once the app stopped (within the same budget).
  */
-export function installShutdown(opts: { logger: Logger; stop: () => Promise<void>; timeoutMs: number }): void {
-  const { logger, stop, timeoutMs } = opts;
+export function installShutdown(opts: { logger: Logger; stop: () => Promise<void>; timeoutMs: number; tracing?: Tracing }): void {
+  const { logger, timeoutMs, tracing } = opts;
+  const stop = tracing ? () => opts.stop().finally(() => tracing.shutdown()) : opts.stop;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -8,7 +8,9 @@ import {
 } from '@herald/events';
 import { TOPICS, ensureTopics, partitionForKey, topicSpecs, type Kafka, type Message, type Producer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
+import { activeTracer, type Tracer } from '@herald/observability';
 import { prepareEvents } from './prepare-events.js';
+import { endSendSpans, startSendSpans } from './publish-trace.js';
 
 export interface EventPublisherOptions {
   kafka: Kafka;
@@ -21,6 +23,8 @@ export interface EventPublisherOptions {
   batchSize?: number;
   /** Share a codec (and its schema cache) with other components. */
   codec?: SchemaRegistryCodec;
+  /** Traces each event and puts its trace context in the headers; default: the process's (activeTracer at connect). */
+  tracer?: Tracer;
 }
 
 /** Where a published event landed. */
@@ -61,9 +65,11 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
     return partition;
   };
   let producer: Producer | undefined;
+  let tracer: Tracer | undefined;
 
   async function connect(): Promise<void> {
     if (producer) return;
+    tracer = opts.tracer ?? activeTracer();
     if (opts.ensureTopic) await ensureTopics(opts.kafka, topicSpecs().filter((s) => s.name === topic));
     const p = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner });
     await p.connect();
@@ -83,7 +89,15 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
     for (let start = 0; start < events.length; start += batchSize) {
       const chunk = events.slice(start, start + batchSize);
       const messages: Message[] = chunk.map((e) => ({ key: e.repository, value: codec.encode(SUBJECTS.repositoryEvents, e) }));
-      const metadata = await producer.send({ topic, messages, acks: -1 });
+      const spans = tracer ? startSendSpans(tracer, topic, chunk, messages) : undefined;
+      const placed = spans ? out.length : 0;
+      let metadata: Awaited<ReturnType<Producer['send']>>;
+      try {
+        metadata = await producer.send({ topic, messages, acks: -1 });
+      } catch (err) {
+        if (spans) endSendSpans(spans, err instanceof Error ? err : new Error(String(err)));
+        throw err;
+      }
       const next = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
       chunk.forEach((event, i) => {
         const partition = partitionOf.get(messages[i] as object) ?? -1;
@@ -92,6 +106,7 @@ export function createEventPublisher(opts: EventPublisherOptions): EventPublishe
         if (offset >= 0n) next.set(partition, offset + 1n);
         out.push({ event, topic, partition, offset: offset.toString() });
       });
+      if (spans) endSendSpans(spans, out.slice(placed));
       log?.debug({ topic, count: chunk.length }, 'events published');
     }
     return out;

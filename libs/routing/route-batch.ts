@@ -10,7 +10,9 @@ import {
   type SchemaRegistryCodec,
 } from '@herald/events';
 import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
+import type { Tracer } from '@herald/observability';
 import { routeEvent, type SubscriptionLookup } from './route-event.js';
+import { routeTraced } from './route-traced.js';
 
 /** The router's counters that routeBatch updates (its Prometheus metrics). */
 export interface RouteBatchMetrics {
@@ -29,13 +31,15 @@ export interface RouteBatchMetrics {
  * its bytes become the jobs' `event` as they stand, when its writer schema is the jobs' event type
  * (the usual case). An event written with another schema version is read in full and its jobs are
  * encoded whole; so is one whose head cannot be read, which then shows why on the dead-letter topic.
+ * With a `tracer` (tracing on) each event gets a span and its jobs the trace context (routeTraced).
  */
 export async function routeBatch(
   messages: KafkaMessage[],
   source: { topic: string; partition: number },
-  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics },
+  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics; tracer?: Tracer | undefined },
 ): Promise<TopicMessages[]> {
-  const { codec, view, metrics } = deps;
+  const { codec, view, metrics, tracer } = deps;
+  if (tracer) return routeTraced(messages, source, tracer, (one) => routeBatch(one, source, { codec, view, metrics }));
   const byTopic = new Map<string, Message[]>();
   const add = (topic: string, m: Message) => {
     let list = byTopic.get(topic);

@@ -8,3 +8,4 @@ export { SubscriptionView } from './subscription-view.js';
 export type { SubscriptionViewOptions, SubscriptionViewState } from './subscription-view.js';
 export { registryChangeCodec } from './change-codec.js';
 export type { ChangeCodec, FeedChange } from './change-codec.js';
+export { MASK, maskConfig, maskPath, maskSlackUrl, maskWebhookUrl } from './mask.js';

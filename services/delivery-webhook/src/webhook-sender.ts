@@ -1,4 +1,4 @@
-import { configError, deliveryErrorForStatus, type Sender } from '@herald/delivery';
+import { configError, deliveryErrorForStatus, tracedRequest, type Sender } from '@herald/delivery';
 import { toQuayPayload, type DeliveryJob } from '@herald/events';
 import type { GuardedHttpClient } from '@herald/http-guard';
 import { quayJson } from '@herald/json-template';
@@ -36,7 +36,7 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
   const now = o.now ?? Date.now;
   return {
     method: 'webhook',
-    async send({ job, notification, cancel }) {
+    async send({ job, notification, cancel, trace }) {
       const url = notification.config['url'];
       if (typeof url !== 'string' || url === '') throw configError('the webhook has no URL');
       const body = webhookBody(job, notification.config['template'], templates);
@@ -50,7 +50,9 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
       if (notification.signing_secret) {
         headers['webhook-signature'] = standardWebhookSignature(notification.signing_secret, job.delivery_id, timestamp, body);
       }
-      const res = await o.http.post(url, { headers, body, cancel });
+      const post = () => o.http.post(url, { headers, body, cancel });
+      // With tracing on: a client span, and its `traceparent` in the request's headers.
+      const res = trace ? await tracedRequest(trace, 'POST', url, headers, post) : await post();
       const failure = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
       if (failure) throw failure;
       return { statusCode: res.statusCode };

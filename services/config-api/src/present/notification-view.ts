@@ -1,5 +1,4 @@
-import type { NotificationDoc } from '@herald/subscriptions';
-import { maskConfig } from './mask.js';
+import { maskConfig, type NotificationDoc } from '@herald/subscriptions';
 
 /** A notification in Quay's response shape, plus Herald's extras. */
 export interface NotificationView {
