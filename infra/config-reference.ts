@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TRACING_ENV } from '@herald/observability';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const START = '<!-- config-reference:start -->';
@@ -44,6 +45,15 @@ export async function shapeKeys(service: string): Promise<string[]> {
   const shapes = Object.entries(mod).filter(([k]) => k.endsWith('Shape'));
   if (shapes.length !== 1) throw new Error(`services/${service}/src/config.ts must export exactly one *Shape, found ${shapes.map(([k]) => k).join(', ') || 'none'}`);
   return Object.keys(shapes[0]![1] as object);
+}
+
+/**
+ * Every variable a service reads: its config shape's, and the standard OTEL_* ones that
+ * libs/observability's tracing reads itself (TRACING_ENV) when the service's main starts tracing.
+ */
+export async function envKeys(service: string): Promise<string[]> {
+  const tracing = readFileSync(join(ROOT, 'services', service, 'src', 'main.ts'), 'utf8').includes('startTracing(');
+  return [...(await shapeKeys(service)), ...(tracing ? TRACING_ENV : [])];
 }
 
 export function envExample(service: string): EnvEntry[] {

@@ -21,4 +21,4 @@ export { seedDemo, demoToken } from './demo/seed.js';
 export { confirmByLink } from './demo/confirm-link.js';
 export { startServices, startOneService, SERVICES } from './demo/services.js';
 export type { ServiceName, DemoEndpoints } from './demo/services.js';
-export { envExample, readmeBlock, renderReference, serviceNames, shapeKeys, ROOT as REPO_ROOT } from './config-reference.js';
+export { envExample, envKeys, readmeBlock, renderReference, serviceNames, shapeKeys, ROOT as REPO_ROOT } from './config-reference.js';

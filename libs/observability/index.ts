@@ -12,7 +12,7 @@ export type { EventLoopWatchdogOptions } from './event-loop-watchdog.js';
 export { createServiceLifecycle, exitAfterFailure, FAILURE_GRACE_MS } from './failure-exit.js';
 export type { ExitAfterFailureOptions, ServiceLifecycleOptions } from './failure-exit.js';
 export { NeededDependency } from './needed-dependency.js';
-export { activeTracer, startTracing, tracingSettings } from './tracing.js';
+export { activeTracer, startTracing, TRACING_ENV, tracingSettings } from './tracing.js';
 export type { Tracing, TracingSettings } from './tracing.js';
 export { contextFromHeaders, SPAN_ATTRIBUTES, TRACE_HEADERS, traceHeaders } from './trace-context.js';
 export type { MessageHeaders } from './trace-context.js';

@@ -5,6 +5,17 @@ import type { Logger } from '@herald/logger';
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 type SamplerName = (typeof SAMPLERS)[number];
 
+/** The standard variables tracingSettings reads (each tracing service's .env.example lists them). */
+export const TRACING_ENV = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_SERVICE_NAME',
+  'OTEL_SDK_DISABLED',
+  'OTEL_TRACES_EXPORTER',
+] as const;
+
 /** What the standard `OTEL_*` variables ask for, when tracing is on. */
 export interface TracingSettings {
   /** The OTLP/HTTP traces URL (`…/v1/traces`). */
@@ -23,7 +34,7 @@ export interface TracingSettings {
  */
 export function tracingSettings(env: NodeJS.ProcessEnv, defaultServiceName: string): TracingSettings | undefined {
   const problems: string[] = [];
-  const get = (name: string) => {
+  const get = (name: (typeof TRACING_ENV)[number]) => {
     const v = env[name]?.trim();
     return v === undefined || v === '' ? undefined : v;
   };

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envExample, readmeBlock, renderReference, REPO_ROOT as ROOT, serviceNames, shapeKeys } from '@herald/infra';
+import { envExample, envKeys, readmeBlock, renderReference, REPO_ROOT as ROOT, serviceNames } from '@herald/infra';
 
 // Every environment variable a service reads is in its .env.example and in README.md, and nothing
 // else is: the documentation cannot drift from the config schemas.
 for (const service of serviceNames()) {
-  test(`${service}: .env.example lists exactly the variables of its config schema`, async () => {
-    const keys = (await shapeKeys(service)).sort();
+  test(`${service}: .env.example lists exactly the variables of its config schema (and tracing's OTEL_* ones)`, async () => {
+    const keys = (await envKeys(service)).sort();
     const listed = envExample(service).map((e) => e.name).sort();
     assert.deepEqual(listed, keys);
   });
