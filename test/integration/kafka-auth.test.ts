@@ -1,7 +1,8 @@
 // Herald's clients against a secured Kafka and an authenticated schema registry, for real on loopback:
 // a broker of the test's own with SASL (PLAIN, SCRAM-SHA-256) over plaintext and over TLS and a
 // mutual-TLS listener, and an https proxy demanding HTTP basic credentials in front of the stack's
-// registry. The settings go through the services' own config parsing (commonShape) every time.
+// registry. The settings go through the services' own config parsing (commonShape) every time; the
+// last test runs `herald topics apply` and a whole delivery service (a process) with them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,10 +14,14 @@ import { Writable } from 'node:stream';
 import { commonShape, kafkaConnection, parseConfig, registryConnection, type KafkaConnection } from '@herald/config';
 import type { HeraldError } from '@herald/errors';
 import { REPOSITORY_EVENT_SCHEMA, sampleEvent, SchemaRegistryCodec } from '@herald/events';
-import { createKafka, createRecordProducer } from '@herald/kafka';
+import { createKafka, createRecordProducer, runTopicsCommand } from '@herald/kafka';
 import { createLogger, type Logger } from '@herald/logger';
 import { SASL_USERS, startSecuredBroker, type SecuredBroker } from '../helpers/secured-kafka.js';
 import { TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
+import { openTestDb, TEST_MONGO_URL } from '../helpers/mongo.js';
+import { eventually } from '../helpers/wait.js';
+import { startService } from '@herald/testing';
+import { readFileSync } from 'node:fs';
 import { makeTestCerts, type TestCerts } from './webhook-tls-certs.js';
 
 let certs: TestCerts;
@@ -194,4 +199,59 @@ test('schema registry behind basic auth over https: the right credentials regist
   // Reading a message with a registry that refuses the credentials is an outage, not a bad message.
   await assert.rejects(wrong.decode(bytes, REPOSITORY_EVENT_SCHEMA), (err: HeraldError) => err.code === 'REGISTRY_UNAUTHORIZED' && err.retriable === true);
   assert.ok(proxied.refused > refusedBefore);
+});
+
+test('herald topics and a delivery service run against SASL_SSL (SCRAM) and the authenticated registry; no password in /readyz or the log', { timeout: 150_000 }, async () => {
+  const kafkaPassword = join(certs.dir, 'scram-password');
+  writeFileSync(kafkaPassword, SASL_USERS.scram256.password);
+  const kafkaEnv = {
+    KAFKA_BROKERS: broker.saslSsl,
+    KAFKA_SASL_MECHANISM: 'scram-sha-256',
+    KAFKA_SASL_USERNAME: SASL_USERS.scram256.username,
+    KAFKA_SASL_PASSWORD_FILE: kafkaPassword,
+    KAFKA_TLS: 'true',
+    KAFKA_TLS_CA_FILE: certs.caFile,
+  };
+  const out: string[] = [];
+  const status = await runTopicsCommand(['apply'], { ...kafkaEnv, LOG_LEVEL: 'error' }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+  assert.equal(status, 0, out.join('\n'));
+  // Fresh topics: their partitions get leaders a moment after creation.
+  const admin = createKafka({ ...connection(kafkaEnv), clientId: 'herald-test-auth' }).admin();
+  await admin.connect();
+  const topics = await admin.listTopics();
+  await eventually(async () => {
+    for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) assert.ok(Number(p.high) >= 0);
+  }, 30_000, 250);
+
+  const db = await openTestDb('kafka-auth');
+  const groupId = `${topicName()}-webhook`;
+  const registryRequests = proxied.authorized;
+  const svc = await startService('delivery-webhook', {
+    ...kafkaEnv,
+    SCHEMA_REGISTRY_URL: proxyUrl,
+    SCHEMA_REGISTRY_USERNAME: REGISTRY_USER.username,
+    SCHEMA_REGISTRY_PASSWORD: REGISTRY_USER.password,
+    SCHEMA_REGISTRY_CA_FILE: certs.caFile,
+    MONGO_URL: TEST_MONGO_URL,
+    MONGO_DB: db.name,
+    DELIVERY_GROUP_ID: groupId,
+    LOG_LEVEL: 'debug',
+  }, `kafka-auth-webhook-${groupId}`);
+  try {
+    await svc.ready(90_000);
+    const readyz = await (await fetch(`http://127.0.0.1:${svc.opsPort}/readyz`)).text();
+    // It registered its schemas (jobs, results) through the proxy, with the credentials.
+    assert.ok(proxied.authorized - registryRequests >= 3, `registry requests with credentials: ${proxied.authorized - registryRequests}`);
+    // Its consumer joined its group on the secured listener.
+    const { groups } = await admin.describeGroups([groupId]);
+    assert.ok(groups[0]!.members.length >= 1, `group ${groupId}: ${groups[0]!.state}`);
+    const log = readFileSync(svc.logFile, 'utf8');
+    for (const text of [readyz, log, out.join('\n')]) {
+      assert.doesNotMatch(text, new RegExp(`${SASL_USERS.scram256.password}|${REGISTRY_USER.password}`));
+    }
+  } finally {
+    await svc.kill();
+    await admin.disconnect();
+    await db.drop();
+  }
 });
