@@ -29,6 +29,9 @@ Environment:
   DELIVERY_RETRY_DELAYS_MS    the delivery services' retry schedule; one retry topic per delay
   KAFKA_REPLICATION_FACTOR    default 3, or the broker count when the cluster has fewer brokers
   KAFKA_MIN_INSYNC_REPLICAS   default 2 when the replication factor is 3 or more, else the broker's
+  KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE), KAFKA_TLS,
+  KAFKA_TLS_CA_FILE, KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE
+                              a secured Kafka, as for the services (see the README)
 
 Exit status: 0 topics as specified, 1 drift left or Kafka failure, 2 usage or configuration error.
 `;

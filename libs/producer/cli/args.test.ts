@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommand, UsageError } from './args.js';
 
-const usage = (argv: string[], pattern: RegExp) =>
-  assert.throws(() => parseCommand(argv, {}), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
+const usage = (argv: string[], pattern: RegExp, env: NodeJS.ProcessEnv = {}) =>
+  assert.throws(() => parseCommand(argv, env), (err: unknown) => err instanceof UsageError && pattern.test(err.message));
 
 test('emit <kind> with flags, connection from env or defaults', () => {
   const cmd = parseCommand(['emit', 'repo_push', '--repository', 'ns/app', '--tags', 'latest,v1'], {
@@ -54,4 +54,22 @@ test('without flags or KAFKA_BROKERS / SCHEMA_REGISTRY_URL, the local stack on K
   // A flag makes its port variable irrelevant.
   const flagged = parseCommand(['emit', '--sample', 'repo_push', '--brokers', 'b:1'], { KAFKA_PORT: '0' });
   assert.ok(flagged.command === 'emit' && flagged.brokers[0] === 'b:1');
+});
+
+test('a secured Kafka and registry come from the services\' variables; a bad combination is a usage error naming it', () => {
+  const cmd = parseCommand(['emit', '--sample', 'repo_push', '--registry', 'https://registry.example/apis/ccompat/v7'], {
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: 'herald',
+    KAFKA_SASL_PASSWORD: 'pw',
+    KAFKA_TLS: 'true',
+    SCHEMA_REGISTRY_USERNAME: 'r',
+    SCHEMA_REGISTRY_PASSWORD: 'rpw',
+  });
+  assert.ok(cmd.command === 'emit');
+  assert.deepEqual(cmd.kafkaSecurity, { sasl: { mechanism: 'scram-sha-512', username: 'herald', password: 'pw' }, tls: {} });
+  assert.deepEqual(cmd.registrySecurity, { auth: { username: 'r', password: 'rpw' } });
+  const plain = parseCommand(['emit', '--sample', 'repo_push'], {});
+  assert.ok(plain.command === 'emit');
+  assert.deepEqual([plain.kafkaSecurity, plain.registrySecurity], [{}, {}]);
+  usage(['emit', '--sample', 'repo_push'], /KAFKA_SASL_MECHANISM is plain but KAFKA_SASL_USERNAME is not set/, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: 'pw' });
 });

@@ -45,6 +45,10 @@ Connection:
                                http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7, port 8081
                                unless set)
   --dry-run                    validate and print the events as JSON lines; publish nothing
+  A secured Kafka or registry: the services' variables KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE), KAFKA_TLS, KAFKA_TLS_CA_FILE,
+  KAFKA_TLS_CERT_FILE, KAFKA_TLS_KEY_FILE, SCHEMA_REGISTRY_USERNAME,
+  SCHEMA_REGISTRY_PASSWORD(_FILE), SCHEMA_REGISTRY_CA_FILE (see the README)
 
 Prints one line per published event: event_id, kind, repository, partition, offset.
 Exit status: 0 published, 1 invalid event or Kafka/registry failure, 2 usage error.
