@@ -41,6 +41,9 @@ export interface Coalescer {
 
 // Kafka's default offset.metadata.max.bytes is 4096: past this, a partition's windows are closed early.
 const MAX_METADATA_CHARS = 3_000;
+// A new group starts at the records from this long before it was seen without commits (clock skew
+// between replicas starting together; see commitStartOffsets).
+const START_MARGIN_MS = 1_000;
 
 /**
  * Consumes the ingest topic and coalesces each repository's tag pushes into one `repo_push` per
@@ -102,6 +105,39 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) opts.onFatal(payload.error);
   });
+
+  /**
+   * A group without committed offsets (a new deployment, a renamed group) starts where the ingest
+   * topic is at this start, not at its beginning: from the beginning it would coalesce and publish
+   * again every record retained (a week), events other groups emitted long ago. Nothing accepted is
+   * skipped: the service accepts only after this, and what protects a crash is the group's committed
+   * offsets, which every later start finds. The start offsets are committed (with the coalescer's
+   * transactional producer, as every commit) rather than left to the consumer's reset policy, which
+   * would apply again, to the then end of the topic, at a restart before the first commit: the
+   * records accepted meanwhile would be lost. They are the offsets of the records from
+   * START_MARGIN_MS before the group was seen without commits: two replicas of a new group starting
+   * together may both commit, and the later one must not start past what the earlier one accepted.
+   * A partition that gets no commit here (one added later) is read from its beginning
+   * (subscribe's fromBeginning): all of it is newer than the group.
+   */
+  async function commitStartOffsets(): Promise<void> {
+    const seenAt = Date.now();
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const missing = new Set((t?.partitions ?? []).filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
+    if (missing.size === 0) return;
+    const from = seenAt - START_MARGIN_MS;
+    const at = await admin.fetchTopicOffsetsByTimestamp(topic, from);
+    const partitions = at.filter((x) => missing.has(x.partition)).map((x) => ({ partition: x.partition, offset: x.offset }));
+    const tx = await producer.transaction();
+    try {
+      await tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions }] });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
+    logger.info({ groupId, partitions: partitions.length, from: new Date(from).toISOString() }, 'new coalescer group starts at the ingest topic as it is now');
+  }
 
   /** The state of a partition from its committed offset and metadata; and where to read from to rebuild its ids. */
   async function load(partition: number): Promise<{ state: PartitionWindows; replayFrom: bigint }> {
@@ -230,6 +266,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     async start() {
       await admin.connect();
       await producer.connect();
+      await commitStartOffsets();
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       running = true;

@@ -21,7 +21,11 @@ export class IngestFixture {
   private positioned = false;
   private httpPort = 0;
 
-  constructor(private readonly extraEnv: Record<string, string> = {}) {
+  /** `positionGroup: false` leaves the ingest group as the service finds it (a new group has no offsets). */
+  constructor(
+    private readonly extraEnv: Record<string, string> = {},
+    private readonly opts: { positionGroup?: boolean } = {},
+  ) {
     const codec = new SchemaRegistryCodec({ url: TEST_REGISTRY_URL });
     this.events = new TailReader<RepositoryEvent>(this.kafka, codec, [TOPICS.repositoryEvents], (key) => key.startsWith(`${this.namespace}`), (c, v) => c.decode(v, REPOSITORY_EVENT_SCHEMA));
   }
@@ -48,7 +52,7 @@ export class IngestFixture {
     if (!this.positioned) {
       this.httpPort = await freePort();
       this.url = `http://127.0.0.1:${this.httpPort}`;
-      await setGroupOffsetsToEnd(this.kafka, this.env['INGEST_GROUP_ID']!, [TOPICS.ingestRecords]);
+      if (this.opts.positionGroup !== false) await setGroupOffsetsToEnd(this.kafka, this.env['INGEST_GROUP_ID']!, [TOPICS.ingestRecords]);
       await this.events.start();
       this.positioned = true;
     }
