@@ -26,9 +26,10 @@ export function registryError(err: unknown, action: string): HeraldError {
     return new HeraldError('SCHEMA_COMPATIBILITY_LEVEL', `${action}: ${message}`, { cause: err });
   }
   if (status === 401 || status === 403) {
-    // Not the message's fault: an operator fixes the credentials, and the work waits for them.
+    // Not the message's fault: to Herald the registry is unavailable (retried, never a dead letter,
+    // named by /readyz) until an operator fixes the credentials; the message says which.
     return new HeraldError(
-      'REGISTRY_UNAUTHORIZED',
+      'REGISTRY_UNAVAILABLE',
       `${action}: the schema registry refused Herald's credentials (HTTP ${status}); check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD`,
       { retriable: true, cause: err },
     );
