@@ -5,6 +5,15 @@ import { TOPICS, type Kafka } from '@herald/kafka';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Events/s of a group over `total` events: sampled from its committed offsets, from the first
  * commit to the last (so start-up and group join are not counted).
@@ -25,6 +34,9 @@ export async function measure(k: Kafka, groupId: string, from: Map<number, numbe
         const events = Math.max(1, done - first.done);
         return { rate: events / ((at - first.at) / 1000), cpuMsPerEvent: first.cpu.done().map((ms) => ms / events) };
       }
+      // A process that died (a crashed baseline) never finishes: say so now, not after the deadline.
+      const dead = pids.find((pid) => pid > 0 && !alive(pid));
+      if (dead !== undefined) throw new Error(`${groupId}: process ${dead} exited before the group finished (${done} of ${total} events)`);
       await sleep(100);
     }
     throw new Error(`${groupId} did not finish in time`);

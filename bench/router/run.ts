@@ -6,7 +6,10 @@
 // the rounds'). `ratio` = router / exactly-once baseline, `eos_vs_alo` = exactly-once / at-least-once
 // baseline. Then three router processes in one group against one, with the CPU each side used per
 // event; p50/p99 event→job latency at a fixed 2,000 events/s; the router's RSS and CPU ms per event.
-// The last line printed is one JSON object with the figures.
+// The last line printed is one JSON object with the figures. BENCH_TRACING=<ratio> (e.g. 0.1): each
+// round also routes the events with a router that traces (parentbased_traceidratio at that ratio,
+// exported over OTLP/HTTP to a local receiver that drops the spans): `ratio_tracing` = that router /
+// the exactly-once baseline, `tracing_vs_off` = ratio_tracing / ratio (medians of the rounds').
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
@@ -14,7 +17,7 @@ import { createKafka, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { createEventPublisher } from '@herald/producer';
 import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
-import { rssMb, startService, type ServiceProcess } from '@herald/testing';
+import { rssMb, startOtlpReceiver, startService, type ServiceProcess } from '@herald/testing';
 import { spawnBaseline } from './baseline-process.js';
 import { LatencyProbe } from './latency-probe.js';
 import { benchEvent } from './workload.js';
@@ -26,8 +29,15 @@ const SUBS_PER_REPO = 5;
 const RATE = 2_000;
 const RATE_SECONDS = 10;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const TRACING = process.env['BENCH_TRACING'] ? Number(process.env['BENCH_TRACING']) : undefined;
+if (TRACING !== undefined && !(TRACING > 0 && TRACING <= 1)) throw new Error('BENCH_TRACING: a sampling ratio above 0, at most 1');
 
 const log = (msg: string) => console.log(`[bench:router] ${msg}`);
+// A failed measurement ends the run (its services and baselines with it) instead of leaving it hung.
+process.on('unhandledRejection', (err) => {
+  console.error('[bench:router] failed:', err);
+  process.exit(1);
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const id = randomBytes(3).toString('hex');
 
@@ -73,7 +83,7 @@ for (let r = 1; r <= ROUNDS; r++) {
     const group = `herald-bench-${kind}-${id}-${r}`;
     return { group, start: await startOf(group) };
   };
-  rounds.push({ r, eos: await pass('baseline'), router: await pass('router'), alo: await pass('alo') });
+  rounds.push({ r, eos: await pass('baseline'), router: await pass('router'), traced: TRACING === undefined ? undefined : await pass('traced'), alo: await pass('alo') });
 }
 t = Date.now();
 for (let i = 0; i < EVENTS; i += 1_000) {
@@ -88,10 +98,13 @@ const kafkaPid = pidOf('kafka.Kafka');
 let router: ServiceProcess | undefined;
 let rssMax = 0;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, router ? (rssMb(router.child.pid ?? 0) ?? 0) : 0)), 250);
-const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number; baselineCpuMs: number; aloCpuMs: number }[] = [];
-const startRouter = (group: string, instance: string) =>
+const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number; baselineCpuMs: number; aloCpuMs: number; traced?: number; tracedCpuMs?: number }[] = [];
+// Tracing on: spans go to a receiver in this process that accepts and drops them.
+const sink = TRACING === undefined ? undefined : await startOtlpReceiver({ drop: true });
+const tracingEnv: Record<string, string> = sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(TRACING) } : {};
+const startRouter = (group: string, instance: string, extra: Record<string, string> = {}) =>
   // The bundle the image runs, not the TypeScript source through tsx.
-  startService('router', { ...env, ROUTER_GROUP_ID: group, ROUTER_INSTANCE_ID: `bench-${id}-${instance}` }, `bench-router-${id}-${instance}`, { bundle: true });
+  startService('router', { ...env, ...extra, ROUTER_GROUP_ID: group, ROUTER_INSTANCE_ID: `bench-${id}-${instance}` }, `bench-router-${id}-${instance}`, { bundle: true });
 async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo'): Promise<{ rate: number; cpuMs: number }> {
   const baseline = await spawnBaseline(group, mode);
   const { rate, cpuMsPerEvent } = await measure(kafka, group, start, EVENTS, [baseline.pid]);
@@ -107,8 +120,17 @@ for (const round of rounds) {
   await router.ready(120_000);
   await router.kill('SIGTERM');
   router = undefined;
+  let traced: { rate: number; cpuMs: number } | undefined;
+  if (round.traced) {
+    const tracer = await startRouter(round.traced.group, `${round.r}-traced`, tracingEnv);
+    const m = await measure(kafka, round.traced.group, round.traced.start, EVENTS, [tracer.child.pid ?? 0]);
+    await tracer.ready(120_000);
+    await tracer.kill('SIGTERM');
+    traced = { rate: m.rate, cpuMs: m.cpuMsPerEvent[0]! };
+    log(`round ${round.r}: router with tracing (${TRACING} sampled) ${m.rate.toFixed(0)}/s (ratio ${(m.rate / eos.rate).toFixed(3)}, vs off ${(m.rate / routed.rate).toFixed(3)}); CPU ms/event ${traced.cpuMs.toFixed(4)}`);
+  }
   const alo = await baselinePass(round.alo.group, round.alo.start, 'alo');
-  results.push({ baseline: eos.rate, router: routed.rate, alo: alo.rate, routerCpuMs: routerCpu!, kafkaCpuMs: kafkaCpu!, baselineCpuMs: eos.cpuMs, aloCpuMs: alo.cpuMs });
+  results.push({ baseline: eos.rate, router: routed.rate, alo: alo.rate, routerCpuMs: routerCpu!, kafkaCpuMs: kafkaCpu!, baselineCpuMs: eos.cpuMs, aloCpuMs: alo.cpuMs, ...(traced ? { traced: traced.rate, tracedCpuMs: traced.cpuMs } : {}) });
   log(`round ${round.r}: exactly-once baseline ${eos.rate.toFixed(0)}/s, router ${routed.rate.toFixed(0)}/s (ratio ${(routed.rate / eos.rate).toFixed(3)}), at-least-once baseline ${alo.rate.toFixed(0)}/s (eos/alo ${(eos.rate / alo.rate).toFixed(3)}); CPU ms/event: router ${routerCpu!.toFixed(4)}, exactly-once baseline ${eos.cpuMs.toFixed(4)}, at-least-once baseline ${alo.cpuMs.toFixed(4)}`);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -172,6 +194,20 @@ await mongo.close();
 
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+const tracedRatios = results.map((x) => (x.traced ?? NaN) / x.baseline);
+const tracingFigures =
+  TRACING === undefined
+    ? {}
+    : {
+        tracing_sample_ratio: TRACING,
+        throughput_tracing: Math.round(median(results.map((x) => x.traced ?? NaN))),
+        ratio_tracing: Number(median(tracedRatios).toFixed(3)),
+        round_ratios_tracing: tracedRatios.map((x) => Number(x.toFixed(3))),
+        tracing_vs_off: Number((median(tracedRatios) / median(ratios)).toFixed(3)),
+        cpu_ms_per_event_tracing: Number(median(results.map((x) => x.tracedCpuMs ?? NaN)).toFixed(4)),
+        otlp_export_requests: sink?.requests() ?? 0,
+      };
+await sink?.close();
 const result = {
   bench: 'router',
   events: EVENTS,
@@ -202,6 +238,7 @@ const result = {
   p99_ms: pct(99),
   rss_mb: rssEnd,
   rss_max_mb: rssMax,
+  ...tracingFigures,
 };
 console.log(JSON.stringify(result));
 process.exit(0);

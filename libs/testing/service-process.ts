@@ -70,6 +70,12 @@ export function bundleService(name: string): string {
  * TypeScript source (`node --import tsx services/<name>/src/main.ts`), or as its image runs it
  * (`bundle`). Its logs go to <logDir>/<label>.log.
  */
+/** Services still running when this process exits (a failed test or benchmark) are killed with it. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startService(name: string, env: Record<string, string>, label = name, opts: StartServiceOptions = {}): Promise<ServiceProcess> {
   const logDir = opts.logDir ?? join(ROOT, 'test-results');
   const opsPort = await freePort();
@@ -85,6 +91,8 @@ export async function startService(name: string, env: Record<string, string>, la
     env: { ...process.env, LOG_LEVEL: 'info', OPS_HOST: '127.0.0.1', OPS_PORT: String(opsPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
