@@ -3,7 +3,10 @@
 // to the same receiver in the same run (alternating rounds, BENCH_ROUNDS, default 5); then p50/p99
 // job→receipt latency at a fixed rate; then, against a receiver that answers after 50 ms, the
 // throughput of two delivery processes vs one (jobs spread evenly over the partitions).
-// Loopback only. The last line printed is one JSON object with the figures.
+// Loopback only. The last line printed is one JSON object with the figures. BENCH_TRACING=<ratio>
+// (e.g. 0.1): after the latency part, the throughput rounds again with a service that traces
+// (parentbased_traceidratio at that ratio, exported over OTLP/HTTP to a local receiver that drops the
+// spans), alternating with the raw loop as before: `ratio_tracing`, `tracing_vs_off` = ratio_tracing / ratio.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ensureStack } from '@herald/infra';
@@ -12,7 +15,7 @@ import { createKafka } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
 import { connectDb, createMongoClient } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
-import { rssMb, startService, type ServiceProcess } from '@herald/testing';
+import { rssMb, startOtlpReceiver, startService, type ServiceProcess } from '@herald/testing';
 import { cpuDuring } from './cpu.js';
 import { rawPostLoop } from './raw-baseline.js';
 import { spawnReceiver, type Watch } from './receiver.js';
@@ -31,6 +34,8 @@ const HOOKS = 200;
 const LEVELS = 6;
 // BENCH_ONLY=throughput measures only part 1 (for profiling: HERALD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR").
 const ONLY_THROUGHPUT = process.env['BENCH_ONLY'] === 'throughput';
+const TRACING = process.env['BENCH_TRACING'] ? Number(process.env['BENCH_TRACING']) : undefined;
+if (TRACING !== undefined && !(TRACING > 0 && TRACING <= 1)) throw new Error('BENCH_TRACING: a sampling ratio above 0, at most 1');
 
 const log = (msg: string) => console.log(`[bench:webhook] ${msg}`);
 const id = randomBytes(3).toString('hex');
@@ -116,11 +121,11 @@ await rateOf(warmupWatch, warmup.length);
  * service is stopped (SIGSTOP, well within its session timeout) while the bench publishes them, so
  * that publishing does not compete with the service for the machine's CPU while it is measured.
  */
-async function service(round: number) {
+async function service(round: number, target: ServiceProcess = svc) {
   const jobs = jobsFor(hooks, JOBS);
   const encoded = await encodeJobs(codec, jobs);
   const watch = fast.watch(new Set(jobs.map((j) => j.delivery_id)));
-  const pid = svc.child.pid ?? 0;
+  const pid = target.child.pid ?? 0;
   const stoppedAt = Date.now();
   process.kill(pid, 'SIGSTOP');
   try {
@@ -172,10 +177,53 @@ const throughputFigures = {
 };
 log(`service ${throughputFigures.throughput}/s vs raw loop ${throughputFigures.baseline}/s: ratio ${throughputFigures.ratio} (rounds ${throughputFigures.round_ratios.join(', ')})`);
 
+/**
+ * The throughput rounds again with tracing on (only one delivery service runs at a time: each group
+ * would deliver every job): its own group, warm-up, rounds alternating with the raw loop.
+ */
+async function tracingRounds(): Promise<Record<string, number | number[]>> {
+  if (TRACING === undefined) return {};
+  const sink = await startOtlpReceiver({ drop: true });
+  const group = `herald-bench-webhook-${id}-traced`;
+  await positionAtEnd(kafka, group, LEVELS);
+  const traced = await startDelivery(group, 'traced', {
+    DELIVERY_CONCURRENCY: String(CONCURRENCY),
+    WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY),
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(TRACING),
+  });
+  const warm = jobsFor(hooks, 10_000);
+  const warmWatch = fast.watch(new Set(warm.map((j) => j.delivery_id)));
+  await publishJobs(producer, codec, warm);
+  await rateOf(warmWatch, warm.length);
+  const loops = [await baseline(100)];
+  const runs: Awaited<ReturnType<typeof service>>[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    runs.push(await service(100 + r, traced));
+    loops.push(await baseline(100 + r));
+  }
+  await traced.kill('SIGTERM');
+  await sink.close();
+  const tracedRatios = runs.map((x, i) => x.value / (((loops[i]?.value ?? NaN) + (loops[i + 1]?.value ?? NaN)) / 2));
+  const figures = {
+    tracing_sample_ratio: TRACING,
+    throughput_tracing: Math.round(median(runs.map((x) => x.value))),
+    ratio_tracing: Number(median(tracedRatios).toFixed(3)),
+    round_ratios_tracing: tracedRatios.map((x) => Number(x.toFixed(3))),
+    tracing_vs_off: Number((median(tracedRatios) / ratio).toFixed(3)),
+    service_cpu_ms_per_delivery_tracing: cpuOf(runs, 'service'),
+    otlp_export_requests: sink.requests(),
+  };
+  log(`with tracing (${TRACING} sampled): service ${figures.throughput_tracing}/s, ratio ${figures.ratio_tracing} (rounds ${figures.round_ratios_tracing.join(', ')}), ${figures.tracing_vs_off} of the ratio without`);
+  return figures;
+}
+
 if (ONLY_THROUGHPUT) {
   await svc.kill('SIGTERM');
+  const tracingFigures = await tracingRounds();
   await fast.close();
-  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', ...throughputFigures }));
+  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', ...throughputFigures, ...tracingFigures }));
   await producer.disconnect();
   await feed.disconnect();
   await db.dropDatabase();
@@ -196,6 +244,7 @@ await rateOf(latencyWatch, latencyJobs.length, 60_000);
 const latencies = latencyJobs.map((j) => (latencyWatch.firstArrival.get(j.delivery_id) ?? NaN) - j.created_at).sort((a, b) => a - b);
 const rss = rssMb(svc.child.pid ?? 0) ?? 0;
 await svc.kill('SIGTERM');
+const tracingFigures = await tracingRounds();
 await fast.close();
 
 // 3. A receiver that answers after 50 ms: one delivery process vs two (same per-process concurrency).
@@ -249,6 +298,7 @@ console.log(
     p50_ms: pct(50),
     p99_ms: pct(99),
     rss_mb: rss,
+    ...tracingFigures,
   }),
 );
 process.exit(0);

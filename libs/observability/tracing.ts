@@ -59,7 +59,7 @@ export function tracingSettings(env: NodeJS.ProcessEnv, defaultServiceName: stri
 /** A process's tracing: off (nothing loaded, nothing exported) or an SDK exporting over OTLP/HTTP. */
 export interface Tracing {
   readonly enabled: boolean;
-  /** Flushes the spans still queued and stops exporting; safe to call twice. */
+  /** Exports the spans still queued and stops exporting (never rejects); safe to call twice. */
   shutdown(): Promise<void>;
 }
 
@@ -117,9 +117,13 @@ export async function startTracing(opts: { service: string; version?: string; en
   return {
     enabled: true,
     shutdown() {
-      stopped ??= provider.shutdown().then(() => {
-        active = undefined;
-      });
+      // A collector that does not answer costs the spans still queued, never the process's exit status.
+      stopped ??= provider
+        .shutdown()
+        .catch((err: unknown) => opts.logger?.warn({ err }, 'tracing: spans still queued were not exported'))
+        .then(() => {
+          active = undefined;
+        });
       return stopped;
     },
   };

@@ -1,4 +1,5 @@
 import { createLogger } from '@herald/logger';
+import { startTracing } from '@herald/observability';
 import { parseCommand, UsageError } from './args.js';
 import { runEmit } from './emit.js';
 import { USAGE } from './usage.js';
@@ -19,7 +20,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
     // Logs are JSON on stderr, quiet by default, so stdout carries only the published lines.
     const logger = createLogger({ service: 'herald-cli', level: env['LOG_LEVEL'] ?? 'error', destination: process.stderr });
-    await runEmit(cmd, { out: (line) => process.stdout.write(`${line}\n`), logger });
+    // With OTEL_EXPORTER_OTLP_ENDPOINT set, each event's send span starts its trace (exported before exit).
+    const tracing = await startTracing({ service: 'herald-emit', env, logger });
+    try {
+      await runEmit(cmd, { out: (line) => process.stdout.write(`${line}\n`), logger });
+    } finally {
+      await tracing.shutdown();
+    }
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -28,7 +28,7 @@ export interface OtlpReceiver {
 }
 
 /**
- * A small OTLP/HTTP traces receiver on 127.0.0.1: decodes each protobuf ExportTraceServiceRequest
+ * A small OTLP/HTTP traces receiver on 127.0.0.1 (tests and benchmarks): decodes each protobuf ExportTraceServiceRequest
  * (opentelemetry-proto's trace/v1 and collector/trace/v1 messages, read field by field) and keeps
  * its spans; with `drop`, it accepts and discards them (for benchmarks).
  */
