@@ -123,3 +123,38 @@ test('crc32c is CRC-32C (Castagnoli) and what kafkajs computed, for every length
   assert.equal(require('kafkajs/src/protocol/recordBatch/crc32C/index.js'), crc32c);
   assert.equal(patchKafkajsCrc32c(), original, 'applies once');
 });
+
+/** Zigzag varint bytes of a value, as the Kafka protocol defines them (written here with BigInt, independently of kafkajs). */
+function varint(value: bigint): number[] {
+  let z = value >= 0n ? value << 1n : (-value << 1n) - 1n;
+  const out: number[] = [];
+  while (z >= 0x80n) {
+    out.push(Number(z & 0x7fn) | 0x80);
+    z >>= 7n;
+  }
+  out.push(Number(z));
+  return out;
+}
+
+test('varints and varlongs are written in place, byte for byte as the protocol defines them, and read back by kafkajs', () => {
+  patchKafkajsEncoder();
+  const Encoder = require('kafkajs/src/protocol/encoder.js') as (new () => { writeVarInt(v: number): unknown; writeVarLong(v: unknown): unknown; buffer: Buffer }) & { sizeOfVarLong(v: unknown): number };
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => { readVarInt(): number; readVarLong(): { toString(): string } };
+  const ints = [0, 1, -1, 63, -64, 64, -65, 8191, 8192, 2 ** 20, -(2 ** 20), 2 ** 30 - 1, -(2 ** 30), 2 ** 31 - 1, -(2 ** 31)];
+  for (let i = 0; i < 200; i++) ints.push(Math.floor((Math.random() - 0.5) * 2 ** 32) | 0);
+  for (const v of ints) {
+    const e = new Encoder();
+    e.writeVarInt(v);
+    assert.deepEqual([...e.buffer], varint(BigInt(v)), `varint ${v}`);
+    assert.equal(new Decoder(e.buffer).readVarInt(), v);
+  }
+  // Varlongs: numbers that fit 30 bits take the fast path; larger ones, and Longs, kafkajs's own.
+  const longs: unknown[] = [...ints, 2 ** 40, -(2 ** 40), Number.MAX_SAFE_INTEGER, Date.now()];
+  for (const v of longs) {
+    const e = new Encoder();
+    e.writeVarLong(v);
+    assert.deepEqual([...e.buffer], varint(BigInt(v as number)), `varlong ${String(v)}`);
+    assert.equal(new Decoder(e.buffer).readVarLong().toString(), String(v));
+    assert.equal(Encoder.sizeOfVarLong(v), e.buffer.length, `size of varlong ${String(v)}`);
+  }
+});
