@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { crc32c, REQUEST_TIMEOUT_CHECK_MS, patchKafkajsCrc32c, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { crc32c, REQUEST_TIMEOUT_CHECK_MS, patchKafkajsCrc32c, patchKafkajsDecoder, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
 import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
@@ -156,5 +156,23 @@ test('varints and varlongs are written in place, byte for byte as the protocol d
     assert.deepEqual([...e.buffer], varint(BigInt(v as number)), `varlong ${String(v)}`);
     assert.equal(new Decoder(e.buffer).readVarLong().toString(), String(v));
     assert.equal(Encoder.sizeOfVarLong(v), e.buffer.length, `size of varlong ${String(v)}`);
+  }
+});
+
+test('a one-byte varlong is read as the Long kafkajs read; longer ones as before', () => {
+  patchKafkajsDecoder();
+  const Decoder = require('kafkajs/src/protocol/decoder.js') as new (b: Buffer) => { readVarLong(): { toString(): string; add(n: number): { toString(): string } }; offset: number };
+  for (let v = -64; v < 64; v++) {
+    const d = new Decoder(Buffer.from([...varint(BigInt(v)), 0x2a]));
+    const long = d.readVarLong();
+    assert.equal(long.toString(), String(v));
+    assert.equal(long.add(1_700_000_000_000).toString(), String(1_700_000_000_000 + v), 'a Long: the record decoder adds it to the batch timestamp');
+    assert.equal(d.offset, 1);
+  }
+  for (const v of [64, -65, 2 ** 20, -(2 ** 35), Number.MAX_SAFE_INTEGER]) {
+    const bytes = varint(BigInt(v));
+    const d = new Decoder(Buffer.from(bytes));
+    assert.equal(d.readVarLong().toString(), String(v));
+    assert.equal(d.offset, bytes.length);
   }
 });
