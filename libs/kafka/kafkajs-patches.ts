@@ -228,9 +228,10 @@ const CRC_TABLES = (() => {
   return t;
 })();
 
+const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+
 /** CRC-32C of `buf`, unsigned, as Kafka's record batches carry it. */
 export function crc32c(buf: Uint8Array): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC_TABLES as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   let crc = -1;
   let i = 0;
   const n = buf.length;
