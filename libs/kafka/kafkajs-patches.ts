@@ -34,7 +34,7 @@
 // fits a single byte (a delta of -64…63: every record Herald writes) is read as the Long it is.
 //
 // Its record batches' CRC-32C is computed a byte at a time (and made unsigned through a one-element
-// Uint32Array per call); `crc32c` here reads 8 bytes a step (slicing-by-8), ~4x faster, same value.
+// Uint32Array per call); `crc32c` here reads 8 bytes a step (slicing-by-8), ~2.4x faster (1.0 against 2.4 µs per KB here), same value.
 // kafkajs requires its CRC module lazily (with the produce request, at the first send), so the
 // cached module's export is replaced before any batch is encoded; the patch refuses to apply if the
 // record batch encoder was loaded already (it would keep the old function).
