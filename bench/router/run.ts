@@ -38,6 +38,7 @@ process.on('unhandledRejection', (err) => {
   console.error('[bench:router] failed:', err);
   process.exit(1);
 });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(1));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const id = randomBytes(3).toString('hex');
 
