@@ -77,7 +77,7 @@ export async function tracedRequest<T extends { statusCode: number }>(
     },
     t.context,
   );
-  Object.assign(headers, traceHeaders(span, t.context));
+  Object.assign(headers, traceHeaders(span));
   try {
     const res = await send();
     span.setAttribute(A.httpResponseStatusCode, res.statusCode);

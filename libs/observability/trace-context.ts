@@ -1,4 +1,4 @@
-import { propagation, ROOT_CONTEXT, trace, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, type Context, type Span, type TextMapGetter } from '@opentelemetry/api';
 
 /** Message headers as Kafka clients hand them over (values as strings or bytes). */
 export type MessageHeaders = Record<string, string | Buffer | (string | Buffer)[] | undefined>;
@@ -20,11 +20,16 @@ export function contextFromHeaders(headers: MessageHeaders | undefined): Context
   return headers ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
 }
 
-/** The W3C trace context headers of `span` (under `parent`), to put on a message or request. */
-export function traceHeaders(span: Span, parent: Context = ROOT_CONTEXT): Record<string, string> {
-  const out: Record<string, string> = {};
-  propagation.inject(trace.setSpan(parent, span), out);
-  return out;
+/**
+ * The W3C trace context headers of `span` (`traceparent`, and `tracestate` when it has one), to put
+ * on a message or request. Written directly from the span's context (what the W3C propagator
+ * writes), without a context object per call: the router does this for every event.
+ */
+export function traceHeaders(span: Span): Record<string, string> {
+  const c = span.spanContext();
+  const traceparent = `00-${c.traceId}-${c.spanId}-0${(c.traceFlags & 1).toString()}`;
+  const state = c.traceState?.serialize();
+  return state ? { traceparent, tracestate: state } : { traceparent };
 }
 
 /** The header names W3C trace context uses, for code that carries them over unchanged (retries). */

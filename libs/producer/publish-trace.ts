@@ -26,7 +26,7 @@ export function startSendSpans(tracer: Tracer, topic: string, events: readonly R
       parent,
     );
     const m = messages[i];
-    if (m) m.headers = { ...m.headers, ...traceHeaders(span, parent) };
+    if (m) m.headers = { ...m.headers, ...traceHeaders(span) };
     return span;
   });
 }

@@ -1,4 +1,4 @@
-import type { KafkaMessage, Message, TopicMessages } from '@herald/kafka';
+import type { IHeaders, KafkaMessage, Message, TopicMessages } from '@herald/kafka';
 import { contextFromHeaders, SPAN_ATTRIBUTES as A, SpanKind, SpanStatusCode, traceHeaders, type Tracer } from '@herald/observability';
 
 /**
@@ -15,24 +15,23 @@ export async function routeTraced(
   route: (one: KafkaMessage[]) => Promise<TopicMessages[]>,
 ): Promise<TopicMessages[]> {
   const byTopic = new Map<string, Message[]>();
+  const name = `process ${source.topic}`;
   for (const m of messages) {
     const parent = contextFromHeaders(m.headers);
-    const span = tracer.startSpan(
-      `process ${source.topic}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          [A.messagingSystem]: 'kafka',
-          [A.messagingOperationType]: 'process',
-          [A.messagingOperationName]: 'process',
-          [A.messagingDestination]: source.topic,
-          [A.messagingPartition]: String(source.partition),
-          [A.messagingKafkaOffset]: Number(m.offset),
-          ...(m.key ? { [A.messagingKafkaKey]: m.key.toString() } : {}),
-        },
-      },
-      parent,
-    );
+    const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER }, parent);
+    // Most events are not sampled: their spans record nothing, so build attributes only for the others.
+    const recording = span.isRecording();
+    if (recording) {
+      span.setAttributes({
+        [A.messagingSystem]: 'kafka',
+        [A.messagingOperationType]: 'process',
+        [A.messagingOperationName]: 'process',
+        [A.messagingDestination]: source.topic,
+        [A.messagingPartition]: String(source.partition),
+        [A.messagingKafkaOffset]: Number(m.offset),
+        ...(m.key ? { [A.messagingKafkaKey]: m.key.toString() } : {}),
+      });
+    }
     let routed: TopicMessages[];
     try {
       routed = await route([m]);
@@ -42,7 +41,7 @@ export async function routeTraced(
       span.end();
       throw err;
     }
-    const headers = traceHeaders(span, parent);
+    const headers = traceHeaders(span) as IHeaders;
     let jobs = 0;
     for (const { topic, messages: out } of routed) {
       let list = byTopic.get(topic);
@@ -56,7 +55,7 @@ export async function routeTraced(
         list.push(job);
       }
     }
-    span.setAttribute('herald.jobs', jobs);
+    if (recording) span.setAttribute('herald.jobs', jobs);
     span.end();
   }
   return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
