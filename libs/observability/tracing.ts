@@ -76,18 +76,22 @@ export function activeTracer(): Tracer | undefined {
 
 /**
  * Starts tracing for a service from the standard `OTEL_*` variables (tracingSettings). Off by
- * default: then no SDK module is loaded. On: W3C trace context propagation, the AsyncLocalStorage
- * context manager (so a caller's active span is a publisher's parent), the configured sampler,
+ * default: then no SDK module is loaded. On: W3C trace context propagation, the configured sampler,
  * batched OTLP/HTTP protobuf export (the exporter also reads `OTEL_EXPORTER_OTLP_HEADERS`,
  * `…_TIMEOUT`, `…_COMPRESSION`; the batch processor `OTEL_BSP_*`).
+ *
+ * `contextManager` registers the AsyncLocalStorage context manager, so that a span a caller makes
+ * active (`context.with`) is the parent of what the publisher sends. Herald's services pass contexts
+ * explicitly and leave it off: on Node 20 a running AsyncLocalStorage costs every promise of the
+ * process (bench:webhook: about a fifth more CPU per delivery).
  */
-export async function startTracing(opts: { service: string; version?: string; env?: NodeJS.ProcessEnv; logger?: Logger }): Promise<Tracing> {
+export async function startTracing(opts: { service: string; version?: string; env?: NodeJS.ProcessEnv; logger?: Logger; contextManager?: boolean }): Promise<Tracing> {
   const settings = tracingSettings(opts.env ?? process.env, opts.service);
   if (!settings) return { enabled: false, shutdown: async () => undefined };
   const [api, core, hooks, sdk, exporterModule, resources, semconv] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/core'),
-    import('@opentelemetry/context-async-hooks'),
+    opts.contextManager ? import('@opentelemetry/context-async-hooks') : undefined,
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/exporter-trace-otlp-proto'),
     import('@opentelemetry/resources'),
@@ -108,7 +112,7 @@ export async function startTracing(opts: { service: string; version?: string; en
     sampler,
     spanProcessors: [new sdk.BatchSpanProcessor(new exporterModule.OTLPTraceExporter({ url: settings.tracesUrl }))],
   });
-  api.context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
+  if (hooks) api.context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
   api.propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
   active = trace.getTracer(TRACER_NAME, opts.version);

@@ -71,7 +71,7 @@ before(async () => {
   });
   await Promise.all([traced.setup(), plain.setup()]);
   // This process is the registry side: its publisher exports too.
-  tracing = await startTracing({ service: 'herald-test-registry', env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on' } });
+  tracing = await startTracing({ service: 'herald-test-registry', env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on' }, contextManager: true });
   publisher = createEventPublisher({ kafka, registryUrl: TEST_REGISTRY_URL, tracer: activeTracer() });
   await publisher.connect();
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '100' };
