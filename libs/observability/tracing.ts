@@ -82,8 +82,8 @@ export function activeTracer(): Tracer | undefined {
  *
  * `contextManager` registers the AsyncLocalStorage context manager, so that a span a caller makes
  * active (`context.with`) is the parent of what the publisher sends. Herald's services pass contexts
- * explicitly and leave it off: on Node 20 a running AsyncLocalStorage costs every promise of the
- * process (bench:webhook: about a fifth more CPU per delivery).
+ * explicitly and leave it off: on Node 20 an AsyncLocalStorage that has run costs every promise of
+ * the process (a loop of awaits here: 0.87–1.04 µs per iteration before, 1.09–1.42 after).
  */
 export async function startTracing(opts: { service: string; version?: string; env?: NodeJS.ProcessEnv; logger?: Logger; contextManager?: boolean }): Promise<Tracing> {
   const settings = tracingSettings(opts.env ?? process.env, opts.service);
