@@ -14,6 +14,8 @@ const kafka = createKafka({ brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1
 await ensureTopics(kafka, [{ name: TOPICS.benchSink, partitions: PARTITIONS.jobs, config: { 'retention.ms': String(3_600_000) } }]);
 
 const fail = (err: unknown) => {
+  // stdout is the benchmark's pipe ("baseline ready"): say why on stderr, which it shows.
+  console.error(`[bench:router] ${mode} baseline failed:`, err);
   logger.fatal({ err }, 'baseline failed');
   process.exit(1);
 };

@@ -12,7 +12,7 @@ import {
 import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
 import type { Tracer } from '@herald/observability';
 import { routeEvent, type SubscriptionLookup } from './route-event.js';
-import { routeTraced } from './route-traced.js';
+import { EventSpan } from './route-traced.js';
 
 /** The router's counters that routeBatch updates (its Prometheus metrics). */
 export interface RouteBatchMetrics {
@@ -31,7 +31,8 @@ export interface RouteBatchMetrics {
  * its bytes become the jobs' `event` as they stand, when its writer schema is the jobs' event type
  * (the usual case). An event written with another schema version is read in full and its jobs are
  * encoded whole; so is one whose head cannot be read, which then shows why on the dead-letter topic.
- * With a `tracer` (tracing on) each event gets a span and its jobs the trace context (routeTraced).
+ * With a `tracer` (tracing on) each event gets a span and its jobs that span's context (EventSpan); a
+ * dead-lettered event keeps its own headers.
  */
 export async function routeBatch(
   messages: KafkaMessage[],
@@ -39,7 +40,6 @@ export async function routeBatch(
   deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics; tracer?: Tracer | undefined },
 ): Promise<TopicMessages[]> {
   const { codec, view, metrics, tracer } = deps;
-  if (tracer) return routeTraced(messages, source, tracer, (one) => routeBatch(one, source, { codec, view, metrics }));
   const byTopic = new Map<string, Message[]>();
   const add = (topic: string, m: Message) => {
     let list = byTopic.get(topic);
@@ -52,37 +52,45 @@ export async function routeBatch(
   const now = Date.now();
   metrics.eventsIn.inc(messages.length);
   for (const m of messages) {
-    const projected = codec.decodeProjection(m.value, EVENT_HEAD);
-    let head: EventHead;
-    let event: RepositoryEvent | undefined;
-    if (projected?.ok) head = projected.value;
-    else {
-      // A schema id not fetched yet, or a head that cannot be read: the whole decode fetches the
-      // schema or names what is wrong.
-      const decoded = await codec.safeDecode(m.value, REPOSITORY_EVENT_SCHEMA);
-      if (!decoded.ok) {
-        metrics.deadLettered.inc({ reason: decoded.error.code });
-        add(TOPICS.repositoryEventsDlq, { key: m.key, value: m.value, headers: dlqHeaders(m, source, decoded.error) });
-        continue;
-      }
-      event = decoded.value;
-      head = eventHead(event);
-    }
-    const out = routeEvent(head, view);
-    filtered += out.filtered;
-    disabled += out.disabled;
-    for (const sub of out.matched) {
-      const subject = SUBJECTS.jobs(sub.method);
-      // The event's own bytes when its writer schema is the jobs' event type.
-      const eventBytes = codec.fieldBytes(m.value, subject, 'event');
-      let value: Buffer;
-      if (eventBytes) value = codec.encodeAround(subject, 'event', jobFieldsAround(head, sub.uuid, sub.method, now), eventBytes);
+    const span = tracer ? new EventSpan(tracer, m, source) : undefined;
+    try {
+      const projected = codec.decodeProjection(m.value, EVENT_HEAD);
+      let head: EventHead;
+      let event: RepositoryEvent | undefined;
+      if (projected?.ok) head = projected.value;
       else {
-        event ??= await codec.decode(m.value, REPOSITORY_EVENT_SCHEMA);
-        value = codec.encode(subject, createDeliveryJob({ event, notificationUuid: sub.uuid, method: sub.method, now }));
+        // A schema id not fetched yet, or a head that cannot be read: the whole decode fetches the
+        // schema or names what is wrong.
+        const decoded = await codec.safeDecode(m.value, REPOSITORY_EVENT_SCHEMA);
+        if (!decoded.ok) {
+          metrics.deadLettered.inc({ reason: decoded.error.code });
+          add(TOPICS.repositoryEventsDlq, { key: m.key, value: m.value, headers: dlqHeaders(m, source, decoded.error) });
+          span?.end(0);
+          continue;
+        }
+        event = decoded.value;
+        head = eventHead(event);
       }
-      add(TOPICS.jobs(sub.method), { key: sub.uuid, value });
-      jobsByMethod.set(sub.method, (jobsByMethod.get(sub.method) ?? 0) + 1);
+      const out = routeEvent(head, view);
+      filtered += out.filtered;
+      disabled += out.disabled;
+      for (const sub of out.matched) {
+        const subject = SUBJECTS.jobs(sub.method);
+        // The event's own bytes when its writer schema is the jobs' event type.
+        const eventBytes = codec.fieldBytes(m.value, subject, 'event');
+        let value: Buffer;
+        if (eventBytes) value = codec.encodeAround(subject, 'event', jobFieldsAround(head, sub.uuid, sub.method, now), eventBytes);
+        else {
+          event ??= await codec.decode(m.value, REPOSITORY_EVENT_SCHEMA);
+          value = codec.encode(subject, createDeliveryJob({ event, notificationUuid: sub.uuid, method: sub.method, now }));
+        }
+        add(TOPICS.jobs(sub.method), span ? { key: sub.uuid, value, headers: span.headers } : { key: sub.uuid, value });
+        jobsByMethod.set(sub.method, (jobsByMethod.get(sub.method) ?? 0) + 1);
+      }
+      span?.end(out.matched.length);
+    } catch (err) {
+      span?.fail(err);
+      throw err;
     }
   }
   if (filtered > 0) metrics.filtered.inc(filtered);
