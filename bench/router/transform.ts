@@ -3,43 +3,14 @@
 // encode its jobs (routeBatch, as the router runs it), over batches like a fetch's. Prints CPU µs
 // per event (the median of three passes after a warm-up); with `--cpu-prof` (node --cpu-prof --import tsx …) it shows where they go. Needs the local
 // stack's schema registry (`npm run stack -- up`).
-import { randomUUID } from 'node:crypto';
-import { ensureStack } from '@herald/infra';
-import { DELIVERY_JOB_SCHEMA, REPOSITORY_EVENT_SCHEMA, SchemaRegistryCodec, SUBJECTS, type RepositoryEvent } from '@herald/events';
-import { DELIVERY_METHODS, type KafkaMessage } from '@herald/kafka';
-import { SubscriptionIndex, type Subscription } from '@herald/subscriptions';
-import { routeBatch, type RouteBatchMetrics } from '@herald/routing';
-import { benchEvent } from './workload.js';
+import { routeBatch } from '@herald/routing';
+import { inProcessWorkload } from './in-process.js';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const BATCH = 1_000;
-const REPOS = 10_000;
 
-const stack = await ensureStack();
-const codec = new SchemaRegistryCodec({ url: stack.registryUrl });
-await codec.register(SUBJECTS.repositoryEvents, REPOSITORY_EVENT_SCHEMA);
-await Promise.all(DELIVERY_METHODS.map((m) => codec.register(SUBJECTS.jobs(m), DELIVERY_JOB_SCHEMA)));
-
-// The subscriptions of bench:router: 10,000 repositories × 5 kinds, at most one match per event.
-const index = new SubscriptionIndex();
-const repos = Array.from({ length: REPOS }, (_, i) => `bench/repo-${i}`);
-for (const repository of repos) {
-  const sub = (event: string, method: Subscription['method'], event_config: Record<string, unknown>): Subscription => ({
-    uuid: randomUUID(), repository, event, method, event_config, title: null, number_of_failures: 0, disabled: false, created_by: 'bench', version: 1,
-  });
-  for (const s of [sub('repo_push', 'webhook', {}), sub('build_success', 'slack', { 'ref-regex': 'refs/heads/' }), sub('vulnerability_found', 'email', { level: 2 }),
-    sub('build_failure', 'hipchat', {}), sub('repo_mirror_sync_failed', 'quay_notification', {})]) index.upsert(s);
-}
-const eventFor = (i: number): RepositoryEvent => benchEvent(repos, i);
-const messages: KafkaMessage[] = Array.from({ length: EVENTS }, (_, i) => {
-  const ev = eventFor(i);
-  return { key: Buffer.from(ev.repository), value: codec.encode(SUBJECTS.repositoryEvents, ev), offset: String(i), timestamp: String(Date.now()), headers: {}, attributes: 0 } as KafkaMessage;
-});
-// Counters that count nothing: the router's hot counters cost ~1 % of this (see its profile).
-const none = { inc: () => undefined };
-const metrics: RouteBatchMetrics = { eventsIn: none, jobsOut: none, filtered: none, skippedDisabled: none, deadLettered: none };
+const { codec, index, messages, metrics, source } = await inProcessWorkload(EVENTS);
 const deps = { codec, view: index, metrics };
-const source = { topic: 'repository-events', partition: 0 };
 
 async function pass(): Promise<{ us: number; jobs: number; bytesIn: number; bytesOut: number }> {
   let jobs = 0;

@@ -46,17 +46,8 @@ export function createDeliveryJob(args: {
   test?: boolean;
   now?: number;
 }): DeliveryJob {
-  return {
-    delivery_id: deliveryId(args.event.event_id, args.notificationUuid),
-    notification_uuid: args.notificationUuid,
-    method: args.method,
-    test: args.test ?? false,
-    attempt: 0,
-    created_at: args.now ?? Date.now(),
-    event: args.event,
-    kind: args.event.kind,
-    repository: args.event.repository,
-  };
+  const fields = jobFieldsAround(args.event, args.notificationUuid, args.method, args.now ?? Date.now());
+  return { ...fields, test: args.test ?? false, event: args.event } as DeliveryJob;
 }
 
 /**
@@ -64,7 +55,7 @@ export function createDeliveryJob(args: {
  * event's own bytes, `codec.encodeAround(SUBJECTS.jobs(method), 'event', fields, eventBytes)` gives
  * what encoding `createDeliveryJob`'s job gives, without the event ever being read in full.
  */
-export function jobFieldsAround(head: EventHead, notificationUuid: string, method: DeliveryMethod, now: number): Record<string, unknown> {
+export function jobFieldsAround(head: Pick<EventHead, 'event_id' | 'kind' | 'repository'>, notificationUuid: string, method: DeliveryMethod, now: number): Record<string, unknown> {
   return {
     delivery_id: deliveryId(head.event_id, notificationUuid),
     notification_uuid: notificationUuid,

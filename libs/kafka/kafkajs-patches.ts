@@ -47,6 +47,9 @@
 import { createRequire } from 'node:module';
 import { PartitionAssigners, type PartitionAssigner } from 'kafkajs';
 
+/** kafkajs's own CommonJS modules, as kafkajs loads them (the patches change those instances). */
+const require = createRequire(import.meta.url);
+
 interface RequestQueueLike {
   pending: unknown[];
   inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
@@ -66,7 +69,6 @@ const PATCHED = Symbol.for('herald.kafkajs.requestQueuePatched');
 
 /** Applies the patches (idempotent); returns the patched prototype for tests. */
 export function patchKafkajsRequestQueue(): RequestQueueLike {
-  const require = createRequire(import.meta.url);
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as { prototype: RequestQueueLike & { [PATCHED]?: true } };
   const proto = RequestQueue.prototype;
   if (proto[PATCHED]) return proto;
@@ -126,7 +128,6 @@ export function drainBeforeRebalance(drain: () => Promise<void>): PartitionAssig
 
 /** Applies the patch (idempotent); returns the patched prototype for tests. */
 export function patchKafkajsRejoin(): ConsumerGroupLike {
-  const require = createRequire(import.meta.url);
   const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: ConsumerGroupLike & { [PATCHED]?: true } & Record<symbol, unknown> };
   const proto = ConsumerGroup.prototype;
   if (proto[PATCHED]) return proto;
@@ -173,7 +174,6 @@ const smallLong = (value: unknown): value is number => typeof value === 'number'
 
 /** Applies the patch (idempotent); returns the patched prototype for tests. */
 export function patchKafkajsEncoder(): EncoderLike {
-  const require = createRequire(import.meta.url);
   const Encoder = require('kafkajs/src/protocol/encoder.js') as {
     prototype: EncoderLike & { [PATCHED]?: true };
     nextPowerOfTwo(n: number): number;
@@ -259,7 +259,6 @@ interface DecoderLike {
 
 /** Applies the patch (idempotent); returns the patched prototype for tests. */
 export function patchKafkajsDecoder(): DecoderLike {
-  const require = createRequire(import.meta.url);
   const Decoder = require('kafkajs/src/protocol/decoder.js') as { prototype: DecoderLike & { [PATCHED]?: true } };
   const Long = require('kafkajs/src/utils/long.js') as { fromInt(n: number): unknown };
   const proto = Decoder.prototype;
@@ -280,7 +279,6 @@ export function patchKafkajsDecoder(): DecoderLike {
 
 /** Applies the patch (idempotent); returns kafkajs's original function for tests. */
 export function patchKafkajsCrc32c(): (buf: Buffer) => number {
-  const require = createRequire(import.meta.url);
   const path = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
   const original = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (buf: Buffer) => number;
   const cached = require.cache[path];
