@@ -181,6 +181,54 @@ test('one trace: publisher → router → webhook attempts → receiver, parents
   assert.ok(!everything.includes('updated_tags'), 'no payload in attributes');
 });
 
+test('Slack (as Flowdock and HipChat, through postJson): the request is a client span and carries its traceparent', { timeout: 120_000 }, async () => {
+  const group = `herald-tracing-slack-${traced.id}`;
+  const topics = [TOPICS.jobs('slack'), TOPICS.retry('slack', 1), TOPICS.retry('slack', 2)];
+  await setGroupOffsetsToEnd(kafka, group, topics);
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const slack = await startService('delivery-slack', { ...traced.env, ...otel, DELIVERY_GROUP_ID: group, DELIVERY_RETRY_DELAYS_MS: '200,400', SLACK_ALLOW_LIST: '127.0.0.1' }, `slack-traced-${traced.id}`);
+  processes.push(slack);
+  await slack.ready(90_000);
+  const repository = uniqueRepo('trace-slack');
+  const path = `/slack/${randomBytes(4).toString('hex')}`;
+  const doc = await traced.store.insert({
+    uuid: randomUUID(),
+    repository,
+    event: 'repo_push',
+    method: 'slack',
+    config: { url: `${rx.url}${path}` },
+    event_config: {},
+    title: null,
+    created_by: 'alice',
+  });
+  await traced.feed.upsert(doc);
+  await traced.events.publish(sampleEvent('repo_push', { repository }));
+  // The receiver fails the first request without a webhook-id (this one) once: the retry succeeds.
+  const request = await eventually(() => {
+    const got = rx.requests.filter((r) => r.url === path);
+    assert.equal(got.length, 2, 'a failed attempt and its retry');
+    return got[1]!;
+  }, 30_000);
+  const m = TRACEPARENT.exec(String(request.headers['traceparent']));
+  assert.ok(m, `traceparent ${String(request.headers['traceparent'])}`);
+  const [, traceId, spanId] = m;
+  const spans = await eventually(() => {
+    const s = otlp.spans.filter((x) => x.traceId === traceId);
+    assert.ok(s.some((x) => x.spanId === spanId), 'the request span was exported');
+    return s;
+  }, 20_000);
+  const post = spans.find((x) => x.spanId === spanId)!;
+  assert.equal(post.service, 'herald-delivery-slack');
+  assert.equal(post.kind, SPAN_KIND.client);
+  assert.equal(post.attributes['http.request.method'], 'POST');
+  assert.equal(post.attributes['http.response.status_code'], 200);
+  const attempt = spans.find((x) => x.spanId === post.parentSpanId);
+  assert.equal(attempt?.service, 'herald-delivery-slack');
+  assert.equal(attempt?.kind, SPAN_KIND.consumer);
+  const routed = spans.find((x) => x.spanId === attempt?.parentSpanId);
+  assert.equal(routed?.service, 'herald-router', 'the attempt continues the router’s span');
+});
+
 test('tracing off (no OTEL endpoint): no traceparent reaches the receiver', { timeout: 120_000 }, async () => {
   // Routers learn every notification from the one change feed: the traced pair must not route these jobs.
   await Promise.all(tracedPair.map((p) => p.kill('SIGTERM')));

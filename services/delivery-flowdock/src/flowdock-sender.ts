@@ -15,10 +15,10 @@ export interface FlowdockSenderOptions {
 export function createFlowdockSender(opts: FlowdockSenderOptions): Sender {
   return {
     method: 'flowdock',
-    async send({ job, notification, cancel }) {
+    async send({ job, notification, cancel, trace }) {
       const token = notification.config['flow_api_token'];
       if (typeof token !== 'string' || token === '') throw configError('config.flow_api_token is missing');
-      return postJson(opts.http, flowdockUrl(opts.apiUrl, token), flowdockPayload(job.event, opts), { cancel, userAgent: opts.userAgent });
+      return postJson(opts.http, flowdockUrl(opts.apiUrl, token), flowdockPayload(job.event, opts), { cancel, userAgent: opts.userAgent, trace });
     },
   };
 }
