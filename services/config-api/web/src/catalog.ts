@@ -1,20 +1,12 @@
 /**
  * What the create form offers: the 11 events of SPEC §1 with their filter fields (§2) and the 6
- * methods of §3 with their config fields. Field keys are the request paths the server names in a
- * 400's `field` (`config.room_id`, `eventConfig.level`), so an error lands beside its control.
- * catalog.test.ts keeps these lists equal to the service's own.
+ * methods of §3 with their config fields (each method's own, from libs/methods). Field keys are
+ * the request paths the server names in a 400's `field` (`config.room_id`, `eventConfig.level`),
+ * so an error lands beside its control. catalog.test.ts keeps the events equal to the service's.
  */
-export type FieldKind = 'text' | 'url' | 'textarea' | 'number' | 'secret' | 'select' | 'email';
+import { METHOD_MODULES, methodModule, type FieldSpec } from '@herald/methods';
 
-export interface FieldSpec {
-  key: string;
-  label: string;
-  kind: FieldKind;
-  hint?: string;
-  required?: boolean;
-  placeholder?: string;
-  options?: ReadonlyArray<{ value: string; label: string }>;
-}
+export type { FieldKind, FieldSpec } from '@herald/methods';
 
 export interface EventSpec {
   kind: string;
@@ -70,79 +62,8 @@ export const EVENTS: readonly EventSpec[] = [
   },
 ];
 
-export const METHODS: readonly MethodSpec[] = [
-  {
-    method: 'quay_notification',
-    label: 'In-app notification (the bell)',
-    fields: [
-      {
-        key: 'config.target.kind',
-        label: 'Recipient kind',
-        kind: 'select',
-        options: [
-          { value: 'user', label: 'User' },
-          { value: 'team', label: 'Team' },
-          { value: 'org', label: 'Organization admins' },
-        ],
-      },
-      { key: 'config.target.name', label: 'Recipient name', kind: 'text', required: true, placeholder: 'alice, ns/owners or ns' },
-    ],
-  },
-  {
-    method: 'email',
-    label: 'E-mail',
-    fields: [
-      {
-        key: 'config.email',
-        label: 'E-mail address',
-        kind: 'email',
-        required: true,
-        placeholder: 'team@example.com',
-        hint: 'Each address must be authorized for this repository: a confirmation link is mailed to it.',
-      },
-    ],
-  },
-  {
-    method: 'webhook',
-    label: 'Webhook POST',
-    fields: [
-      { key: 'config.url', label: 'Webhook URL', kind: 'url', required: true, placeholder: 'https://ci.example.com/hooks/registry' },
-      {
-        key: 'config.template',
-        label: 'JSON body template (optional)',
-        kind: 'textarea',
-        placeholder: '{"text": "${repository} updated: ${updated_tags}"}',
-        hint: 'A JSON document; strings may hold ${jsonpath} expressions over the event. Empty: the event JSON as is.',
-      },
-    ],
-  },
-  {
-    method: 'flowdock',
-    label: 'Flowdock Team Notification',
-    fields: [{ key: 'config.flow_api_token', label: 'Flow API token', kind: 'secret', required: true }],
-  },
-  {
-    method: 'hipchat',
-    label: 'HipChat Room Notification',
-    fields: [
-      { key: 'config.room_id', label: 'Room ID', kind: 'text', required: true, placeholder: '12345', hint: 'The room’s number.' },
-      { key: 'config.notification_token', label: 'Room notification token', kind: 'secret', required: true },
-    ],
-  },
-  {
-    method: 'slack',
-    label: 'Slack Notification',
-    fields: [
-      {
-        key: 'config.url',
-        label: 'Slack incoming webhook URL',
-        kind: 'url',
-        required: true,
-        placeholder: 'https://hooks.slack.com/services/…',
-      },
-    ],
-  },
-];
+/** The methods and their config fields, from each method's module (libs/methods). */
+export const METHODS: readonly MethodSpec[] = METHOD_MODULES.map((m) => ({ method: m.method, label: m.label, fields: m.form }));
 
 export function eventSpec(kind: string): EventSpec | undefined {
   return EVENTS.find((e) => e.kind === kind);
@@ -170,21 +91,5 @@ export function describeFilter(event: string, ec: Record<string, unknown>): stri
 
 /** Where the notification goes, from the (already masked) config of a listing. */
 export function describeTarget(method: string, config: Record<string, unknown>): string {
-  switch (method) {
-    case 'webhook':
-    case 'slack':
-      return str(config['url']);
-    case 'email':
-      return str(config['email']);
-    case 'flowdock':
-      return `flow token ${str(config['flow_api_token'])}`;
-    case 'hipchat':
-      return `room ${str(config['room_id'])}, token ${str(config['notification_token'])}`;
-    case 'quay_notification': {
-      const t = (config['target'] ?? {}) as Record<string, unknown>;
-      return `${str(t['kind'])} ${str(t['name'])}`.trim();
-    }
-    default:
-      return '';
-  }
+  return methodModule(method)?.describe(config) ?? '';
 }

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { METHOD_MODULES, configKeys, maskConfig, methodModule } from './index.js';
+
+test('each method has one module; its form fields are keys of its config schema', () => {
+  assert.equal(new Set(METHOD_MODULES.map((m) => m.method)).size, METHOD_MODULES.length);
+  for (const m of METHOD_MODULES) {
+    assert.equal(methodModule(m.method), m);
+    const top = new Set(configKeys(m));
+    for (const f of m.form) {
+      const [prefix, key] = f.key.split('.');
+      assert.equal(prefix, 'config', f.key);
+      assert.ok(top.has(key ?? ''), `${m.method}: form field ${f.key} is not in its config schema`);
+    }
+    for (const s of Object.keys(m.secrets)) assert.ok(top.has(s), `${m.method}: secret ${s} is not in its config schema`);
+    assert.match(m.sender, /^delivery-[a-z]+$/);
+  }
+  assert.equal(methodModule('pigeon'), undefined);
+});
+
+test('secret form fields are masked secrets, and masking is the module’s', () => {
+  for (const m of METHOD_MODULES) {
+    for (const f of m.form.filter((x) => x.kind === 'secret')) assert.ok(f.key.slice('config.'.length) in m.secrets, f.key);
+  }
+  assert.deepEqual(maskConfig('hipchat', { room_id: '12', notification_token: 't' }), { room_id: '12', notification_token: '****' });
+  assert.deepEqual(maskConfig('slack', { url: 'https://hooks.slack.com/services/T/B/X' }), { url: 'https://hooks.slack.com/****' });
+  assert.deepEqual(maskConfig('webhook', { url: { not: 'a string' } }), { url: '****' });
+  assert.deepEqual(maskConfig('email', { email: 'a@example.com' }), { email: 'a@example.com' });
+  assert.deepEqual(maskConfig('pigeon', { token: 't' }), { token: 't' });
+});
+
+test('normalize keeps only the schema’s keys, in canonical form', () => {
+  const hipchat = methodModule('hipchat');
+  assert.deepEqual(hipchat?.normalize?.({ room_id: 42, notification_token: 't', junk: 1 }), { room_id: '42', notification_token: 't' });
+  const webhook = methodModule('webhook');
+  assert.deepEqual(webhook?.normalize?.({ url: 'https://h.example', template: '' }), { url: 'https://h.example' });
+  const inapp = methodModule('quay_notification');
+  assert.deepEqual(inapp?.normalize?.({ target: { kind: 'team', name: 'o', avatar: {} } }), { target: { kind: 'team', name: 'o' } });
+});

@@ -1,0 +1,16 @@
+import { Type } from 'typebox';
+import { maskSlackUrl } from '../mask.js';
+import { errorText, str, type MethodModule } from '../method-module.js';
+import { HttpUrl } from '../shared-schemas.js';
+
+export const slack: MethodModule = {
+  method: 'slack',
+  label: 'Slack Notification',
+  config: Type.Object({ url: HttpUrl }, errorText('must be an object')),
+  secrets: { url: maskSlackUrl },
+  form: [
+    { key: 'config.url', label: 'Slack incoming webhook URL', kind: 'url', required: true, placeholder: 'https://hooks.slack.com/services/…' },
+  ],
+  sender: 'delivery-slack',
+  describe: (c) => str(c['url']),
+};
