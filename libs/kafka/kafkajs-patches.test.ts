@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { crc32c, REQUEST_TIMEOUT_CHECK_MS, patchKafkajsCrc32c, patchKafkajsDecoder, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
+import { crc32c, encodeRecord, type RecordInput, REQUEST_TIMEOUT_CHECK_MS, patchKafkajsCrc32c, patchKafkajsRecord, patchKafkajsDecoder, patchKafkajsRejoin, patchKafkajsEncoder, patchKafkajsRequestQueue } from './kafkajs-patches.js';
 import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
@@ -122,6 +122,31 @@ test('crc32c is CRC-32C (Castagnoli) and what kafkajs computed, for every length
   // What the produce request's record batch encoder requires now.
   assert.equal(require('kafkajs/src/protocol/recordBatch/crc32C/index.js'), crc32c);
   assert.equal(patchKafkajsCrc32c(), original, 'applies once');
+});
+
+test('records are encoded byte for byte as kafkajs encoded them, headers included; produce requests use the patched encoder', () => {
+  const original = patchKafkajsRecord();
+  assert.notEqual(original, encodeRecord);
+  const Long = require('kafkajs/src/utils/long.js') as { fromNumber(n: number): unknown };
+  const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const cases: RecordInput[] = [
+    { key: Buffer.from('k'), value: randomBytes(300) },
+    { key: null, value: null, headers: {} },
+    { offsetDelta: 7, timestampDelta: Long.fromNumber(1234), key: 'a-key', value: 'a value', headers: { traceparent: tp } },
+    { offsetDelta: 300, key: randomBytes(40), value: randomBytes(5_000), headers: { traceparent: Buffer.from(tp), tracestate: 'vendor=x' } },
+    { key: Buffer.from('k'), value: Buffer.from('v'), headers: { 'x-múltiple': ['één', Buffer.from([0, 1, 2])], empty: '', b: Buffer.alloc(0) } },
+    { key: Buffer.from('k'), value: Buffer.from('v'), headers: { none: [] as string[] } },
+    { timestampDelta: Long.fromNumber(2 ** 40), key: Buffer.from('k'), value: Buffer.alloc(200_000, 7), headers: { h: 'x'.repeat(300) } },
+  ];
+  for (const [i, r] of cases.entries()) {
+    assert.deepEqual(encodeRecord(r).buffer, original(r).buffer, `case ${i}`);
+  }
+  // What kafkajs throws on (a null header value), the patched encoder throws on too.
+  assert.throws(() => original({ key: null, value: null, headers: { h: null as unknown as string } }), TypeError);
+  assert.throws(() => encodeRecord({ key: null, value: null, headers: { h: null as unknown as string } }), TypeError);
+  // What the produce request requires now.
+  assert.equal(require('kafkajs/src/protocol/recordBatch/record/v0/index.js'), encodeRecord);
+  assert.equal(patchKafkajsRecord(), original, 'applies once');
 });
 
 /** Zigzag varint bytes of a value, as the Kafka protocol defines them (written here with BigInt, independently of kafkajs). */

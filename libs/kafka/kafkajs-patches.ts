@@ -39,6 +39,12 @@
 // cached module's export is replaced before any batch is encoded; the patch refuses to apply if the
 // record batch encoder was loaded already (it would keep the old function).
 //
+// Its record encoder builds, for every record, an array of header objects (Object.keys, flatMap), a
+// new Encoder per header and an array of those, and sizes each header twice: a record with a trace
+// context (`traceparent`) paid as much again as its body; and it starts each record's Encoder with a
+// zero-filled 512-byte buffer, grown (copied) when the record is larger. `encodeRecord` writes the
+// same bytes into one Encoder sized to fit (pooled, not zero-filled); like the CRC module, the record module is replaced before the produce request loads it.
+//
 // A consumer can also be given a drain (drainBeforeRebalance): kafkajs awaits it before the consumer
 // joins its group (a rebalance, a restart after a crash) and before it leaves, so work the consumer
 // handed on without waiting for it (the transactional pipe's open transaction) completes while the
@@ -293,8 +299,90 @@ export function patchKafkajsCrc32c(): (buf: Buffer) => number {
   return original;
 }
 
+interface RecordEncoder {
+  readonly buffer: Buffer;
+  buf: Buffer;
+  writeVarInt(v: number): RecordEncoder;
+  writeInt8(v: number): RecordEncoder;
+  writeVarLong(v: unknown): RecordEncoder;
+  writeVarIntBytes(v: unknown): RecordEncoder;
+  writeVarIntString(v: string): RecordEncoder;
+}
+interface RecordEncoderClass {
+  new (initialSize?: number): RecordEncoder;
+  sizeOfVarInt(v: number): number;
+  sizeOfVarLong(v: unknown): number;
+  sizeOfVarIntBytes(v: unknown): number;
+}
+type HeaderValue = Buffer | string;
+export interface RecordInput {
+  offsetDelta?: number;
+  timestampDelta?: unknown;
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, HeaderValue | HeaderValue[]>;
+}
+
+const ProtocolEncoder = require('kafkajs/src/protocol/encoder.js') as RecordEncoderClass;
+
+/** One header's encoded size (Buffer.byteLength throws on what kafkajs's own sizing throws on). */
+function headerSize(name: string, value: HeaderValue): number {
+  const k = Buffer.byteLength(name);
+  const v = Buffer.byteLength(value);
+  return ProtocolEncoder.sizeOfVarInt(k) + k + ProtocolEncoder.sizeOfVarInt(v) + v;
+}
+
+/** A v2 record (Length, Attributes, TimestampDelta, OffsetDelta, Key, Value, Headers), as kafkajs's record/v0 encodes it. */
+export function encodeRecord({ offsetDelta = 0, timestampDelta = 0, key, value, headers }: RecordInput): RecordEncoder {
+  let count = 0;
+  let headersSize = 0;
+  for (const name in headers) {
+    const v = headers[name] as HeaderValue | HeaderValue[];
+    if (Array.isArray(v)) {
+      for (const item of v) headersSize += headerSize(name, item);
+      count += v.length;
+    } else {
+      headersSize += headerSize(name, v);
+      count++;
+    }
+  }
+  const sizeOfBody =
+    1 +
+    ProtocolEncoder.sizeOfVarLong(timestampDelta) +
+    ProtocolEncoder.sizeOfVarInt(offsetDelta) +
+    ProtocolEncoder.sizeOfVarIntBytes(key) +
+    ProtocolEncoder.sizeOfVarIntBytes(value) +
+    ProtocolEncoder.sizeOfVarInt(count) +
+    headersSize;
+  // Sized to fit (kafkajs starts every record with a zero-filled 512-byte buffer and grows it).
+  const e = new ProtocolEncoder(0);
+  e.buf = Buffer.allocUnsafe(ProtocolEncoder.sizeOfVarInt(sizeOfBody) + sizeOfBody);
+  e.writeVarInt(sizeOfBody).writeInt8(0).writeVarLong(timestampDelta).writeVarInt(offsetDelta).writeVarIntBytes(key).writeVarIntBytes(value).writeVarInt(count);
+  for (const name in headers) {
+    const v = headers[name] as HeaderValue | HeaderValue[];
+    if (Array.isArray(v)) for (const item of v) e.writeVarIntString(name).writeVarIntBytes(item);
+    else e.writeVarIntString(name).writeVarIntBytes(v);
+  }
+  return e;
+}
+
+/** Applies the patch (idempotent); returns kafkajs's original record encoder for tests. */
+export function patchKafkajsRecord(): (r: RecordInput) => RecordEncoder {
+  const path = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+  require(path);
+  const mod = require.cache[path] as NodeJS.Module & { original?: (r: RecordInput) => RecordEncoder };
+  if (mod.exports === encodeRecord) return mod.original as (r: RecordInput) => RecordEncoder;
+  if (require.cache[require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js')]) {
+    throw new Error('kafkajs produce requests were loaded before libs/kafka patched their record encoder: import @herald/kafka first');
+  }
+  mod.original = mod.exports as (r: RecordInput) => RecordEncoder;
+  mod.exports = encodeRecord;
+  return mod.original;
+}
+
 patchKafkajsRequestQueue();
 patchKafkajsRejoin();
 patchKafkajsEncoder();
 patchKafkajsDecoder();
 patchKafkajsCrc32c();
+patchKafkajsRecord();
