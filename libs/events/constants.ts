@@ -17,6 +17,8 @@ export const EVENT_KINDS = [
   'repo_mirror_sync_success',
   'repo_mirror_sync_failed',
   'repo_image_expiry',
+  'quota_warning',
+  'quota_error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -43,7 +45,21 @@ export const BODY_RECORDS = {
   repo_mirror_sync_success: 'herald.RepoMirrorSyncSuccess',
   repo_mirror_sync_failed: 'herald.RepoMirrorSyncFailed',
   repo_image_expiry: 'herald.RepoImageExpiry',
+  quota_warning: 'herald.QuotaWarning',
+  quota_error: 'herald.QuotaError',
 } as const satisfies { readonly [K in EventKind]: `herald.${string}` };
+
+/** The namespace-level kinds (Quay's namespace notifications): the delivered body is Quay's namespace event data. */
+export const QUOTA_EVENT_KINDS = ['quota_warning', 'quota_error'] as const satisfies readonly EventKind[];
+export type QuotaEventKind = (typeof QUOTA_EVENT_KINDS)[number];
+
+/** The kinds whose body lists tags, and the body field that holds them (the tag filter's input). */
+export const TAG_LIST_FIELDS = {
+  repo_push: 'updated_tags',
+  vulnerability_found: 'tags',
+  repo_image_expiry: 'tags',
+} as const satisfies { readonly [K in EventKind]?: string };
+export type TagListEventKind = keyof typeof TAG_LIST_FIELDS;
 
 export const PERFORMER_KINDS = ['user', 'robot', 'token'] as const;
 export type PerformerKind = (typeof PERFORMER_KINDS)[number];
@@ -61,6 +77,16 @@ export type ChangeOp = (typeof CHANGE_OPS)[number];
 /** True when `value` names an event kind. */
 export function isEventKind(value: unknown): value is EventKind {
   return typeof value === 'string' && (EVENT_KINDS as readonly string[]).includes(value);
+}
+
+/** True for quota_warning and quota_error. */
+export function isQuotaEventKind(kind: EventKind): kind is QuotaEventKind {
+  return (QUOTA_EVENT_KINDS as readonly string[]).includes(kind);
+}
+
+/** True for the kinds whose body lists tags (repo_push, vulnerability_found, repo_image_expiry). */
+export function isTagListEventKind(kind: string): kind is TagListEventKind {
+  return Object.hasOwn(TAG_LIST_FIELDS, kind);
 }
 
 /** True for the build kinds. */

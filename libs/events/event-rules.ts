@@ -48,6 +48,12 @@ export function checkEventRules(event: RepositoryEvent, prefix = ''): void {
     case 'repo_image_expiry':
       if (event.body.notification_uuid === '') fail('body.notification_uuid', 'must not be empty');
       break;
+    case 'quota_warning':
+    case 'quota_error':
+      for (const field of ['threshold_percent', 'usage_bytes', 'limit_bytes', 'usage_percent'] as const) {
+        if (event.body[field] < 0) fail(`body.${field}`, 'must not be negative');
+      }
+      break;
     default:
       break;
   }

@@ -112,6 +112,18 @@ export interface RepoImageExpiryBody {
   notification_uuid: string;
 }
 
+/** quota_warning and quota_error (Quay's namespace quota events). */
+export interface QuotaBody {
+  /** The threshold reached, in percent of the limit (100 for quota_error). */
+  threshold_percent: number;
+  usage_bytes: number;
+  limit_bytes: number;
+  usage_percent: number;
+  /** e.g. "819.20 MB" (binary units, as Quay formats them). */
+  usage_bytes_formatted: string;
+  limit_bytes_formatted: string;
+}
+
 /** The body type of each kind. */
 export interface EventBodies {
   repo_push: RepoPushBody;
@@ -125,6 +137,8 @@ export interface EventBodies {
   repo_mirror_sync_success: MirrorSyncBody;
   repo_mirror_sync_failed: MirrorSyncBody;
   repo_image_expiry: RepoImageExpiryBody;
+  quota_warning: QuotaBody;
+  quota_error: QuotaBody;
 }
 
 /** Any event body. */

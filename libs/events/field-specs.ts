@@ -61,6 +61,14 @@ const buildBody = spec<BuildBody>({
   trigger_metadata: 'record?',
 });
 const mirrorBody = spec<EventBodies['repo_mirror_sync_started']>({ message: 'string' });
+const quotaBody = spec<EventBodies['quota_warning']>({
+  threshold_percent: 'number',
+  usage_bytes: 'number',
+  limit_bytes: 'number',
+  usage_percent: 'number',
+  usage_bytes_formatted: 'string',
+  limit_bytes_formatted: 'string',
+});
 
 /** Body fields per kind; typing by EventBodies[K] ties each kind to its TS body type. */
 const BODY_SPECS: { [K in EventKind]: FieldSpec<EventBodies[K]> } = {
@@ -85,6 +93,8 @@ const BODY_SPECS: { [K in EventKind]: FieldSpec<EventBodies[K]> } = {
   repo_mirror_sync_success: mirrorBody,
   repo_mirror_sync_failed: mirrorBody,
   repo_image_expiry: { tags: 'string[]', expiring_in: 'string', notification_uuid: 'string' },
+  quota_warning: quotaBody,
+  quota_error: quotaBody,
 };
 
 const bodyRecords = Object.fromEntries(EVENT_KINDS.map((k) => [BODY_RECORDS[k], BODY_SPECS[k]]));

@@ -6,10 +6,14 @@ export {
   VULNERABILITY_PRIORITIES,
   DELIVERY_OUTCOMES,
   CHANGE_OPS,
+  QUOTA_EVENT_KINDS,
+  TAG_LIST_FIELDS,
   isEventKind,
   isBuildEventKind,
+  isQuotaEventKind,
+  isTagListEventKind,
 } from './constants.js';
-export type { EventKind, BuildEventKind, PerformerKind, VulnerabilityPriority, DeliveryOutcome, ChangeOp } from './constants.js';
+export type { EventKind, BuildEventKind, QuotaEventKind, TagListEventKind, PerformerKind, VulnerabilityPriority, DeliveryOutcome, ChangeOp } from './constants.js';
 export type {
   Performer,
   EventEnvelope,
@@ -25,6 +29,7 @@ export type {
   VulnerabilityFoundBody,
   MirrorSyncBody,
   RepoImageExpiryBody,
+  QuotaBody,
   EventBodies,
   EventBody,
   RepositoryEvent,
@@ -46,8 +51,9 @@ export { SCHEMAS } from './schemas.js';
 export { createSchema } from './herald-schema.js';
 export type { HeraldSchema } from './herald-schema.js';
 export { SUBJECTS, subjectFor } from './subjects.js';
+export { formatQuotaBytes, quotaBody } from './quota.js';
 export { toQuayPayload } from './quay-payload.js';
-export type { QuayPayload, QuayPayloadOf, QuayBodies, QuayBuildBody, QuayBuildQueuedBody, QuayVulnerabilityBody, QuayTriggerMetadata } from './quay-payload.js';
+export type { NamespaceFields, QuayPayload, QuayPayloadOf, QuayBodies, QuayBuildBody, QuayBuildQueuedBody, QuayVulnerabilityBody, QuayTriggerMetadata } from './quay-payload.js';
 export { deriveRepositoryFields, registryHostOf } from './repository-fields.js';
 export type { RepositoryFields } from './repository-fields.js';
 export { sampleData, sampleEvent } from './samples.js';

@@ -1,5 +1,5 @@
-import type { EventKind, VulnerabilityPriority } from './constants.js';
-import type { BuildBody, RepositoryEvent, RepositoryEventOf, TriggerMetadata } from './event-types.js';
+import { isQuotaEventKind, type EventKind, type QuotaEventKind, type VulnerabilityPriority } from './constants.js';
+import type { BuildBody, QuotaBody, RepositoryEvent, RepositoryEventOf, TriggerMetadata } from './event-types.js';
 import type { RepositoryFields } from './repository-fields.js';
 
 /** `trigger_metadata` as Quay sends it: the trigger's metadata, `{}` when there is none. */
@@ -51,10 +51,22 @@ export interface QuayBodies {
   repo_mirror_sync_success: { message: string };
   repo_mirror_sync_failed: { message: string };
   repo_image_expiry: { notification_uuid: string; tags: string[]; expiring_in: string };
+  quota_warning: QuotaBody;
+  quota_error: QuotaBody;
 }
 
-/** The JSON body a webhook receives: envelope fields and body fields, flat, as Quay sends them. */
-export type QuayPayload<K extends EventKind = EventKind> = K extends EventKind ? RepositoryFields & QuayBodies[K] : never;
+/** What Quay's `build_namespace_event_data` puts before a namespace event's fields. */
+export type NamespaceFields = Pick<RepositoryFields, 'namespace' | 'homepage'>;
+
+/**
+ * The JSON body a webhook receives: envelope fields and body fields, flat, as Quay sends them;
+ * namespace-level events (quota) carry only the namespace and its page before their fields.
+ */
+export type QuayPayload<K extends EventKind = EventKind> = K extends QuotaEventKind
+  ? NamespaceFields & QuayBodies[K]
+  : K extends EventKind
+    ? RepositoryFields & QuayBodies[K]
+    : never;
 
 /** The payload type of a given event type (a union of events gives a union of payloads). */
 export type QuayPayloadOf<E extends RepositoryEvent> = QuayPayload<E['kind']>;
@@ -69,6 +81,15 @@ const buildBody = (b: BuildBody & { image_id?: string; error_message?: string })
   // Quay's build manager passes neither today; a producer that knows them may send them.
   ...(b.image_id === undefined ? {} : { image_id: b.image_id }),
   ...(b.error_message === undefined ? {} : { error_message: b.error_message }),
+});
+
+const quotaBody = (b: QuotaBody): QuotaBody => ({
+  threshold_percent: b.threshold_percent,
+  usage_bytes: b.usage_bytes,
+  limit_bytes: b.limit_bytes,
+  usage_percent: b.usage_percent,
+  usage_bytes_formatted: b.usage_bytes_formatted,
+  limit_bytes_formatted: b.limit_bytes_formatted,
 });
 
 /**
@@ -108,16 +129,21 @@ const BODIES: { [K in EventKind]: (e: RepositoryEventOf<K>) => QuayBodies[K] } =
   repo_mirror_sync_success: (e) => ({ message: e.body.message }),
   repo_mirror_sync_failed: (e) => ({ message: e.body.message }),
   repo_image_expiry: (e) => ({ notification_uuid: e.body.notification_uuid, tags: e.body.tags, expiring_in: e.body.expiring_in }),
+  quota_warning: (e) => quotaBody(e.body),
+  quota_error: (e) => quotaBody(e.body),
 };
+
 
 /**
  * The flat Quay body of an event, as Quay's `build_repository_event_data` makes it: repository,
  * namespace, name, docker_url, homepage, then the kind's fields (QuayBodies). Herald's metadata
  * (event_id, occurred_at, performer, kind) is not part of it. Nested objects are shared with the
- * event, not copied.
+ * event, not copied. Quota events are namespace events in Quay (`build_namespace_event_data`):
+ * namespace and homepage, then the kind's fields.
  */
 export function toQuayPayload<E extends RepositoryEvent>(event: E): QuayPayloadOf<E> {
   const body = (BODIES[event.kind] as (e: RepositoryEvent) => object)(event);
+  if (isQuotaEventKind(event.kind)) return { namespace: event.namespace, homepage: event.homepage, ...body } as QuayPayloadOf<E>;
   return {
     repository: event.repository,
     namespace: event.namespace,

@@ -10,11 +10,13 @@ const PLAIN_HTTP_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 /**
  * Derives the envelope fields as Quay builds them: namespace is what precedes the first `/`,
  * docker_url is `<host>/<repository>`, homepage `<scheme>://<host>/repository/<repository>`, and
- * build events append `/build/<build_id>` to the homepage.
+ * build events append `/build/<build_id>` to the homepage. Namespace-level events (quota) link to the
+ * namespace's page instead, `<scheme>://<host>/organization/<namespace>`, as Quay's
+ * `build_namespace_event_data` does.
  */
 export function deriveRepositoryFields(
   repository: string,
-  opts: { registryHost: string; buildId?: string | undefined },
+  opts: { registryHost: string; buildId?: string | undefined; namespacePage?: boolean | undefined },
 ): RepositoryFields {
   const slash = repository.indexOf('/');
   if (slash <= 0 || slash === repository.length - 1) {
@@ -23,13 +25,14 @@ export function deriveRepositoryFields(
   const host = opts.registryHost.replace(/\/+$/, '');
   if (host === '' || /[\s/]/.test(host)) throw new ValidationError('registry_host', `not a host: ${JSON.stringify(host)}`);
   const scheme = PLAIN_HTTP_HOST.test(host) ? 'http' : 'https';
+  const namespace = repository.slice(0, slash);
   const build = opts.buildId === undefined ? '' : `/build/${opts.buildId}`;
   return {
     repository,
-    namespace: repository.slice(0, slash),
+    namespace,
     name: repository.slice(slash + 1),
     docker_url: `${host}/${repository}`,
-    homepage: `${scheme}://${host}/repository/${repository}${build}`,
+    homepage: opts.namespacePage ? `${scheme}://${host}/organization/${namespace}` : `${scheme}://${host}/repository/${repository}${build}`,
   };
 }
 

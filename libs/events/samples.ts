@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isBuildEventKind, type EventKind } from './constants.js';
+import { isBuildEventKind, isQuotaEventKind, type EventKind } from './constants.js';
 import type { EventBodies, EventEnvelope, Performer, RepositoryEventOf } from './event-types.js';
 import { deriveRepositoryFields, registryHostOf } from './repository-fields.js';
 import { validateEvent } from './repository-event.js';
@@ -45,6 +45,7 @@ export function sampleEvent<K extends EventKind>(kind: K, overrides: SampleOverr
   const derived = deriveRepositoryFields(envelope.repository ?? base.repository, {
     registryHost: registryHost ?? registryHostOf(base),
     buildId,
+    namespacePage: isQuotaEventKind(kind),
   });
   const chosenPerformer = performer === null ? undefined : (performer ?? base.performer);
   const event = {

@@ -15,6 +15,8 @@ const FIXED: { [K in Exclude<RepositoryEvent['kind'], 'vulnerability_found'>]: L
   repo_mirror_sync_success: 'success',
   repo_mirror_sync_failed: 'error',
   repo_image_expiry: 'info',
+  quota_warning: 'warning',
+  quota_error: 'error',
 };
 
 /** The level of an event (SPEC §1); a vulnerability's depends on its priority. */

@@ -2,6 +2,7 @@ import type { RepositoryEvent } from '@herald/events';
 import type { SafeHtml } from './html.js';
 import { buildMessage } from './messages/build-message.js';
 import { expiryMessage, mirrorMessage, pushMessage, vulnerabilityMessage } from './messages/other-messages.js';
+import { quotaMessage } from './messages/quota-message.js';
 
 function messageOf(event: RepositoryEvent): SafeHtml {
   switch (event.kind) {
@@ -21,6 +22,9 @@ function messageOf(event: RepositoryEvent): SafeHtml {
       return mirrorMessage(event);
     case 'repo_image_expiry':
       return expiryMessage(event);
+    case 'quota_warning':
+    case 'quota_error':
+      return quotaMessage(event);
   }
 }
 

@@ -20,6 +20,8 @@ const EXPECTED: Record<EventKind, [string, string]> = {
   repo_mirror_sync_success: [`Repository Mirror success for ${MIRROR}`, 'success'],
   repo_mirror_sync_failed: [`Repository Mirror failed for ${MIRROR}`, 'error'],
   repo_image_expiry: ['Repository acme/webapp image(s) expiring', 'info'],
+  quota_warning: ['Namespace acme storage usage has reached 80% of its quota limit', 'warning'],
+  quota_error: ['Namespace acme storage usage has exceeded its quota limit (105%)', 'error'],
 };
 
 test('summary and level of every kind, as SPEC §1 words them', () => {

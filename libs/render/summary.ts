@@ -44,5 +44,9 @@ export function summary(event: RepositoryEvent): string {
       return `Repository Mirror ${MIRROR_VERB[event.kind]} for ${oneLine(event.body.message)}`;
     case 'repo_image_expiry':
       return `Repository ${repository} image(s) expiring`;
+    case 'quota_warning':
+      return `Namespace ${oneLine(event.namespace, 300)} storage usage has reached ${event.body.threshold_percent}% of its quota limit`;
+    case 'quota_error':
+      return `Namespace ${oneLine(event.namespace, 300)} storage usage has exceeded its quota limit (${event.body.usage_percent}%)`;
   }
 }

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { toQuayPayload } from '@herald/events';
+import { toQuayPayload, type QuayPayload } from '@herald/events';
 import { AddressGuard, SsrfRefusedError } from '@herald/http-guard';
 import { HEADERS, TOPICS } from '@herald/kafka';
 import { eventually } from '../helpers/wait.js';
@@ -56,7 +56,7 @@ test('body and headers are exactly as specified, and the signature verifies with
   assert.deepEqual(JSON.parse(r.body), toQuayPayload(job.event));
   assert.deepEqual(Object.keys(JSON.parse(r.body)), ['repository', 'namespace', 'name', 'docker_url', 'homepage', 'updated_tags']);
   // Byte for byte what Quay's json.dumps sends.
-  const p = toQuayPayload(job.event);
+  const p = toQuayPayload(job.event) as QuayPayload<'repo_push'>;
   assert.equal(
     r.body,
     `{"repository": "${p.repository}", "namespace": "${p.namespace}", "name": "${p.name}", "docker_url": "${p.docker_url}", "homepage": "${p.homepage}", "updated_tags": ["latest", "v1.2"]}`,

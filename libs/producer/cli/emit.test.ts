@@ -12,6 +12,8 @@ async function eventsOf(argv: string[]) {
 const REQUIRED: Partial<Record<string, string[]>> = {
   vulnerability_found: ['--vuln-id', 'CVE-2024-6387'],
   repo_image_expiry: ['--notification-uuid', '6d4e2b1a-8c3f-4a5e-9b7d-0f1e2c3d4a5b', '--days', '3'],
+  quota_warning: ['--usage-bytes', '900', '--limit-bytes', '1000'],
+  quota_error: ['--usage-bytes', '1100', '--limit-bytes', '1000'],
 };
 
 test('every kind can be emitted from flags alone', async () => {
@@ -43,6 +45,30 @@ test('flags fill Quay fields; build homepages point at the build', async () => {
   const [vuln] = await eventsOf(['vulnerability_found', '-r', 'ns/app', '--vuln-id', 'CVE-1', '--priority', 'High', '--has-fix']);
   assert.ok(vuln?.kind === 'vulnerability_found');
   assert.deepEqual(vuln.body.vulnerability, { id: 'CVE-1', priority: 'High', has_fix: true });
+});
+
+test('quota events: the namespace body Quay sends, sizes and percent derived, namespace homepage', async () => {
+  const [warning] = await eventsOf(['quota_warning', '-r', 'ns/app', '--usage-bytes', '858993459', '--limit-bytes', '1073741824', '--threshold', '80', '--registry-host', 'quay.example.com']);
+  assert.ok(warning);
+  assert.deepStrictEqual(toQuayPayload(warning), {
+    namespace: 'ns',
+    homepage: 'https://quay.example.com/organization/ns',
+    threshold_percent: 80,
+    usage_bytes: 858993459,
+    limit_bytes: 1073741824,
+    usage_percent: 79, // int(79.99), as Quay's producer computes it
+    usage_bytes_formatted: '819.20 MB',
+    limit_bytes_formatted: '1.00 GB',
+  });
+  const [error] = await eventsOf(['quota_error', '-r', 'ns/app', ...(REQUIRED['quota_error'] ?? [])]);
+  assert.ok(error?.kind === 'quota_error');
+  assert.deepEqual([error.body.threshold_percent, error.body.usage_percent], [100, 110]);
+  const [sample] = await eventsOf(['--sample', 'quota_warning', '--usage-bytes', '1000', '--limit-bytes', '2000']);
+  assert.ok(sample?.kind === 'quota_warning');
+  assert.deepEqual([sample.body.threshold_percent, sample.body.usage_percent, sample.body.usage_bytes_formatted], [80, 50, '1000 bytes']);
+  await assert.rejects(eventsOf(['quota_error', '-r', 'ns/app', '--usage-bytes', '1100']), /quota_error needs --limit-bytes/);
+  await assert.rejects(eventsOf(['quota_warning', '-r', 'ns/app', '--usage-bytes', '1.5GB', '--limit-bytes', '5']), /--usage-bytes must be a non-negative integer/);
+  await assert.rejects(eventsOf(['repo_push', '-r', 'ns/app', '--threshold', '80']), /--threshold does not apply to repo_push/);
 });
 
 test('--sample publishes the stored sample, with the repository overridden', async () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   deriveRepositoryFields,
   isBuildEventKind,
+  isQuotaEventKind,
+  quotaBody,
   registryHostOf,
   sampleData,
   type EventKind,
@@ -14,6 +16,7 @@ type Flag = keyof EventFlags;
 const COMMON: readonly Flag[] = ['repository', 'registry-host', 'performer', 'event-id'];
 const BUILD: readonly Flag[] = ['tags', 'build-id', 'build-name', 'ref', 'commit', 'trigger-kind'];
 const MIRROR: readonly Flag[] = ['message'];
+const QUOTA: readonly Flag[] = ['usage-bytes', 'limit-bytes', 'threshold'];
 
 /** The flags that mean something for each kind; anything else is a usage error, not silently ignored. */
 const KIND_FLAGS: { readonly [K in EventKind]: readonly Flag[] } = {
@@ -28,6 +31,8 @@ const KIND_FLAGS: { readonly [K in EventKind]: readonly Flag[] } = {
   repo_mirror_sync_success: MIRROR,
   repo_mirror_sync_failed: MIRROR,
   repo_image_expiry: ['tags', 'notification-uuid', 'days'],
+  quota_warning: QUOTA,
+  quota_error: QUOTA,
 };
 
 const str = (f: EventFlags, k: Flag): string | undefined => (typeof f[k] === 'string' ? (f[k] as string) : undefined);
@@ -37,6 +42,22 @@ const tags = (f: EventFlags): string[] | undefined =>
 /** Keeps only defined values, so a flag that was not given does not erase a sample's field. */
 function defined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** A flag that must be a non-negative integer, when given. */
+function count(f: EventFlags, k: Flag): number | undefined {
+  const value = str(f, k);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--${k} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** A quota body: the flags over `base` (a sample's or the defaults), derived fields recomputed as Quay does. */
+function quotaFromFlags(f: EventFlags, base: Record<string, unknown>): Record<string, unknown> {
+  const usage = count(f, 'usage-bytes') ?? (base['usage_bytes'] as number);
+  const limit = count(f, 'limit-bytes') ?? (base['limit_bytes'] as number);
+  const threshold = count(f, 'threshold') ?? (base['threshold_percent'] as number | undefined) ?? (limit > 0 ? Math.trunc((usage * 100) / limit) : 0);
+  return { ...quotaBody(usage, limit, threshold) };
 }
 
 /** The body fields the flags set for `kind` (merged over the sample or the defaults). */
@@ -57,6 +78,7 @@ function bodyFromFlags(kind: EventKind, f: EventFlags, base: Record<string, unkn
       error_message: kind === 'build_failure' ? str(f, 'message') : undefined,
     });
   }
+  if (isQuotaEventKind(kind)) return quotaFromFlags(f, base);
   switch (kind) {
     case 'repo_push':
       return defined({ updated_tags: tags(f) });
@@ -101,6 +123,12 @@ function defaultBody(kind: EventKind, f: EventFlags, repository: string): Record
       need('notification-uuid');
       need('days');
       return { tags: ['latest'] };
+    case 'quota_warning':
+    case 'quota_error':
+      need('usage-bytes');
+      need('limit-bytes');
+      // Quay's quota_error is the 100 % threshold (the limit reached); a warning's threshold defaults to the usage.
+      return kind === 'quota_error' ? { threshold_percent: 100 } : {};
     default:
       return { message: repository };
   }
@@ -131,6 +159,7 @@ export function eventFromFlags(kind: EventKind, f: EventFlags, opts: { sample: b
   const derived = deriveRepositoryFields(repository, {
     registryHost: opts.registryHost ?? (sample ? registryHostOf(sample) : ''),
     buildId: isBuildEventKind(kind) ? (body['build_id'] as string | undefined) : undefined,
+    namespacePage: isQuotaEventKind(kind),
   });
   const who = performer(f) ?? sample?.performer;
   return defined({ event_id: str(f, 'event-id'), ...(who ? { performer: who } : {}), kind, ...derived, body });

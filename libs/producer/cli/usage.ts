@@ -13,7 +13,7 @@ Usage:
 Kinds:
   repo_push, build_queued, build_start, build_success, build_failure, build_cancelled,
   vulnerability_found, repo_mirror_sync_started, repo_mirror_sync_success,
-  repo_mirror_sync_failed, repo_image_expiry
+  repo_mirror_sync_failed, repo_image_expiry, quota_warning, quota_error
 
 Event flags (also override the sample with --sample):
   --repository, -r <ns/name>   repository; namespace, name, docker_url, homepage derive from it
@@ -35,6 +35,11 @@ Event flags (also override the sample with --sample):
   --has-fix                    vulnerability_found: vulnerability.has_fix
   --notification-uuid <uuid>   repo_image_expiry: the targeted notification (required)
   --days <n>                   repo_image_expiry: expiring_in "<n> days" (required)
+  --usage-bytes <n>            quota events: the namespace's storage usage (required)
+  --limit-bytes <n>            quota events: its quota limit (required); usage_percent and
+                               the *_formatted sizes derive from both
+  --threshold <percent>        quota events: threshold_percent reached (quota_error: 100;
+                               quota_warning: the usage percent unless given)
   --performer <kind:name>      performer, kind user|robot|token
   --event-id <uuid>            instead of a new UUID
 

@@ -64,3 +64,16 @@ test('mirror and expiry messages carry the message, tags and when', () => {
   one.body.expiring_in = '';
   assert.match(renderEvent(one).text, /^The following tag of repository acme\/webapp \(.*\) is due to expire soon:\nv1$/);
 });
+
+test('quota messages name the namespace (linked to its page), the threshold and the usage', () => {
+  const w = renderEvent(sampleData('quota_warning'));
+  assert.equal(
+    w.html,
+    'Namespace <b><a href="https://registry.example.com/organization/acme">acme</a></b> storage usage has reached <b>80%</b> of its quota limit.' +
+      '<br>Current usage: 80% (819.20 MB of 1.00 GB).',
+  );
+  assert.equal(w.text, 'Namespace acme (https://registry.example.com/organization/acme) storage usage has reached 80% of its quota limit.\nCurrent usage: 80% (819.20 MB of 1.00 GB).');
+  const e = renderEvent(sampleData('quota_error'));
+  assert.match(e.mrkdwn, /^Namespace \*<https:\/\/registry.example.com\/organization\/acme\|acme>\* storage usage has \*exceeded\* its quota limit \(105%\)\./);
+  assert.match(e.text, /\nCurrent usage: 1.05 GB of 1.00 GB. Image pushes may be rejected until storage usage is reduced.$/);
+});
