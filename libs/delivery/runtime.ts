@@ -17,6 +17,7 @@ import { PartitionWorker } from './partition-worker.js';
 import { RetrySchedule } from './retry-schedule.js';
 import type { DeliveryRuntimeOptions } from './runtime-options.js';
 import { SlotPool } from './slot-pool.js';
+import { tagFilteredSender } from './tag-filtered-sender.js';
 
 export interface DeliveryRuntime {
   /** Connects, bootstraps the subscription view, and starts consuming (dependencies first). */
@@ -271,7 +272,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         method,
         codec,
         lookup,
-        sender: o.sender,
+        sender: tagFilteredSender(o.sender),
         schedule,
         out,
         accounting,

@@ -20,6 +20,8 @@ export interface EventHead {
   vulnerable_index_report_created?: boolean;
   /** `body.notification_uuid` of a repo_image_expiry event. */
   notification_uuid?: string;
+  /** The body's tag list (`updated_tags` of repo_push, `tags` of vulnerability_found and repo_image_expiry): the tag filter's input. */
+  tags?: readonly string[];
 }
 
 /** The body fields a head reads: from a whole event, or as avsc reads a projection (absent = null). */
@@ -28,6 +30,8 @@ interface HeadBody {
   vulnerability?: { priority?: VulnerabilityPriority } | null;
   vulnerable_index_report_created?: boolean | null;
   notification_uuid?: string | null;
+  updated_tags?: readonly string[] | null;
+  tags?: readonly string[] | null;
 }
 
 function head(event: { event_id: string; kind: EventKind; repository: string }, body: HeadBody | null | undefined): EventHead {
@@ -40,6 +44,8 @@ function head(event: { event_id: string; kind: EventKind; repository: string }, 
   const created = body.vulnerable_index_report_created;
   if (created !== undefined && created !== null) out.vulnerable_index_report_created = created;
   if (body.notification_uuid !== undefined && body.notification_uuid !== null) out.notification_uuid = body.notification_uuid;
+  const tags = body.updated_tags ?? body.tags;
+  if (tags !== undefined && tags !== null) out.tags = tags;
   return out;
 }
 
@@ -56,10 +62,11 @@ export const EVENT_HEAD = defineProjection<EventHead>(
   {
     [REPOSITORY_EVENT_SCHEMA.name]: ['event_id', 'kind', 'repository', 'body'],
     ...build,
+    [BODY_RECORDS.repo_push]: ['updated_tags'],
     'herald.TriggerMetadata': ['ref'],
-    [BODY_RECORDS.vulnerability_found]: ['vulnerability', 'vulnerable_index_report_created'],
+    [BODY_RECORDS.vulnerability_found]: ['tags', 'vulnerability', 'vulnerable_index_report_created'],
     'herald.Vulnerability': ['priority'],
-    [BODY_RECORDS.repo_image_expiry]: ['notification_uuid'],
+    [BODY_RECORDS.repo_image_expiry]: ['tags', 'notification_uuid'],
   },
   // From avsc's values as read (no plain copy): the body is wrapped in its branch's name.
   (raw) => {

@@ -60,3 +60,5 @@ export { sampleData, sampleEvent } from './samples.js';
 export type { SampleOverrides } from './samples.js';
 export { SchemaRegistryCodec } from './registry-codec.js';
 export type { SchemaRegistryCodecOptions, DecodeResult } from './registry-codec.js';
+export { TAG_GLOB, TAG_REGEX, MAX_TAG_PATTERN_LENGTH, MAX_TAG_GLOBS, globToRe2, hasTagFilter, checkTagFilter, tagMatcher, anyTagMatches, filterEventTags } from './tag-filter.js';
+export type { TagMatcher } from './tag-filter.js';

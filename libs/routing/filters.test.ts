@@ -70,3 +70,40 @@ test('image expiry fires only for the named notification', () => {
 test('other events always fire', () => {
   assert.equal(passesFilter(sub('repo_push', { level: 0 }), { kind: 'repo_push' }), true);
 });
+
+test('tag filter on repo_push: fires when at least one tag matches a glob, never for no tags', () => {
+  const s = sub('repo_push', { 'tag-glob': ['v1.*', 'latest'] });
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: ['dev', 'v1.2'] }), true);
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: ['latest'] }), true);
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: ['dev', 'v2.0', 'v1'] }), false);
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: [] }), false);
+  assert.equal(passesFilter(s, { kind: 'repo_push' }), false);
+  assert.equal(passesFilter(sub('repo_push'), { kind: 'repo_push', tags: [] }), true, 'no filter: always fires');
+});
+
+test('tag filter by regex matches whole tags', () => {
+  const s = sub('repo_push', { 'tag-regex': 'v[0-9]+' });
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: ['v1.0', 'prod-v1'] }), false);
+  assert.equal(passesFilter(s, { kind: 'repo_push', tags: ['v1.0', 'v12'] }), true);
+});
+
+test('vulnerability_found: the level and the tag filter must both pass (a new index report skips only the level)', () => {
+  const s = sub('vulnerability_found', { level: 1, 'tag-glob': ['prod*'] });
+  assert.equal(passesFilter(s, { kind: 'vulnerability_found', priorityIndex: 0, tags: ['prod-1'] }), true);
+  assert.equal(passesFilter(s, { kind: 'vulnerability_found', priorityIndex: 0, tags: ['dev'] }), false);
+  assert.equal(passesFilter(s, { kind: 'vulnerability_found', priorityIndex: 3, tags: ['prod-1'] }), false);
+  assert.equal(passesFilter(s, { kind: 'vulnerability_found', priorityIndex: 3, newIndexReport: true, tags: ['prod-1'] }), true);
+  assert.equal(passesFilter(s, { kind: 'vulnerability_found', priorityIndex: 3, newIndexReport: true, tags: ['dev'] }), false);
+});
+
+test('repo_image_expiry: the targeted notification only, and only when one of its tags matches its filter', () => {
+  const s = sub('repo_image_expiry', { days: 7, 'tag-regex': 'release-.*' }, 'target');
+  assert.equal(passesFilter(s, { kind: 'repo_image_expiry', targetUuid: 'target', tags: ['release-1', 'tmp'] }), true);
+  assert.equal(passesFilter(s, { kind: 'repo_image_expiry', targetUuid: 'target', tags: ['tmp'] }), false);
+  assert.equal(passesFilter(s, { kind: 'repo_image_expiry', targetUuid: 'other', tags: ['release-1'] }), false);
+});
+
+test('kinds without tags ignore a tag filter stored on them', () => {
+  assert.equal(passesFilter(sub('repo_mirror_sync_failed', { 'tag-glob': ['x'] }), { kind: 'repo_mirror_sync_failed' }), true);
+  assert.equal(passesFilter(sub('quota_warning', { 'tag-regex': 'x' }), { kind: 'quota_warning' }), true);
+});

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { BUILD_EVENT_KINDS, VULNERABILITY_PRIORITIES } from '@herald/events';
+import { anyTagMatches, BUILD_EVENT_KINDS, hasTagFilter, tagMatcher, VULNERABILITY_PRIORITIES } from '@herald/events';
 import type { Subscription } from '@herald/subscriptions';
 
 /** What the filters of SPEC §2 look at in an event. */
@@ -13,6 +13,8 @@ export interface EventFacts {
   newIndexReport?: boolean | undefined;
   /** `notification_uuid` of an image-expiry event. */
   targetUuid?: string | undefined;
+  /** The tags of a repo_push, vulnerability_found or repo_image_expiry event (the tag filter's input). */
+  tags?: readonly string[] | undefined;
 }
 
 const BUILD_EVENTS: ReadonlySet<string> = new Set(BUILD_EVENT_KINDS);
@@ -71,7 +73,17 @@ function level(raw: unknown): number | undefined {
   return undefined;
 }
 
-/** Whether the subscription's event filter lets this event through (SPEC §2). */
+/**
+ * The tag filter (`tag-glob` / `tag-regex`): passes when the subscription has none, or when at
+ * least one of the event's tags matches it. A subscription without one costs two property reads.
+ */
+function passesTagFilter(sub: Subscription, facts: EventFacts): boolean {
+  if (!hasTagFilter(sub.event_config)) return true;
+  const matcher = tagMatcher(sub.event_config);
+  return matcher === undefined || anyTagMatches(matcher, facts.tags ?? []);
+}
+
+/** Whether the subscription's event filter lets this event through (SPEC §2, and the tag filter of the kinds that list tags). */
 export function passesFilter(sub: Subscription, facts: EventFacts): boolean {
   if (BUILD_EVENTS.has(facts.kind)) {
     const source = sub.event_config['ref-regex'];
@@ -81,8 +93,10 @@ export function passesFilter(sub: Subscription, facts: EventFacts): boolean {
   if (facts.kind === 'vulnerability_found') {
     const max = level(sub.event_config['level']);
     // Quay's VulnerabilityFoundEvent.should_perform: vulnerable_index_report_created skips the level.
-    return max === undefined || facts.newIndexReport === true || (facts.priorityIndex ?? 5) <= max;
+    if (max !== undefined && facts.newIndexReport !== true && (facts.priorityIndex ?? 5) > max) return false;
+    return passesTagFilter(sub, facts);
   }
-  if (facts.kind === 'repo_image_expiry') return facts.targetUuid === sub.uuid;
+  if (facts.kind === 'repo_image_expiry') return facts.targetUuid === sub.uuid && passesTagFilter(sub, facts);
+  if (facts.kind === 'repo_push') return passesTagFilter(sub, facts);
   return true;
 }

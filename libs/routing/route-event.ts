@@ -26,9 +26,11 @@ export function eventFacts(head: EventHead): EventFacts {
     case 'build_cancelled':
       return { kind: head.kind, ref: head.ref };
     case 'vulnerability_found':
-      return { kind: head.kind, priorityIndex: priorityIndex(head.priority), newIndexReport: head.vulnerable_index_report_created === true };
+      return { kind: head.kind, priorityIndex: priorityIndex(head.priority), newIndexReport: head.vulnerable_index_report_created === true, tags: head.tags };
     case 'repo_image_expiry':
-      return { kind: head.kind, targetUuid: head.notification_uuid };
+      return { kind: head.kind, targetUuid: head.notification_uuid, tags: head.tags };
+    case 'repo_push':
+      return { kind: head.kind, tags: head.tags };
     default:
       return { kind: head.kind };
   }

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventHead, sampleEvent, type EventHead } from '@herald/events';
+import type { Subscription } from '@herald/subscriptions';
+import { eventFacts, routeEvent } from './route-event.js';
+
+function sub(uuid: string, event: string, event_config: Record<string, unknown>): Subscription {
+  return { uuid, repository: 'ns/app', event, method: 'webhook', event_config, title: null, number_of_failures: 0, disabled: false, created_by: 'alice', version: 1 };
+}
+
+const lookup = (subs: Subscription[]) => ({ forEvent: (_repo: string, event: string) => subs.filter((s) => s.event === event) });
+
+test('the head carries the body tags of the kinds that list them, and eventFacts passes them on', () => {
+  const push = eventHead(sampleEvent('repo_push', { repository: 'ns/app', body: { updated_tags: ['v1', 'dev'] } }));
+  assert.deepEqual(push.tags, ['v1', 'dev']);
+  assert.deepEqual(eventFacts(push).tags, ['v1', 'dev']);
+  assert.deepEqual(eventFacts(eventHead(sampleEvent('vulnerability_found'))).tags, ['latest', 'v1.4.2']);
+  assert.deepEqual(eventFacts(eventHead(sampleEvent('repo_image_expiry'))).tags, ['v1.0.0', 'v1.0.1']);
+  assert.equal(eventHead(sampleEvent('build_success')).tags, undefined);
+});
+
+test('routeEvent: glob, regex and unfiltered subscriptions of one push', () => {
+  const subs = [sub('glob', 'repo_push', { 'tag-glob': ['v1.*'] }), sub('regex', 'repo_push', { 'tag-regex': 'rc-[0-9]+' }), sub('all', 'repo_push', {})];
+  const route = (tags: string[]) => {
+    const head: EventHead = { event_id: 'e', kind: 'repo_push', repository: 'ns/app', tags };
+    const out = routeEvent(head, lookup(subs));
+    return { matched: out.matched.map((s) => s.uuid), filtered: out.filtered };
+  };
+  assert.deepEqual(route(['v1.0', 'dev']), { matched: ['glob', 'all'], filtered: 1 });
+  assert.deepEqual(route(['rc-2']), { matched: ['regex', 'all'], filtered: 1 });
+  assert.deepEqual(route(['v1.1', 'rc-3']), { matched: ['glob', 'regex', 'all'], filtered: 0 });
+  assert.deepEqual(route(['dev']), { matched: ['all'], filtered: 2 });
+});
