@@ -31,7 +31,23 @@ test('every kind is re-addressed to the notification repository', () => {
     const e = testEventFor(n(kind, kind === 'repo_image_expiry' ? { days: 1 } : {}));
     assert.equal(e.repository, 'acme/app');
     assert.equal(e.namespace, 'acme');
-    assert.match(e.homepage, /\/repository\/acme\/app(\/build\/.+)?$/);
+    // Quota events are namespace events (Quay's build_namespace_event_data): the namespace's page.
+    assert.match(e.homepage, kind.startsWith('quota_') ? /\/organization\/acme$/ : /\/repository\/acme\/app(\/build\/.+)?$/, kind);
   }
   assert.throws(() => testEventFor(n('repo_pull')), { code: 'EVENT_UNKNOWN' });
+});
+
+test('a quota notification is tested with the quota sample of Quay, as the namespace event Quay sends', () => {
+  const e = testEventFor(n('quota_warning'));
+  assert.deepEqual(toQuayPayload(e), {
+    namespace: 'acme',
+    homepage: 'https://registry.example.com/organization/acme',
+    threshold_percent: 80,
+    usage_bytes: 858993459,
+    limit_bytes: 1073741824,
+    usage_percent: 80,
+    usage_bytes_formatted: '819.20 MB',
+    limit_bytes_formatted: '1.00 GB',
+  });
+  assert.equal(testEventFor(n('quota_error')).kind, 'quota_error');
 });

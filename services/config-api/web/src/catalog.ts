@@ -1,5 +1,5 @@
 /**
- * What the create form offers: the 11 events of SPEC §1 with their filter fields (§2) and the 6
+ * What the create form offers: the events of SPEC §1 (and Quay's quota events) with their filter fields (§2) and the 6
  * methods of §3 with their config fields (each method's own, from libs/methods). Field keys are
  * the request paths the server names in a 400's `field` (`config.room_id`, `eventConfig.level`),
  * so an error lands beside its control. catalog.test.ts keeps the events equal to the service's.
@@ -60,6 +60,8 @@ export const EVENTS: readonly EventSpec[] = [
     label: 'Image Expiry Trigger',
     filters: [{ key: 'eventConfig.days', label: 'Days before an image expires', kind: 'number', required: true, placeholder: '7' }],
   },
+  { kind: 'quota_warning', label: 'Quota Warning', filters: [] },
+  { kind: 'quota_error', label: 'Quota Exceeded', filters: [] },
 ];
 
 /** The methods and their config fields, from each method's module (libs/methods). */

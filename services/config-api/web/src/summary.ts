@@ -42,6 +42,11 @@ export function inAppSummary(kind: string, data: Record<string, unknown>, reposi
     }
     case 'repo_image_expiry':
       return oneLine(`Repository ${repo} image(s) expiring`);
+    // Quota events are namespace events: their data names the namespace, not a repository.
+    case 'quota_warning':
+      return oneLine(`Namespace ${text(data['namespace'])} storage usage has reached ${text(data['threshold_percent'])}% of its quota limit`);
+    case 'quota_error':
+      return oneLine(`Namespace ${text(data['namespace'])} storage usage has exceeded its quota limit (${text(data['usage_percent'])}%)`);
     case 'notification_disabled': {
       const title = text(data['title']);
       return oneLine(`Notification ${title ? `“${title}” ` : ''}on ${repo} was disabled after failed deliveries`);
