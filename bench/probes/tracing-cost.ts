@@ -2,9 +2,12 @@
 // process, no Kafka (as bench/router/transform.ts): routeBatch over 1,000-event batches with tracing
 // off, then on at BENCH_TRACING (default 0.1) sampling (parentbased_traceidratio: the events carry no
 // traceparent, so the router starts one trace in ten), spans exported over OTLP/HTTP protobuf to a
-// receiver in this process that drops them (its CPU counts against tracing). Passes alternate off/on;
+// receiver in this process that drops them (its CPU counts against tracing). Each job is then
+// encoded as the producer encodes it (kafkajs's record encoder, as patched by @herald/kafka), so
+// the trace context headers' cost counts too. Passes alternate off/on;
 // CPU µs per event are the medians. Needs the local stack's schema registry. Prints one JSON line last.
-import { activeTracer, startTracing } from '@herald/observability';
+import { encodeRecord } from '@herald/kafka';
+import { activeMessageTraces, startTracing } from '@herald/observability';
 import { routeBatch } from '@herald/routing';
 import { startOtlpReceiver } from '@herald/testing';
 import { inProcessWorkload } from '../router/in-process.js';
@@ -18,12 +21,16 @@ const { codec, index, messages, metrics, source } = await inProcessWorkload(EVEN
 
 const sink = await startOtlpReceiver({ drop: true });
 const tracing = await startTracing({ service: 'tracing-cost', env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(RATIO) } });
-const tracer = activeTracer();
+const traces = activeMessageTraces();
 
 async function pass(traced: boolean): Promise<number> {
-  const deps = { codec, view: index, metrics, tracer: traced ? tracer : undefined };
+  const deps = { codec, view: index, metrics, traces: traced ? traces : undefined };
   const t0 = process.cpuUsage();
-  for (let i = 0; i < messages.length; i += BATCH) await routeBatch(messages.slice(i, i + BATCH), source, deps);
+  for (let i = 0; i < messages.length; i += BATCH) {
+    for (const out of await routeBatch(messages.slice(i, i + BATCH), source, deps)) {
+      for (const [n, m] of out.messages.entries()) encodeRecord({ offsetDelta: n, key: m.key ?? null, value: m.value, headers: m.headers as Record<string, Buffer> | undefined });
+    }
+  }
   const used = process.cpuUsage(t0);
   return (used.user + used.system) / messages.length;
 }

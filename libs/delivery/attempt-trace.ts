@@ -1,6 +1,6 @@
 import type { DeliveryJob } from '@herald/events';
 import type { KafkaMessage } from '@herald/kafka';
-import { contextFromHeaders, SPAN_ATTRIBUTES as A, SpanKind, SpanStatusCode, trace, traceHeaders, type Context, type Span, type Tracer } from '@herald/observability';
+import { ROOT_CONTEXT, SPAN_ATTRIBUTES as A, SpanKind, SpanStatusCode, trace, traceHeaders, type Context, type MessageTraces, type Span, type Tracer } from '@herald/observability';
 import { maskWebhookUrl } from '@herald/subscriptions';
 import { errorClassOf } from './delivery-error.js';
 import type { MessageSource } from './job-messages.js';
@@ -8,40 +8,45 @@ import type { MessageSource } from './job-messages.js';
 /** An attempt's trace, handed to the sender when tracing is on: its requests are children of the attempt's span. */
 export interface AttemptTrace {
   tracer: Tracer;
-  /** The context holding the attempt's span. */
-  context: Context;
+  /** The context holding the attempt's span; undefined when the attempt is not sampled (no span). */
+  context: Context | undefined;
+  /** An unsampled attempt's trace context (`traceparent`, `tracestate`), which each request passes on. */
+  passOn: Readonly<Record<string, string>>;
 }
 
 /**
- * A CONSUMER "process <topic>" span for one attempt of a job, child of the trace context the job's
- * headers carry (the router's span; a retried job keeps its headers, so each attempt is a child of
- * the same router span).
+ * The trace of one attempt of a job: when sampled, a CONSUMER "process <topic>" span, child of the
+ * trace context the job's headers carry (the router's span; a retried job keeps its headers, so each
+ * attempt is a child of the same router span). An unsampled attempt has no span (MessageTraces).
  */
-export function startAttemptSpan(tracer: Tracer, job: DeliveryJob, message: KafkaMessage, source: MessageSource, attempt: number): { span: Span; trace: AttemptTrace } {
-  const parent = contextFromHeaders(message.headers);
-  const span = tracer.startSpan(`process ${source.topic}`, { kind: SpanKind.CONSUMER }, parent);
-  // Attributes only for spans that record (at 10 % sampling, 9 attempts in 10 do not).
-  if (span.isRecording()) {
-    span.setAttributes({
-      [A.messagingSystem]: 'kafka',
-      [A.messagingOperationType]: 'process',
-      [A.messagingOperationName]: 'process',
-      [A.messagingDestination]: source.topic,
-      [A.messagingPartition]: String(source.partition),
-      [A.messagingKafkaOffset]: Number(message.offset),
-      [A.messagingKafkaKey]: job.notification_uuid,
-      [A.messagingMessageId]: job.delivery_id,
-      'herald.delivery.method': job.method,
-      'herald.delivery.attempt': attempt,
-      'herald.event.id': job.event.event_id,
-    });
+export function startAttemptSpan(traces: MessageTraces, job: DeliveryJob, message: KafkaMessage, source: MessageSource, attempt: number): { span: Span | undefined; trace: AttemptTrace } {
+  const t = traces.begin(`process ${source.topic}`, SpanKind.CONSUMER, message.headers);
+  const span = t.span;
+  if (!span) {
+    const passOn: Record<string, string> = {};
+    for (const name in t.headers) passOn[name] = (t.headers[name] as Buffer).toString('latin1');
+    return { span, trace: { tracer: traces.tracer, context: undefined, passOn } };
   }
-  return { span, trace: { tracer, context: trace.setSpan(parent, span) } };
+  span.setAttributes({
+    [A.messagingSystem]: 'kafka',
+    [A.messagingOperationType]: 'process',
+    [A.messagingOperationName]: 'process',
+    [A.messagingDestination]: source.topic,
+    [A.messagingPartition]: String(source.partition),
+    [A.messagingKafkaOffset]: Number(message.offset),
+    [A.messagingKafkaKey]: job.notification_uuid,
+    [A.messagingMessageId]: job.delivery_id,
+    'herald.delivery.method': job.method,
+    'herald.delivery.attempt': attempt,
+    'herald.event.id': job.event.event_id,
+  });
+  return { span, trace: { tracer: traces.tracer, context: trace.setSpan(ROOT_CONTEXT, span), passOn: {} } };
 }
 
 /** Ends an attempt's span: `error.type` is the delivery error class (no message: it may name an endpoint). */
-export function endAttemptSpan(span: Span, error: unknown): void {
-  if (error !== undefined && span.isRecording()) {
+export function endAttemptSpan(span: Span | undefined, error: unknown): void {
+  if (!span) return;
+  if (error !== undefined) {
     span.setAttribute(A.errorType, errorClassOf(error));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
@@ -49,9 +54,10 @@ export function endAttemptSpan(span: Span, error: unknown): void {
 }
 
 /**
- * An HTTP CLIENT span around one request of an attempt, its W3C trace context added to `headers`
- * (the receiver sees it as `traceparent`). `url.full` is masked as the API shows URLs (credentials,
- * query values and token-like path segments).
+ * An HTTP CLIENT span around one request of a sampled attempt, its W3C trace context added to
+ * `headers` (the receiver sees it as `traceparent`); an unsampled attempt's request carries the
+ * attempt's unsampled trace context, without a span. `url.full` is masked as the API shows URLs
+ * (credentials, query values and token-like path segments).
  */
 export async function tracedRequest<T extends { statusCode: number }>(
   t: AttemptTrace,
@@ -60,25 +66,19 @@ export async function tracedRequest<T extends { statusCode: number }>(
   headers: Record<string, string>,
   send: () => Promise<T>,
 ): Promise<T> {
+  if (!t.context) {
+    Object.assign(headers, t.passOn);
+    return send();
+  }
+  const target = new URL(url);
   const span = t.tracer.startSpan(method, { kind: SpanKind.CLIENT }, t.context);
-  const recording = span.isRecording();
-  if (recording) {
-    const target = new URL(url);
-    span.setAttributes({
-      [A.httpRequestMethod]: method,
-      [A.urlFull]: maskWebhookUrl(url),
-      [A.serverAddress]: target.hostname,
-      [A.serverPort]: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
-    });
-  }
+  span.setAttributes({
+    [A.httpRequestMethod]: method,
+    [A.urlFull]: maskWebhookUrl(url),
+    [A.serverAddress]: target.hostname,
+    [A.serverPort]: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
+  });
   Object.assign(headers, traceHeaders(span));
-  if (!recording) {
-    try {
-      return await send();
-    } finally {
-      span.end();
-    }
-  }
   try {
     const res = await send();
     span.setAttribute(A.httpResponseStatusCode, res.statusCode);

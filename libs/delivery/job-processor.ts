@@ -3,7 +3,7 @@ import { DELIVERY_JOB_SCHEMA, SUBJECTS, type DeliveryJob, type SchemaRegistryCod
 import { isRetriable } from '@herald/errors';
 import { TOPICS, type DeliveryMethod, type KafkaMessage, type OutgoingMessage } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { activeTracer, type NeededDependency, type Tracer } from '@herald/observability';
+import { activeMessageTraces, type MessageTraces, type NeededDependency } from '@herald/observability';
 import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import { endAttemptSpan, startAttemptSpan } from './attempt-trace.js';
 import type { AttemptLog } from './attempt-log.js';
@@ -35,8 +35,8 @@ export interface JobProcessorOptions {
   stopSignal: AbortSignal;
   /** The schema registry, as readiness sees it: needed while a job's schema id is not cached and it does not answer. */
   schemaRegistry?: NeededDependency;
-  /** A span per attempt, its context handed to the sender; default: the process's (activeTracer), none when tracing is off. */
-  tracer?: Tracer;
+  /** A trace per attempt (a span when sampled), handed to the sender; default: the process's (activeMessageTraces), none when tracing is off. */
+  traces?: MessageTraces;
 }
 
 /** A failure as results and logs show it: no secrets (senders never put URLs or tokens in messages). */
@@ -59,10 +59,10 @@ export class JobProcessor {
   private readonly successes: { inc(): void };
   private readonly attemptSeconds: { observe(v: number): void };
   private readonly endToEndSeconds: { observe(v: number): void };
-  private readonly tracer: Tracer | undefined;
+  private readonly traces: MessageTraces | undefined;
 
   constructor(private readonly o: JobProcessorOptions) {
-    this.tracer = o.tracer ?? activeTracer();
+    this.traces = o.traces ?? activeMessageTraces();
     this.subject = SUBJECTS.jobs(o.method);
     this.attemptSeconds = o.metrics.attemptSeconds.labels({ method: o.method });
     this.endToEndSeconds = o.metrics.endToEndSeconds.labels({ method: o.method });
@@ -139,7 +139,7 @@ export class JobProcessor {
       return this.drop(job, state);
     }
     const attempt = job.attempt + 1;
-    const traced = this.tracer ? startAttemptSpan(this.tracer, job, message, source, attempt) : undefined;
+    const traced = this.traces ? startAttemptSpan(this.traces, job, message, source, attempt) : undefined;
     const t0 = performance.now();
     const cancel = new AttemptCancel(Date.now() + this.o.attemptTimeoutMs);
     this.attempts.add(cancel);

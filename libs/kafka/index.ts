@@ -29,3 +29,4 @@ export { CompressionTypes } from 'kafkajs';
 export { createTransactionalPipe } from './transactional-pipe.js';
 export { fencedCause } from './fenced.js';
 export type { TransactionalPipe, TransactionalPipeOptions, TopicMessages } from './transactional-pipe.js';
+export { encodeRecord, type RecordInput } from './kafkajs-patches.js';

@@ -1,5 +1,6 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '@herald/logger';
+import { MessageTraces, TraceIds } from './message-traces.js';
 
 /** Samplers of the OpenTelemetry environment specification that Herald accepts. */
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -65,6 +66,7 @@ export interface Tracing {
 
 const TRACER_NAME = 'herald';
 let active: Tracer | undefined;
+let activeMessages: MessageTraces | undefined;
 
 /**
  * The tracer of this process once startTracing turned tracing on, else undefined. Hot paths take
@@ -72,6 +74,14 @@ let active: Tracer | undefined;
  */
 export function activeTracer(): Tracer | undefined {
   return active;
+}
+
+/**
+ * The process's MessageTraces (spans only for sampled messages) once startTracing turned tracing
+ * on, else undefined: for the code that starts a trace per consumed message.
+ */
+export function activeMessageTraces(): MessageTraces | undefined {
+  return activeMessages;
 }
 
 /**
@@ -102,7 +112,9 @@ export async function startTracing(opts: { service: string; version?: string; en
   const sampler = settings.sampler.startsWith('parentbased_')
     ? new sdk.ParentBasedSampler({ root: root[settings.sampler.slice('parentbased_'.length) as keyof typeof root] })
     : root[settings.sampler as keyof typeof root];
+  const ids = new TraceIds();
   const provider = new sdk.BasicTracerProvider({
+    idGenerator: ids,
     resource: resources.defaultResource().merge(
       resources.resourceFromAttributes({
         [semconv.ATTR_SERVICE_NAME]: settings.serviceName,
@@ -116,6 +128,8 @@ export async function startTracing(opts: { service: string; version?: string; en
   api.propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
   api.trace.setGlobalTracerProvider(provider);
   active = trace.getTracer(TRACER_NAME, opts.version);
+  const rootSampler = settings.sampler.replace('parentbased_', '');
+  activeMessages = new MessageTraces(active, ids, { parentBased: settings.sampler.startsWith('parentbased_'), rootRatio: rootSampler === 'always_on' ? 1 : rootSampler === 'always_off' ? 0 : settings.ratio });
   opts.logger?.info({ tracesUrl: redactUrl(settings.tracesUrl), sampler: settings.sampler, ratio: settings.ratio, serviceName: settings.serviceName }, 'tracing on');
   let stopped: Promise<void> | undefined;
   return {
@@ -127,6 +141,7 @@ export async function startTracing(opts: { service: string; version?: string; en
         .catch((err: unknown) => opts.logger?.warn({ err }, 'tracing: spans still queued were not exported'))
         .then(() => {
           active = undefined;
+          activeMessages = undefined;
         });
       return stopped;
     },

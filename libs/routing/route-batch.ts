@@ -10,7 +10,7 @@ import {
   type SchemaRegistryCodec,
 } from '@herald/events';
 import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
-import type { Tracer } from '@herald/observability';
+import type { MessageTraces } from '@herald/observability';
 import { routeEvent, type SubscriptionLookup } from './route-event.js';
 import { EventSpan } from './route-traced.js';
 
@@ -31,15 +31,15 @@ export interface RouteBatchMetrics {
  * its bytes become the jobs' `event` as they stand, when its writer schema is the jobs' event type
  * (the usual case). An event written with another schema version is read in full and its jobs are
  * encoded whole; so is one whose head cannot be read, which then shows why on the dead-letter topic.
- * With a `tracer` (tracing on) each event gets a span and its jobs that span's context (EventSpan); a
- * dead-lettered event keeps its own headers.
+ * With `traces` (tracing on) each event gets a trace (a span when sampled) and its jobs that trace's
+ * context (EventSpan); a dead-lettered event keeps its own headers.
  */
 export async function routeBatch(
   messages: KafkaMessage[],
   source: { topic: string; partition: number },
-  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics; tracer?: Tracer | undefined },
+  deps: { codec: SchemaRegistryCodec; view: SubscriptionLookup; metrics: RouteBatchMetrics; traces?: MessageTraces | undefined },
 ): Promise<TopicMessages[]> {
-  const { codec, view, metrics, tracer } = deps;
+  const { codec, view, metrics, traces } = deps;
   const byTopic = new Map<string, Message[]>();
   const add = (topic: string, m: Message) => {
     let list = byTopic.get(topic);
@@ -52,7 +52,7 @@ export async function routeBatch(
   const now = Date.now();
   metrics.eventsIn.inc(messages.length);
   for (const m of messages) {
-    const span = tracer ? new EventSpan(tracer, m, source) : undefined;
+    const span = traces ? new EventSpan(traces, m, source) : undefined;
     try {
       const projected = codec.decodeProjection(m.value, EVENT_HEAD);
       let head: EventHead;

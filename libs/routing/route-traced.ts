@@ -1,41 +1,41 @@
 import type { IHeaders, KafkaMessage } from '@herald/kafka';
-import { contextFromHeaders, SPAN_ATTRIBUTES as A, SpanKind, SpanStatusCode, traceHeaders, type Span, type Tracer } from '@herald/observability';
+import { SPAN_ATTRIBUTES as A, SpanKind, SpanStatusCode, type MessageTraces, type Span } from '@herald/observability';
 
 /**
- * One event's span, with tracing on: a CONSUMER "process repository-events" span, child of the
- * trace context the event's headers carry (the publisher's); `headers` is that span's context for
- * every job the event becomes (the delivery services continue from there). routeBatch starts one
- * per event in its loop and ends it when the event's jobs are made.
+ * One event's trace, with tracing on: a CONSUMER "process repository-events" span, child of the
+ * trace context the event's headers carry (the publisher's), when the event is sampled; `headers`
+ * is the trace context of every job the event becomes (the delivery services continue from there),
+ * one object shared by them. An unsampled event gets no span, and its jobs an unsampled context
+ * (MessageTraces). routeBatch starts one per event in its loop and ends it when the event's jobs
+ * are made.
  */
 export class EventSpan {
   readonly headers: IHeaders;
-  readonly #span: Span;
-  readonly #recording: boolean;
+  readonly #span: Span | undefined;
 
-  constructor(tracer: Tracer, m: KafkaMessage, source: { topic: string; partition: number }) {
-    this.#span = tracer.startSpan(`process ${source.topic}`, { kind: SpanKind.CONSUMER }, contextFromHeaders(m.headers));
-    // Most events are not sampled: their spans record nothing, so build attributes only for the others.
-    this.#recording = this.#span.isRecording();
-    if (this.#recording) {
-      this.#span.setAttributes({
-        [A.messagingSystem]: 'kafka',
-        [A.messagingOperationType]: 'process',
-        [A.messagingOperationName]: 'process',
-        [A.messagingDestination]: source.topic,
-        [A.messagingPartition]: String(source.partition),
-        [A.messagingKafkaOffset]: Number(m.offset),
-        ...(m.key ? { [A.messagingKafkaKey]: m.key.toString() } : {}),
-      });
-    }
-    this.headers = traceHeaders(this.#span) as IHeaders;
+  constructor(traces: MessageTraces, m: KafkaMessage, source: { topic: string; partition: number }) {
+    const t = traces.begin(`process ${source.topic}`, SpanKind.CONSUMER, m.headers);
+    this.headers = t.headers as IHeaders;
+    this.#span = t.span;
+    this.#span?.setAttributes({
+      [A.messagingSystem]: 'kafka',
+      [A.messagingOperationType]: 'process',
+      [A.messagingOperationName]: 'process',
+      [A.messagingDestination]: source.topic,
+      [A.messagingPartition]: String(source.partition),
+      [A.messagingKafkaOffset]: Number(m.offset),
+      ...(m.key ? { [A.messagingKafkaKey]: m.key.toString() } : {}),
+    });
   }
 
   end(jobs: number): void {
-    if (this.#recording) this.#span.setAttribute('herald.jobs', jobs);
+    if (!this.#span) return;
+    this.#span.setAttribute('herald.jobs', jobs);
     this.#span.end();
   }
 
   fail(err: unknown): void {
+    if (!this.#span) return;
     this.#span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
     this.#span.setAttribute(A.errorType, (err as { code?: string }).code ?? (err instanceof Error ? err.name : 'Error'));
     this.#span.end();

@@ -23,6 +23,7 @@ const SECRETS = [PASSWORD, PATH_TOKEN, QUERY_TOKEN];
 const kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'herald-tracing-test' });
 const traced = new RouterFixture();
 const plain = new RouterFixture();
+const sampled = new RouterFixture();
 let otlp: OtlpReceiver;
 let rx: Receiver;
 let tracing: Tracing;
@@ -69,7 +70,7 @@ before(async () => {
     seen.add(id);
     return { status: 500 };
   });
-  await Promise.all([traced.setup(), plain.setup()]);
+  await Promise.all([traced.setup(), plain.setup(), sampled.setup()]);
   // This process is the registry side: its publisher exports too.
   tracing = await startTracing({ service: 'herald-test-registry', env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on' }, contextManager: true });
   publisher = createEventPublisher({ kafka, registryUrl: TEST_REGISTRY_URL, tracer: activeTracer() });
@@ -82,7 +83,7 @@ after(async () => {
   await Promise.all(processes.map((p) => p.kill('SIGTERM')));
   await publisher?.disconnect();
   await tracing?.shutdown();
-  await Promise.all([traced.teardown(), plain.teardown()]);
+  await Promise.all([traced.teardown(), plain.teardown(), sampled.teardown()]);
   await rx?.close();
   await otlp?.close();
 });
@@ -227,6 +228,51 @@ test('Slack (as Flowdock and HipChat, through postJson): the request is a client
   assert.equal(attempt?.kind, SPAN_KIND.consumer);
   const routed = spans.find((x) => x.spanId === attempt?.parentSpanId);
   assert.equal(routed?.service, 'herald-router', 'the attempt continues the router’s span');
+});
+
+test('30 % sampling: a trace either wholly recorded or not at all; unsampled ones still carry one trace id to the receiver', { timeout: 180_000 }, async () => {
+  // Routers learn every notification from the one change feed: only this pair may route these jobs.
+  await Promise.all(tracedPair.map((p) => p.kill('SIGTERM')));
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.3', OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const pair = await startPair(sampled, otel, 'sampled');
+  const repository = uniqueRepo('sampled');
+  const path = `/sampled/${randomBytes(4).toString('hex')}`;
+  await webhookFor(sampled, repository, `${rx.url}${path}`);
+  const N = 60;
+  for (let i = 0; i < N; i++) await sampled.events.publish(sampleEvent('repo_push', { repository }));
+  // Each delivery: a failed attempt and its retry (the receiver fails each webhook-id once).
+  const requests = await eventually(() => {
+    const got = rx.requests.filter((r) => r.url === path);
+    assert.equal(got.length, 2 * N);
+    return got;
+  }, 90_000);
+  await Promise.all(pair.map((p) => p.kill('SIGTERM'))); // flushes their spans
+  const byDelivery = new Map<string, { traceId: string; spanId: string; sampled: boolean }[]>();
+  for (const r of requests) {
+    const m = TRACEPARENT.exec(String(r.headers['traceparent']));
+    assert.ok(m, `every request carries a traceparent: ${String(r.headers['traceparent'])}`);
+    const id = String(r.headers['webhook-id']);
+    byDelivery.set(id, [...(byDelivery.get(id) ?? []), { traceId: m[1]!, spanId: m[2]!, sampled: m[3] === '1' }]);
+  }
+  assert.equal(byDelivery.size, N);
+  let recorded = 0;
+  for (const [id, [a, b]] of byDelivery) {
+    assert.ok(a && b);
+    assert.equal(a.traceId, b.traceId, `${id}: both attempts in one trace`);
+    assert.equal(a.sampled, b.sampled, `${id}: one decision for the trace`);
+    const spans = otlp.spans.filter((x) => x.traceId === a.traceId);
+    if (a.sampled) {
+      recorded++;
+      // router process, 2 × (attempt, POST); the receiver saw the POST spans' ids.
+      assert.equal(spans.length, 5, `${id}: ${JSON.stringify(spans.map((x) => `${x.service} ${x.name}`))}`);
+      assert.deepEqual(spans.filter((x) => x.kind === SPAN_KIND.client).map((x) => x.spanId).sort(), [a.spanId, b.spanId].sort());
+    } else {
+      assert.equal(spans.length, 0, `${id}: an unsampled trace records nothing`);
+      assert.equal(a.spanId, b.spanId, `${id}: the router's unsampled context, passed on by each attempt`);
+    }
+  }
+  // 30 % of 60 (σ ≈ 3.5): both kinds of trace were checked, and not every trace was recorded.
+  assert.ok(recorded >= 1 && recorded <= 0.6 * N, `recorded ${recorded} of ${N}`);
 });
 
 test('tracing off (no OTEL endpoint): no traceparent reaches the receiver', { timeout: 120_000 }, async () => {

@@ -3,7 +3,7 @@ import { DELIVERY_JOB_SCHEMA, SchemaRegistryCodec, SUBJECTS } from '@herald/even
 import { consumerLag, createKafka, createTransactionalPipe, DELIVERY_METHODS, fencedCause, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck } from '@herald/mongo';
-import { activeTracer, createOpsServer, createServiceLifecycle, DependencyProbes, NeededDependency } from '@herald/observability';
+import { activeMessageTraces, createOpsServer, createServiceLifecycle, DependencyProbes, NeededDependency } from '@herald/observability';
 import { routeBatch } from '@herald/routing';
 import { NotificationStore, registryChangeCodec, SubscriptionView } from '@herald/subscriptions';
 import type { RouterConfig } from './config.js';
@@ -44,7 +44,7 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
   const schemaRegistry = new NeededDependency('schema-registry');
   let consumer: 'running' | 'restarting' = 'running';
   // Set when main.ts started tracing (OTEL_* variables); undefined costs routeBatch one check per batch.
-  const tracer = activeTracer();
+  const traces = activeMessageTraces();
 
   /** A crash of the pipe: a fenced producer cannot recover whether or not kafkajs restarts the consumer. */
   function crashed(err: unknown, restart: boolean): void {
@@ -56,7 +56,7 @@ export function createApp(config: RouterConfig, logger: Logger): RouterApp {
 
   async function route(messages: Parameters<typeof routeBatch>[0], source: Parameters<typeof routeBatch>[1]) {
     try {
-      const out = await routeBatch(messages, source, { codec, view: view!, metrics, tracer });
+      const out = await routeBatch(messages, source, { codec, view: view!, metrics, traces });
       schemaRegistry.succeeded();
       return out;
     } catch (err) {
