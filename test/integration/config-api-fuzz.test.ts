@@ -54,8 +54,8 @@ test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpec
   });
   await api.request('POST', '/api/v1/repository/acme/app/authorizedemail/ops@example.com', { token: admin });
   const examples = {
-    namespace: ['acme', 'other'],
-    repository: ['app', 'team/app', 'app%2Fsub'],
+    // `{repository}` is the full path (the document Fastify generates from the route schemas).
+    repository: ['acme/app', 'acme/team/app', 'other/app', 'acme/app%2Fsub'],
     uuid: [seeded.body.uuid, notification.uuid],
     email: ['ops@example.com', 'new@example.com'],
   };

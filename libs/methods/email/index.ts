@@ -17,7 +17,7 @@ export const email: MethodModule = {
         ...errorText('must be a valid e-mail address'),
       }),
     },
-    errorText('must be an object'),
+    errorText('is required and must be an object'),
   ),
   secrets: {},
   form: [

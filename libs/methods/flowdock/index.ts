@@ -6,7 +6,7 @@ import { Token } from '../shared-schemas.js';
 export const flowdock: MethodModule = {
   method: 'flowdock',
   label: 'Flowdock Team Notification',
-  config: Type.Object({ flow_api_token: Token }, errorText('must be an object')),
+  config: Type.Object({ flow_api_token: Token }, errorText('is required and must be an object')),
   secrets: { flow_api_token: () => MASK },
   form: [{ key: 'config.flow_api_token', label: 'Flow API token', kind: 'secret', required: true }],
   sender: 'delivery-flowdock',

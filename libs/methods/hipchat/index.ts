@@ -14,7 +14,7 @@ export const hipchat: MethodModule = {
       }),
       notification_token: Token,
     },
-    errorText('must be an object'),
+    errorText('is required and must be an object'),
   ),
   secrets: { notification_token: () => MASK },
   form: [

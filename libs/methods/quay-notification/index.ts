@@ -12,22 +12,19 @@ export const quayNotification: MethodModule = {
     {
       target: Type.Object(
         {
-          kind: Type.Union(
-            TARGET_KINDS.map((k) => Type.Literal(k)),
-            errorText(`must be one of ${TARGET_KINDS.join(', ')}`),
-          ),
+          kind: Type.Enum(TARGET_KINDS, errorText(`must be one of ${TARGET_KINDS.join(', ')}`)),
           name: Type.String({
             minLength: 1,
             maxLength: MAX_NAME_LENGTH,
             // Not blank, no control characters.
-            pattern: '^(?=.*\\S)[^\\p{Cc}]*$',
+            pattern: '^[^\\p{Cc}]*[^\\s\\p{Cc}][^\\p{Cc}]*$',
             ...errorText(`is required and must be a name of at most ${MAX_NAME_LENGTH} characters`),
           }),
         },
         errorText('is required and must be an object {kind, name}'),
       ),
     },
-    errorText('must be an object'),
+    errorText('is required and must be an object'),
   ),
   secrets: {},
   form: [

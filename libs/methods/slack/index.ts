@@ -6,7 +6,7 @@ import { HttpUrl } from '../shared-schemas.js';
 export const slack: MethodModule = {
   method: 'slack',
   label: 'Slack Notification',
-  config: Type.Object({ url: HttpUrl }, errorText('must be an object')),
+  config: Type.Object({ url: HttpUrl }, errorText('is required and must be an object')),
   secrets: { url: maskSlackUrl },
   form: [
     { key: 'config.url', label: 'Slack incoming webhook URL', kind: 'url', required: true, placeholder: 'https://hooks.slack.com/services/…' },

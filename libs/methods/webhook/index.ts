@@ -18,7 +18,7 @@ export const webhook: MethodModule = {
         }),
       ),
     },
-    errorText('must be an object'),
+    errorText('is required and must be an object'),
   ),
   secrets: { url: maskWebhookUrl },
   form: [

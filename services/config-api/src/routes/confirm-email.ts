@@ -1,9 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
+import { Html } from '../schemas/common.js';
 import { escapeHtml, htmlPage } from '../present/html.js';
 
 const PATH = '/authrepoemail';
 const FORM_BODY_LIMIT = 4 * 1024;
+
+/**
+ * The code is judged by the handler, which answers with a page (not a JSON 400) when it is missing
+ * or not one string: these schemas describe, and accept anything.
+ */
+const CODE = { code: Type.Unknown({ description: 'The code of the confirmation link (a string)' }) };
+const CodeQuery = Type.Object({ code: Type.Optional(CODE.code) });
+const CodeForm = Type.Unsafe({ properties: CODE, description: 'The form of the confirmation page' });
+const PAGES = { produces: ['text/html'], tags: ['e-mail authorization'] };
 
 function pageHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -35,7 +46,19 @@ function confirmedPage(a: { email: string; repository: string }): string {
  */
 export function registerConfirmEmail(app: FastifyInstance, deps: ApiDeps): void {
   // No HEAD route: a link checker gets 404, and learns nothing about the code.
-  app.get(PATH, { exposeHeadRoute: false }, async (req, reply) => {
+  const page = (description: string) => ({ ...Html, description });
+  app.get(
+    PATH,
+    {
+      exposeHeadRoute: false,
+      schema: {
+        ...PAGES,
+        summary: 'The link of the confirmation mail: a page showing what would be confirmed, with a button (opening it confirms nothing)',
+        querystring: CodeQuery,
+        response: { 200: page('The confirmation page, or "already confirmed"'), 400: page('No code'), 404: page('Unknown, replaced or expired code') },
+      },
+    },
+    async (req, reply) => {
     const raw = (req.query as Record<string, unknown>)['code'];
     const code = typeof raw === 'string' ? raw : '';
     pageHeaders(reply);
@@ -55,7 +78,18 @@ export function registerConfirmEmail(app: FastifyInstance, deps: ApiDeps): void 
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
     });
-    scope.post(PATH, async (req, reply) => {
+    scope.post(
+      PATH,
+      {
+        schema: {
+          ...PAGES,
+          consumes: ['application/x-www-form-urlencoded'],
+          summary: "The page's button: confirms the authorization",
+          body: CodeForm,
+          response: { 200: page('Confirmed'), 400: page('No code'), 404: page('Unknown, replaced or expired code') },
+        },
+      },
+      async (req, reply) => {
       const b = req.body as Record<string, unknown> | undefined;
       const code = typeof b === 'object' && b !== null && typeof b['code'] === 'string' ? b['code'] : '';
       pageHeaders(reply);

@@ -5,7 +5,7 @@ import type { Principal } from '@herald/auth';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { notificationView } from '../present/notification-view.js';
-import { validateCreateRequest } from '../validation/create-request.js';
+import { checkCreateRequest } from '../validation/create-request.js';
 import type { NotificationAction } from './repository-path.js';
 
 /** Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
@@ -55,7 +55,7 @@ export async function createNotification(
   who: Principal,
   reply: FastifyReply,
 ): Promise<unknown> {
-  const req = await validateCreateRequest(body, {
+  const req = await checkCreateRequest(body, {
     repository,
     isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
     checkDestination: (method, field, url) => deps.destinations.check(method, field, url),

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError } from '@herald/errors';
-import { checkRepositoryName, parseRepositoryPath } from './repository-path.js';
+import { compileSchema, schemaError } from '../schemas/ajv.js';
+import { RepositoryParams } from '../schemas/common.js';
+import { parseRepositoryPath } from './repository-path.js';
+import { rewriteRepositoryUrl } from './repository-routes.js';
 
 test('notification routes, including repositories with slashes', () => {
   assert.deepEqual(parseRepositoryPath('ns/app/notification/'), { kind: 'notifications', repository: 'ns/app' });
@@ -37,9 +39,23 @@ test('anything else is not a route', () => {
   }
 });
 
-test('repository names', () => {
-  for (const ok of ['ns/app', 'ns/team/app', 'my-org/my_app.v2', 'a/b__c']) checkRepositoryName(ok);
+test('repository names: the params schema, and its 400 names `repository`', () => {
+  const validate = compileSchema(RepositoryParams);
+  for (const ok of ['ns/app', 'ns/team/app', 'my-org/my_app.v2', 'a/b__c']) assert.ok(validate({ repository: ok }), ok);
   for (const bad of ['ns', '/app', 'ns/', 'ns//app', 'NS/app', 'ns/app!', 'ns/-app', `ns/${'a'.repeat(300)}`, 'ns/notification/../x']) {
-    assert.throws(() => checkRepositoryName(bad), ValidationError, bad);
+    assert.equal(validate({ repository: bad }), false, bad);
+    const e = schemaError(validate.errors ?? [], 'params');
+    assert.equal(e.field, 'repository');
+    assert.match(e.message, /^repository: must be namespace\/name/);
+  }
+});
+
+test('repository paths are rewritten to one encoded segment; other paths are left alone', () => {
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/team/app/notification/?x=1'), '/api/v1/repository/ns%2Fteam%2Fapp/notification/?x=1');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/notification/u-1/test'), '/api/v1/repository/ns%2Fapp/notification/u-1/test');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app%2Fsub/authorizedemail/a%40b.example'), '/api/v1/repository/ns%2Fapp%2Fsub/authorizedemail/a%40b.example');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/recentrefs'), '/api/v1/repository/ns%2Fapp/recentrefs');
+  for (const same of ['/api/v1/repository/ns/app/nothing', '/api/v1/user/notifications', '/api/v1/repository/%zz/notification/']) {
+    assert.equal(rewriteRepositoryUrl(same), same);
   }
 });

@@ -1,5 +1,3 @@
-import { ValidationError } from '@herald/errors';
-
 export const REPOSITORY_PREFIX = '/api/v1/repository/';
 export const NOTIFICATION_ACTIONS = ['test', 'attempts', 'redrive'] as const;
 export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
@@ -56,19 +54,4 @@ export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
   if (n >= 3 && at(-2) === 'authorizedemail' && at(-1) !== '') return { kind: 'authorized-email', repository: repo(2), email: at(-1) };
   if (n >= 2 && at(-1) === 'recentrefs') return { kind: 'recent-refs', repository: repo(1) };
   return null;
-}
-
-export const MAX_REPOSITORY_LENGTH = 255;
-// Docker distribution's path component: lowercase alphanumerics joined by `.`, `_`, `__` or dashes.
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-
-/** Throws a 400 naming `repository` unless it is `namespace/name[/more]` in registry syntax. */
-export function checkRepositoryName(repository: string): void {
-  const parts = repository.split('/');
-  if (repository.length > MAX_REPOSITORY_LENGTH || parts.length < 2 || !parts.every((p) => COMPONENT.test(p))) {
-    throw new ValidationError(
-      'repository',
-      'must be namespace/name (lowercase letters, digits and . _ - separators; more / segments allowed)',
-    );
-  }
 }

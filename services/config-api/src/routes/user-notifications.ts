@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { recipientOf } from '@herald/auth';
-import { ValidationError } from '@herald/errors';
 import type { InAppDoc, InAppRecipient } from '@herald/store';
 import type { ApiDeps } from '../deps.js';
 import { authenticate } from '../http/authenticate.js';
 import { NotFoundError } from '../http/http-errors.js';
+import { BEARER, DismissRequest, InAppNotification, InAppNotificationList, TOKEN_ERRORS, err } from '../schemas/common.js';
 
 /** Quay's default `limit` (endpoints/api/user.py `UserNotificationList`). */
 export const DEFAULT_PAGE_LIMIT = 5;
@@ -34,17 +35,33 @@ export function inAppView(n: InAppDoc): Record<string, unknown> {
   };
 }
 
-function intParam(q: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
-  const raw = q[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ValidationError(name, `must be an integer from ${min} to ${max}`);
-  }
-  return Number(raw);
-}
+const PagingQuery = Type.Object({
+  page: Type.Optional(
+    Type.String({
+      pattern: '^(0*([0-9]{1,4}|10000))?$', // 0 to MAX_PAGE, leading zeros allowed
+      description: "Quay's paging: 0 and 1 are the first page; page n starts at (n - 1) × limit.",
+      'x-error': `must be an integer from 0 to ${MAX_PAGE}`,
+    }),
+  ),
+  limit: Type.Optional(
+    Type.String({
+      pattern: '^(0*([1-9][0-9]?|100))?$', // 1 to MAX_PAGE_LIMIT
+      description: `Default ${DEFAULT_PAGE_LIMIT}`,
+      'x-error': `must be an integer from 1 to ${MAX_PAGE_LIMIT}`,
+    }),
+  ),
+});
 
-async function recipient(deps: ApiDeps, req: FastifyRequest): Promise<InAppRecipient> {
-  return recipientOf(await authenticate(deps.verifier, req));
+const UuidParams = Type.Object({ uuid: Type.String() });
+
+const intOr = (raw: string | undefined, fallback: number): number => (raw === undefined || raw === '' ? fallback : Number(raw));
+
+const recipients = new WeakMap<FastifyRequest, InAppRecipient>();
+
+function recipient(req: FastifyRequest): InAppRecipient {
+  const r = recipients.get(req);
+  if (!r) throw new Error('user route without its token check');
+  return r;
 }
 
 function uuidParam(req: FastifyRequest): string {
@@ -55,37 +72,59 @@ function uuidParam(req: FastifyRequest): string {
 
 /** The caller's in-app notifications: their user, teams and administered orgs. */
 export function registerUserNotifications(app: FastifyInstance, deps: ApiDeps): void {
-  app.get('/api/v1/user/notifications', async (req) => {
-    const r = await recipient(deps, req);
-    const q = req.query as Record<string, unknown>;
-    // Quay's paging: `page` defaults to 0, and 0 and 1 both give the first page (peewee's
-    // paginate is 1-based and Quay skips it for page 0); page n starts at (n - 1) × limit.
-    const page = intParam(q, 'page', 0, 0, MAX_PAGE);
-    const limit = intParam(q, 'limit', DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT);
-    const res = await deps.inapp.listFor(r, Math.max(page, 1), limit);
-    return {
-      notifications: res.notifications.map(inAppView),
-      page,
-      has_additional: res.has_additional,
-      additional: res.has_additional,
-    };
+  // The token is checked before the schemas: a caller without one gets 401, whatever the request.
+  const preValidation = async (req: FastifyRequest): Promise<void> => {
+    recipients.set(req, recipientOf(await authenticate(deps.verifier, req)));
+  };
+  const op = (summary: string, schema: Record<string, unknown>, responses: Record<number, unknown>) => ({
+    preValidation,
+    schema: { summary, tags: ['user'], security: BEARER, ...schema, response: { ...responses, ...TOKEN_ERRORS } },
   });
 
-  app.get('/api/v1/user/notifications/:uuid', async (req) => {
-    const r = await recipient(deps, req);
-    const n = await deps.inapp.getFor(r, uuidParam(req));
-    if (!n) throw new NotFoundError('notification not found');
-    return inAppView(n);
-  });
+  app.get(
+    '/api/v1/user/notifications',
+    op('The caller’s in-app notifications, newest first, dismissed ones hidden', { querystring: PagingQuery }, {
+      200: InAppNotificationList,
+      400: err('Invalid page or limit'),
+    }),
+    async (req) => {
+      const q = req.query as { page?: string; limit?: string };
+      // Quay's paging: `page` defaults to 0, and 0 and 1 both give the first page (peewee's
+      // paginate is 1-based and Quay skips it for page 0); page n starts at (n - 1) × limit.
+      const page = intOr(q.page, 0);
+      const limit = intOr(q.limit, DEFAULT_PAGE_LIMIT);
+      const res = await deps.inapp.listFor(recipient(req), Math.max(page, 1), limit);
+      return {
+        notifications: res.notifications.map(inAppView),
+        page,
+        has_additional: res.has_additional,
+        additional: res.has_additional,
+      };
+    },
+  );
 
-  app.put('/api/v1/user/notifications/:uuid', async (req) => {
-    const r = await recipient(deps, req);
-    const uuid = uuidParam(req);
-    const body = req.body as Record<string, unknown> | undefined;
-    const dismissed = typeof body === 'object' && body !== null && !Array.isArray(body) ? body['dismissed'] : undefined;
-    if (typeof dismissed !== 'boolean') throw new ValidationError('dismissed', 'is required and must be a boolean');
-    const n = await deps.inapp.setDismissedFor(r, uuid, dismissed);
-    if (!n) throw new NotFoundError('notification not found');
-    return inAppView(n);
-  });
+  app.get(
+    '/api/v1/user/notifications/:uuid',
+    op('One of the caller’s in-app notifications', { params: UuidParams }, { 200: InAppNotification, 404: err('Not found') }),
+    async (req) => {
+      const n = await deps.inapp.getFor(recipient(req), uuidParam(req));
+      if (!n) throw new NotFoundError('notification not found');
+      return inAppView(n);
+    },
+  );
+
+  app.put(
+    '/api/v1/user/notifications/:uuid',
+    op('Dismiss (or un-dismiss) one of the caller’s in-app notifications', { params: UuidParams, body: DismissRequest }, {
+      200: InAppNotification,
+      400: err('`dismissed` missing or not a boolean'),
+      404: err('Not found'),
+    }),
+    async (req) => {
+      const { dismissed } = req.body as { dismissed: boolean };
+      const n = await deps.inapp.setDismissedFor(recipient(req), uuidParam(req), dismissed);
+      if (!n) throw new NotFoundError('notification not found');
+      return inAppView(n);
+    },
+  );
 }

@@ -86,7 +86,7 @@ export function registerWeb(app: FastifyInstance, page: WebPage | null = findWeb
     return p;
   };
   for (const path of [...Object.keys(FILES), BUNDLE_PATH]) {
-    app.get(path, async (_req, reply) => {
+    app.get(path, { schema: { hide: true } }, async (_req, reply) => {
       const asset = await load(path);
       return secured(reply, asset.type).send(asset.body);
     });

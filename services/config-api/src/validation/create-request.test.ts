@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '@herald/errors';
+import { DELIVERY_METHODS } from '@herald/kafka';
+import { METHOD_MODULES, TARGET_KINDS } from '@herald/methods';
+import { INAPP_TARGET_KINDS } from '@herald/store';
 import { validateCreateRequest } from './create-request.js';
-import type { MethodConfigContext } from './method-config.js';
+import type { MethodConfigContext } from './create-request.js';
 
 const ctx: MethodConfigContext = {
   repository: 'ns/app',
@@ -114,4 +117,26 @@ test('titles with bidi overrides, isolates or zero-width characters are refused,
   // Visible non-ASCII text is fine.
   const ok = await validateCreateRequest(hook({ url: 'https://h.example/x' }, { title: 'Déploiement — עברית 日本' }), ctx);
   assert.equal(ok.title, 'Déploiement — עברית 日本');
+});
+
+test('the method modules are the delivery topics’ methods; in-app target kinds are the store’s', () => {
+  assert.deepEqual(METHOD_MODULES.map((m) => m.method).sort(), [...DELIVERY_METHODS].sort());
+  assert.deepEqual([...TARGET_KINDS], [...INAPP_TARGET_KINDS]);
+});
+
+test('a schema 400 starts with the field and says what the schema wants', async () => {
+  const message = async (body: unknown): Promise<string> => {
+    try {
+      await validateCreateRequest(body, ctx);
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+    return '(accepted)';
+  };
+  assert.match(await message(hook({})), /^config\.url: is required and must be an http or https URL/);
+  assert.match(await message(hook({ url: 'https://h.example' }, { method: 'pigeon' })), /^method: must be one of quay_notification, email, webhook, flowdock, hipchat, slack$/);
+  assert.match(await message(hook({ url: 'https://h.example' }, { event: 'nope' })), /^event: must be one of repo_push, /);
+  assert.match(await message(hook({ url: 'https://h.example' }, { event: 'vulnerability_found', eventConfig: undefined, event_config: { level: 9 } })), /^eventConfig\.level: must be an integer from 0 \(Critical\) to 5/);
+  assert.match(await message({ event: 'repo_push', method: 'quay_notification', config: { target: { kind: 'robot', name: 'x' } } }), /^config\.target\.kind: must be one of user, team, org$/);
+  assert.match(await message('x'), /^body: must be a JSON object$/);
 });

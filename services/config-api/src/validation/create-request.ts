@@ -1,11 +1,14 @@
 import { ValidationError } from '@herald/errors';
-import { DELIVERY_METHODS, type DeliveryMethod } from '@herald/kafka';
-import { EVENT_KINDS, isEventKind, type EventKind } from '@herald/events';
+import type { DeliveryMethod } from '@herald/kafka';
+import type { EventKind } from '@herald/events';
+import { methodModule } from '@herald/methods';
 import { INVISIBLE_FORMAT_CHARS } from '@herald/render';
-import { validateEventConfig } from './event-config.js';
-import { validateMethodConfig, type MethodConfigContext } from './method-config.js';
+import { compileSchema, schemaError } from '../schemas/ajv.js';
+import { MAX_TITLE_LENGTH, NotificationCreateRequest } from '../schemas/notification.js';
+import { checkEventConfig } from './event-config.js';
+import { checkMethodConfig, type MethodConfigContext } from './method-checks.js';
 
-export const MAX_TITLE_LENGTH = 255;
+export type { MethodConfigContext } from './method-checks.js';
 
 /** A validated, normalized `POST …/notification/` body. */
 export interface CreateRequest {
@@ -14,24 +17,6 @@ export interface CreateRequest {
   config: Record<string, unknown>;
   event_config: Record<string, unknown>;
   title: string | null;
-}
-
-function isMethod(s: unknown): s is DeliveryMethod {
-  return typeof s === 'string' && (DELIVERY_METHODS as readonly string[]).includes(s);
-}
-
-function title(raw: unknown): string | null {
-  if (raw === undefined || raw === null) return null;
-  if (typeof raw !== 'string') throw new ValidationError('title', 'must be a string');
-  const t = raw.trim();
-  if (t.length > MAX_TITLE_LENGTH) throw new ValidationError('title', `must be at most ${MAX_TITLE_LENGTH} characters`);
-  if (/\p{Cc}/u.test(t)) throw new ValidationError('title', 'must not contain control characters');
-  const invisible = INVISIBLE_FORMAT_CHARS.exec(t)?.[0];
-  if (invisible !== undefined) {
-    const code = `U+${invisible.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
-    throw new ValidationError('title', `must not contain ${code} (${INVISIBLE_NAMES[invisible] ?? 'an invisible format character'}): it changes how the text reads`);
-  }
-  return t === '' ? null : t;
 }
 
 /** The characters of INVISIBLE_FORMAT_CHARS by name, for the 400 naming the one found. */
@@ -52,19 +37,62 @@ const INVISIBLE_NAMES: Record<string, string> = {
   '\u2069': 'POP DIRECTIONAL ISOLATE',
 };
 
+/** The schema says string or null; the length counts once trimmed, and the characters are judged here. */
+function title(raw: string | null | undefined): string | null {
+  if (raw === undefined || raw === null) return null;
+  const t = raw.trim();
+  if (t.length > MAX_TITLE_LENGTH) throw new ValidationError('title', `must be at most ${MAX_TITLE_LENGTH} characters`);
+  if (/\p{Cc}/u.test(t)) throw new ValidationError('title', 'must not contain control characters');
+  const invisible = INVISIBLE_FORMAT_CHARS.exec(t)?.[0];
+  if (invisible !== undefined) {
+    const code = `U+${invisible.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new ValidationError('title', `must not contain ${code} (${INVISIBLE_NAMES[invisible] ?? 'an invisible format character'}): it changes how the text reads`);
+  }
+  return t === '' ? null : t;
+}
+
 /**
- * Validates a create request in Quay's shape (`eventConfig`; `event_config` is accepted too).
- * Throws a ValidationError naming the first offending field.
+ * Quay's clients send `eventConfig`, some `event_config`, some neither: before the schema, the body
+ * carries the filter as `eventConfig` (an object when absent), so the schema judges one name.
+ * Mutates and returns the body; anything but an object is left for the schema to refuse.
  */
-export async function validateCreateRequest(body: unknown, ctx: MethodConfigContext): Promise<CreateRequest> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError('body', 'must be a JSON object');
+export function prepareCreateBody(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const b = body as Record<string, unknown>;
-  if (!isEventKind(b['event'])) throw new ValidationError('event', `must be one of ${EVENT_KINDS.join(', ')}`);
-  if (!isMethod(b['method'])) throw new ValidationError('method', `must be one of ${DELIVERY_METHODS.join(', ')}`);
-  const event = b['event'];
-  const method = b['method'];
-  const t = title(b['title']);
-  const event_config = validateEventConfig(event, b['eventConfig'] ?? b['event_config']);
-  const config = await validateMethodConfig(method, b['config'], ctx);
-  return { event, method, config, event_config, title: t };
+  const ec = b['eventConfig'] ?? b['event_config'];
+  delete b['event_config'];
+  b['eventConfig'] = ec ?? {};
+  return b;
+}
+
+interface SchemaValidBody {
+  event: EventKind;
+  method: DeliveryMethod;
+  config: Record<string, unknown>;
+  eventConfig: Record<string, unknown>;
+  title?: string | null;
+}
+
+/**
+ * What the schema (schemas/notification.ts, checked by Fastify on the route) cannot say: the
+ * title's characters, RE2 compilation, the destination guard, the template, e-mail authorization.
+ * Returns the request as stored. Throws a ValidationError naming the field.
+ */
+export async function checkCreateRequest(body: unknown, ctx: MethodConfigContext): Promise<CreateRequest> {
+  const b = body as SchemaValidBody;
+  const m = methodModule(b.method);
+  if (!m) throw new ValidationError('method', 'is not a delivery method'); // the schema refused it already
+  const t = title(b.title);
+  const event_config = checkEventConfig(b.event, b.eventConfig);
+  const config = await checkMethodConfig(m, b.config, ctx);
+  return { event: b.event, method: b.method, config, event_config, title: t };
+}
+
+const validateSchema = compileSchema(NotificationCreateRequest);
+
+/** The route's whole validation outside Fastify (tests, tools): prepare, the schema, then the checks. */
+export async function validateCreateRequest(body: unknown, ctx: MethodConfigContext): Promise<CreateRequest> {
+  const prepared = prepareCreateBody(typeof body === 'object' && body !== null ? structuredClone(body) : body);
+  if (!validateSchema(prepared)) throw schemaError(validateSchema.errors ?? [], 'body');
+  return checkCreateRequest(prepared, ctx);
 }

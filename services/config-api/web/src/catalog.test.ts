@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { ValidationError } from '@herald/errors';
 import { BUILD_EVENT_KINDS, EVENT_KINDS, VULNERABILITY_PRIORITIES } from '@herald/events';
 import { DELIVERY_METHODS } from '@herald/kafka';
-import { validateEventConfig } from '../../src/validation/event-config.js';
-import { validateMethodConfig } from '../../src/validation/method-config.js';
+import { METHOD_MODULES } from '@herald/methods';
+import { validateCreateRequest } from '../../src/validation/create-request.js';
 import { EVENTS, METHODS, PRIORITIES, describeFilter, describeTarget } from './catalog.js';
 
 // A valid value for every field the form offers, keyed by the request path it fills.
@@ -33,8 +33,10 @@ function build(keys: readonly string[], prefix: string): Record<string, unknown>
   return out;
 }
 
-test('the form offers exactly the service’s 11 events and 6 methods', () => {
+test('the form offers exactly the service’s events, and the methods of libs/methods', () => {
   assert.deepEqual(EVENTS.map((e) => e.kind).sort(), [...EVENT_KINDS].sort());
+  // The methods are the modules' own (derived), and the modules are the topics' methods.
+  assert.deepEqual(METHODS.map((m) => [m.method, m.fields]), METHOD_MODULES.map((m) => [m.method, m.form]));
   assert.deepEqual(METHODS.map((m) => m.method).sort(), [...DELIVERY_METHODS].sort());
   assert.deepEqual([...PRIORITIES], [...VULNERABILITY_PRIORITIES]);
   for (const kind of BUILD_EVENT_KINDS) {
@@ -42,36 +44,45 @@ test('the form offers exactly the service’s 11 events and 6 methods', () => {
   }
 });
 
+const create = (over: Record<string, unknown>) =>
+  validateCreateRequest({ event: 'repo_push', method: 'webhook', config: { url: 'https://hooks.example.com/x' }, ...over }, {
+    repository: 'acme/app',
+    isEmailConfirmed: async () => over['confirmed'] !== false,
+  });
+
 test('every field key is a request path the server validates and keeps', async () => {
-  const ctx = { repository: 'acme/app', isEmailConfirmed: async () => true };
   for (const m of METHODS) {
     const keys = m.fields.map((f) => f.key);
     for (const k of keys) assert.ok(k in SAMPLE, `no sample for ${k}`);
     const config = build(keys, 'config');
-    assert.deepEqual(await validateMethodConfig(m.method as (typeof DELIVERY_METHODS)[number], config, ctx), config, m.method);
+    assert.deepEqual((await create({ method: m.method, config })).config, config, m.method);
   }
   for (const e of EVENTS) {
     const ec = build(e.filters.map((f) => f.key), 'eventConfig');
-    assert.deepEqual(validateEventConfig(e.kind as (typeof EVENT_KINDS)[number], ec), ec, e.kind);
+    assert.deepEqual((await create({ event: e.kind, eventConfig: ec })).event_config, ec, e.kind);
   }
 });
 
 test('the server names the form’s own keys in its 400s', async () => {
-  const ctx = { repository: 'acme/app', isEmailConfirmed: async () => false };
   const keys = new Set([...METHODS.flatMap((m) => m.fields), ...EVENTS.flatMap((e) => e.filters)].map((f) => f.key));
-  const fieldOf = async (fn: () => unknown): Promise<string> => {
+  const fieldOf = async (over: Record<string, unknown>): Promise<string> => {
     try {
-      await fn();
+      await create(over);
     } catch (err) {
       if (err instanceof ValidationError) return err.field;
     }
     return '(none)';
   };
-  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('hipchat', { room_id: 'abc', notification_token: 't' }, ctx))));
-  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('email', { email: 'a@example.com' }, ctx))));
-  assert.ok(keys.has(await fieldOf(() => validateEventConfig('vulnerability_found', { level: 9 }))));
-  assert.ok(keys.has(await fieldOf(() => validateEventConfig('repo_image_expiry', {}))));
-  assert.ok(keys.has(await fieldOf(() => validateMethodConfig('quay_notification', { target: { kind: 'x', name: 'n' } }, ctx))));
+  for (const over of [
+    { method: 'hipchat', config: { room_id: 'abc', notification_token: 't' } },
+    { method: 'email', config: { email: 'a@example.com' }, confirmed: false },
+    { event: 'vulnerability_found', eventConfig: { level: 9 } },
+    { event: 'repo_image_expiry', eventConfig: {} },
+    { method: 'quay_notification', config: { target: { kind: 'x', name: 'n' } } },
+  ]) {
+    const field = await fieldOf(over);
+    assert.ok(keys.has(field), `${JSON.stringify(over)} → ${field}`);
+  }
 });
 
 test('filters and targets in words', () => {
