@@ -1,6 +1,8 @@
 import type { RepositoryEvent } from '@herald/events';
 import type { Kafka, KafkaMessage, Message, Producer } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
+import type { Tracer } from '@herald/observability';
+import { endSendSpans, startSendSpans } from '@herald/producer';
 import { decodeOffsets, PartitionWindows, type AddOutcome, type CoalescerLimits } from './partition-windows.js';
 import { decodeRawRecord } from './raw-record.js';
 
@@ -28,6 +30,11 @@ export interface CoalescerOptions {
   onFatal: (err: Error) => void;
   onRecord?: (outcome: AddOutcome | 'unreadable') => void;
   onCommit?: (events: readonly RepositoryEvent[]) => void;
+  /**
+   * With tracing on: each event published is a PRODUCER span (a new trace; the registry's requests
+   * were many and are not its parent) and carries its `traceparent` to the router.
+   */
+  tracer?: Tracer | undefined;
 }
 
 export interface Coalescer {
@@ -178,6 +185,7 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
     }
     if (events.length > 0 || (offsets.length > 0 && !onlyWithEvents)) {
       const messages: Message[] = events.map((e) => ({ key: e.repository, value: opts.encode(e) }));
+      const spans = opts.tracer && events.length > 0 ? startSendSpans(opts.tracer, opts.outputTopic, events, messages) : undefined;
       const tx = await producer.transaction();
       try {
         if (messages.length > 0) await tx.send({ topic: opts.outputTopic, messages, acks: -1 });
@@ -185,8 +193,11 @@ export function createCoalescer(opts: CoalescerOptions): Coalescer {
         await tx.commit();
       } catch (err) {
         await tx.abort().catch(() => undefined);
+        if (spans) endSendSpans(spans, err instanceof Error ? err : new Error(String(err)));
         throw err;
       }
+      // A transaction's send does not say where each record landed: the spans end without offsets.
+      if (spans) endSendSpans(spans, []);
       for (const o of offsets) committed.set(o.partition, `${o.offset}|${o.metadata}`);
       if (events.length > 0) opts.onCommit?.(events);
     }

@@ -9,6 +9,7 @@ import type { NotificationDoc } from '@herald/subscriptions';
 import { startOtlpReceiver, startService, SPAN_KIND, type OtlpReceiver, type ReceivedSpan, type ServiceProcess } from '@herald/testing';
 import { eventually } from '../helpers/wait.js';
 import { TEST_BROKERS, TEST_REGISTRY_URL } from '../support/job-reader.js';
+import { distributionEvent, IngestFixture } from '../support/ingest-fixture.js';
 import { RouterFixture, uniqueRepo } from '../support/router-fixture.js';
 import { startReceiver, type Receiver } from './webhook-fixture.js';
 
@@ -290,5 +291,36 @@ test('tracing off (no OTEL endpoint): no traceparent reaches the receiver', { ti
   for (const r of requests) {
     assert.equal(r.headers['traceparent'], undefined);
     assert.equal(r.headers['tracestate'], undefined);
+  }
+});
+
+test('ingest: each event it publishes is a PRODUCER span whose traceparent the event carries', { timeout: 120_000 }, async () => {
+  const ing = new IngestFixture({ INGEST_WINDOW_MS: '200', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '100' });
+  await ing.start(`ingest-traced-${ing.id}`);
+  try {
+    const repository = ing.repo('traced');
+    const res = await ing.post('/v1/distribution/events', { events: [distributionEvent({ action: 'push', repository, tag: '1.0' }), distributionEvent({ action: 'push', repository, tag: '1.1' })] }, { 'content-type': 'application/vnd.docker.distribution.events.v2+json' });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const [event] = await eventually(() => {
+      const got = ing.of(repository);
+      assert.equal(got.length, 1, 'one repo_push for the window');
+      return got;
+    }, 20_000);
+    const m = TRACEPARENT.exec(String(event!.headers['traceparent']));
+    assert.ok(m, `traceparent ${String(event!.headers['traceparent'])}`);
+    const send = await eventually(() => {
+      const found = otlp.spans.find((x) => x.traceId === m[1] && x.spanId === m[2]);
+      assert.ok(found, 'the span the event names was exported');
+      return found;
+    }, 20_000);
+    assert.equal(send.service, 'herald-ingest');
+    assert.equal(send.kind, SPAN_KIND.producer);
+    assert.equal(send.name, `send ${TOPICS.repositoryEvents}`);
+    assert.equal(send.attributes['messaging.destination.name'], TOPICS.repositoryEvents);
+    assert.equal(send.attributes['messaging.message.id'], event!.value.event_id);
+    assert.equal(send.attributes['messaging.kafka.message.key'], repository);
+    assert.equal(send.statusCode, 0);
+  } finally {
+    await ing.stop();
   }
 });

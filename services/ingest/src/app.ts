@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SCHEMAS, SchemaRegistryCodec, SUBJECTS } from '@herald/events';
 import { createKafka, createRecordProducer, kafkaCheck, TOPICS, topicSpecs, verifyTopics } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
+import { activeTracer, createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
 import { createCoalescer, parseDistributionEnvelope, parseHarborPayload, type Coalescer } from '@herald/registry-ingest';
 import { createAccept } from './accept.js';
 import type { IngestConfig } from './config.js';
@@ -51,6 +51,7 @@ export function createApp(config: IngestConfig, logger: Logger): IngestApp {
     onCommit: (events) => {
       for (const e of events) metrics.events.inc({ kind: e.kind });
     },
+    tracer: activeTracer(),
   });
 
   const host = { defaultRegistryHost: config.INGEST_REGISTRY_HOST, pulls: config.INGEST_PULLS };
