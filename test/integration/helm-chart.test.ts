@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envExample, shapeKeys } from '@herald/infra';
 import { parseConfig } from '@herald/config';
+import { tracingSettings } from '@herald/observability';
 import { PARTITIONS, TOPICS, topicSpecs, topicsShape } from '@herald/kafka';
 import { CHART, ROOT, ensureHelmTools, envOf, find, kinds, loadServiceConfig, parseYamlDocs, podEnvironment, podSpecs, removeScratch, render, run, template, validate, type HelmTools, type K8sObject } from '../support/helm-chart.js';
 
@@ -271,6 +272,8 @@ test('rendering fails on values that would break a deployment', () => {
   fails(['--set', 'podSecurityContext.runAsUser=0'], /\/podSecurityContext\/runAsUser': minimum/);
   fails(['--set', 'services.router.resources.limits=null'], /\/services\/router\/resources': missing property 'limits'/);
   fails(['--set', 'autoscaling.mode=sometimes'], /\/autoscaling\/mode': value must be one of/);
+  fails(['--set', 'tracing.enabled=true'], /tracing\.enabled is true but tracing\.endpoint/);
+  fails(['--set', 'tracing.ratio=1.5'], /\/tracing\/ratio': /);
   // The same values within bounds render.
   render(tools, ['--set', 'services.router.autoscaling.enabled=true', '--set', 'services.router.autoscaling.maxReplicas=12', '--set', 'terminationGracePeriodSeconds=21', '--set', 'services.delivery-webhook.env.DELIVERY_ATTEMPT_TIMEOUT_MS=12000']);
 });
@@ -325,4 +328,26 @@ test("the chart README's values table is generated from values.yaml, and an undo
   const probe = run(process.execPath, ['--input-type=module', '-e', `import { valuesRows } from ${JSON.stringify(join(ROOT, 'scripts', 'helm-docs.mjs'))}; valuesRows('a:\\n  # -- documented\\n  b: 1\\n  c: 2\\n');`]);
   assert.notEqual(probe.status, 0);
   assert.match(probe.stderr, /a\.c has no "# --" comment/);
+});
+
+test('tracing values: every service but config-api gets the OTEL_* variables its tracing setup reads, collector headers from a Secret', async () => {
+  const { objects } = render(tools, ['--set', 'tracing.enabled=true', '--set', 'tracing.endpoint=http://otel-collector:4318', '--set', 'tracing.ratio=0.25', '--set', 'tracing.headersSecret=otel']);
+  for (const s of SERVICES) {
+    const w = workloadOf(objects, s)!;
+    const env = podEnvironment(objects, w);
+    const settings = tracingSettings(env, 'unused');
+    if (s === 'config-api') {
+      assert.equal(settings, undefined, 'config-api does not trace');
+      continue;
+    }
+    assert.deepEqual(settings, { tracesUrl: 'http://otel-collector:4318/v1/traces', sampler: 'parentbased_traceidratio', ratio: 0.25, serviceName: `herald-${s}` }, s);
+    const [c] = w.spec.template.spec.containers;
+    const headers = c.env.find((e: { name: string }) => e.name === 'OTEL_EXPORTER_OTLP_HEADERS');
+    assert.deepEqual(headers?.valueFrom?.secretKeyRef, { name: 'otel', key: 'otlp-headers' }, s);
+    assert.equal(env['OTEL_EXPORTER_OTLP_HEADERS'], 'authorization=Bearer otel-token', s);
+    // The service still starts with them.
+    await loadServiceConfig(s, env);
+  }
+  const { objects: off } = render(tools, []);
+  for (const s of SERVICES) assert.equal(tracingSettings(podEnvironment(off, workloadOf(off, s)!), 'unused'), undefined, `${s}: off by default`);
 });

@@ -123,6 +123,7 @@ const SECRET_STAND_INS: Record<string, string> = {
   'public.pem': '-----BEGIN PUBLIC KEY-----\n',
   username: 'herald',
   password: 'a-password',
+  'otlp-headers': 'authorization=Bearer otel-token',
 };
 
 /**

@@ -52,6 +52,24 @@ configuration reference in the repository's README).
   valueFrom:
     fieldRef: {fieldPath: metadata.name}
 {{- end }}
+{{- if and $v.tracing.enabled (ne .service "config-api") }}
+{{- if not $v.tracing.endpoint }}
+{{- fail "tracing.enabled is true but tracing.endpoint (the collector's OTLP/HTTP URL) is empty" }}
+{{- end }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $v.tracing.endpoint | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ $v.tracing.sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ $v.tracing.ratio | quote }}
+- name: OTEL_SERVICE_NAME
+  value: {{ printf "herald-%s" .service | quote }}
+{{- if $v.tracing.headersSecret }}
+- name: OTEL_EXPORTER_OTLP_HEADERS
+  valueFrom:
+    secretKeyRef: {name: {{ $v.tracing.headersSecret | quote }}, key: {{ $v.tracing.headersSecretKey | quote }}}
+{{- end }}
+{{- end }}
 {{- if $f.delivery }}
 - name: DELIVERY_RETRY_DELAYS_MS
   value: {{ $v.delivery.retryDelaysMs | quote }}
