@@ -1,5 +1,5 @@
 import { Type, type TObject } from 'typebox';
-import { BUILD_EVENT_KINDS, EVENT_KINDS, VULNERABILITY_PRIORITIES, type EventKind } from '@herald/events';
+import { BUILD_EVENT_KINDS, EVENT_KINDS, MAX_TAG_GLOBS, MAX_TAG_PATTERN_LENGTH, VULNERABILITY_PRIORITIES, type EventKind } from '@herald/events';
 
 export const MAX_REF_REGEX_LENGTH = 256;
 export const MAX_EXPIRY_DAYS = 3650;
@@ -27,6 +27,20 @@ const Days = Type.Union(
   { description: 'Days before an image expires', ...x(DAYS_TEXT) },
 );
 
+// The tag filter (libs/events tag-filter.ts checks the patterns after the schema): one or the other.
+const TagGlob = Type.Union(
+  [Type.Array(Type.String({ minLength: 1, maxLength: MAX_TAG_PATTERN_LENGTH }), { maxItems: MAX_TAG_GLOBS }), Type.Null()],
+  {
+    description: 'Glob patterns over the tag names (`*`, `?`, `[a-z]`, `[!a-z]`, `\\x`), each matching a whole tag: fires when one of the event\'s tags matches one, and the body lists only the matching tags',
+    ...x(`must be a list of at most ${MAX_TAG_GLOBS} glob patterns of 1 to ${MAX_TAG_PATTERN_LENGTH} characters, e.g. ["v1.*", "latest"]`),
+  },
+);
+const TagRegex = Type.Union([Type.String({ maxLength: MAX_TAG_PATTERN_LENGTH }), Type.Null()], {
+  description: "One RE2 regular expression matched against whole tag names (as Quay's vulnerability tag filter): fires when one of the event's tags matches, and the body lists only the matching tags",
+  ...x(`must be a string of at most ${MAX_TAG_PATTERN_LENGTH} characters`),
+});
+const TAG_FILTER = { 'tag-glob': TagGlob, 'tag-regex': TagRegex };
+
 const filter = (properties: Record<string, ReturnType<typeof Type.Union>>, required: string[] = []): TObject =>
   Type.Object(
     Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, required.includes(k) ? v : Type.Optional(v)])),
@@ -39,8 +53,9 @@ const filter = (properties: Record<string, ReturnType<typeof Type.Union>>, requi
  */
 export const EVENT_FILTERS: ReadonlyArray<{ kinds: readonly EventKind[]; schema: TObject }> = [
   { kinds: BUILD_EVENT_KINDS, schema: filter({ 'ref-regex': RefRegex }) },
-  { kinds: ['vulnerability_found'], schema: filter({ level: Level }) },
-  { kinds: ['repo_image_expiry'], schema: filter({ days: Days }, ['days']) },
+  { kinds: ['repo_push'], schema: filter(TAG_FILTER) },
+  { kinds: ['vulnerability_found'], schema: filter({ level: Level, ...TAG_FILTER }) },
+  { kinds: ['repo_image_expiry'], schema: filter({ days: Days, ...TAG_FILTER }, ['days']) },
 ];
 
 const filtered = new Set(EVENT_FILTERS.flatMap((f) => f.kinds));
