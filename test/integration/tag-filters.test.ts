@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sampleEvent } from '@herald/events';
+import { startConfigApi } from '../helpers/config-api.js';
+import { adminToken } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
 import { uniqueRepo } from '../support/router-fixture.js';
 import { WebhookPipeline } from '../support/webhook-pipeline.js';
@@ -68,4 +70,43 @@ test('vulnerability_found: the tag filter narrows the tags of a vulnerability th
   assert.equal(px.router.jobsFor(n['vulnRegex']!)[0]!.value.event.event_id, events[0]!.event_id);
   await rx['vulnRegex']!.waitFor(1, 30_000);
   assert.deepEqual(delivered('vulnRegex', 'tags'), [['prod-1', 'prod-2']]);
+});
+
+test('the config API stores a valid tag filter and refuses an invalid one with a 400 naming the field', async () => {
+  const api = await startConfigApi();
+  try {
+    const token = await adminToken(repo);
+    const create = (event: string, eventConfig: Record<string, unknown>) =>
+      api.request<{ uuid?: string; event_config?: Record<string, unknown>; error?: string; field?: string }>('POST', `/api/v1/repository/${repo}/notification/`, {
+        token,
+        body: { event, method: 'webhook', config: { url: 'https://hooks.example.com/h' }, eventConfig },
+      });
+    const glob = await create('repo_push', { 'tag-glob': ['v1.*', 'latest'] });
+    assert.equal(glob.status, 201, JSON.stringify(glob.body));
+    assert.deepEqual(glob.body.event_config, { 'tag-glob': ['v1.*', 'latest'] });
+    const regex = await create('repo_image_expiry', { days: 7, 'tag-regex': '^v[0-9]+$' });
+    assert.equal(regex.status, 201, JSON.stringify(regex.body));
+    assert.deepEqual(regex.body.event_config, { days: 7, 'tag-regex': '^v[0-9]+$' });
+    const vuln = await create('vulnerability_found', { level: 1, 'tag-glob': ['prod-*'] });
+    assert.deepEqual([vuln.status, vuln.body.event_config], [201, { level: 1, 'tag-glob': ['prod-*'] }]);
+    const refused: Array<[string, Record<string, unknown>, string, RegExp]> = [
+      ['repo_push', { 'tag-regex': '(unclosed' }, 'eventConfig.tag-regex', /RE2/],
+      ['vulnerability_found', { 'tag-regex': '(?<=a)b' }, 'eventConfig.tag-regex', /RE2/],
+      ['repo_push', { 'tag-glob': ['v[1-'] }, 'eventConfig.tag-glob[0]', /unclosed/],
+      ['repo_image_expiry', { days: 3, 'tag-glob': ['ok', '[z-a]'] }, 'eventConfig.tag-glob[1]', /not a valid glob/],
+      ['repo_push', { 'tag-glob': ['v*'], 'tag-regex': 'v.*' }, 'eventConfig.tag-regex', /cannot be combined/],
+      ['repo_push', { 'tag-glob': 'v*' }, 'eventConfig.tag-glob', /list/],
+      ['repo_push', { 'tag-regex': 'x'.repeat(300) }, 'eventConfig.tag-regex', /256/],
+    ];
+    for (const [event, eventConfig, field, message] of refused) {
+      const res = await create(event, eventConfig);
+      assert.equal(res.status, 400, `${JSON.stringify(eventConfig)}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.field, field, JSON.stringify(res.body));
+      assert.match(res.body.error ?? '', message, JSON.stringify(res.body));
+    }
+    const listed = await api.request<{ notifications: unknown[] }>('GET', `/api/v1/repository/${repo}/notification/`, { token });
+    assert.equal(listed.body.notifications.length, 3, 'nothing refused was stored');
+  } finally {
+    await api.stop();
+  }
 });
