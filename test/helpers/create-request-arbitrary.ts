@@ -3,7 +3,7 @@ import fc from 'fast-check';
 /** Valid `ref-regex` values (RE2 syntax). */
 const REF_REGEXES = ['', 'refs/heads/main', 'refs/heads/(main|release-.*)', 'refs/tags/v[0-9]+\\.[0-9]+', '.*', '(?i)REFS/HEADS/dev', '[^/]+/[^/]+/x{1,3}'];
 const BUILD = ['build_queued', 'build_start', 'build_success', 'build_failure', 'build_cancelled'];
-const OTHER = ['repo_push', 'repo_mirror_sync_started', 'repo_mirror_sync_success', 'repo_mirror_sync_failed'];
+const OTHER = ['repo_push', 'repo_mirror_sync_started', 'repo_mirror_sync_success', 'repo_mirror_sync_failed', 'quota_warning', 'quota_error'];
 
 export type Body = Record<string, unknown> & { event: string; method: string; config: Record<string, unknown>; eventConfig: Record<string, unknown> };
 
