@@ -2,7 +2,7 @@
 // messages), keeping what this test produced.
 import { randomUUID } from 'node:crypto';
 import { DELIVERY_JOB_SCHEMA, type DeliveryJob, type SchemaRegistryCodec } from '@herald/events';
-import type { Consumer, IHeaders, Kafka } from '@herald/kafka';
+import { setGroupOffsetsToEnd, type Consumer, type IHeaders, type Kafka } from '@herald/kafka';
 import { TEST_KAFKA_BROKERS, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
 
 // The stack's addresses as the services derive them (KAFKA_BROKERS, else 127.0.0.1:$KAFKA_PORT).
@@ -10,30 +10,13 @@ export const TEST_BROKERS = TEST_KAFKA_BROKERS;
 export const TEST_REGISTRY_URL = TEST_SCHEMA_REGISTRY_URL;
 
 /**
- * Commits `groupId`'s offsets at the current end of `topics`, so it reads only what comes next.
- * (kafkajs's admin.setOffsets joins the group once per topic and waits a full fetch each time; one
- * short-lived member committing everything at once takes a fraction of that.)
+ * Commits `groupId`'s offsets at the current end of `topics`, so it reads only what comes next:
+ * setGroupOffsetsToEnd (a transactional offset commit, no group membership). It used to join the
+ * group with a short-lived consumer and commit right after `run()`, which could commit before the
+ * join had completed (intermittently refused by the coordinator).
  */
 export async function positionAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets: { topic: string; partition: number; offset: string }[] = [];
-  try {
-    for (const topic of topics) {
-      for (const e of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, partition: e.partition, offset: e.high });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 6_000 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await consumer.commitOffsets(offsets);
-  } finally {
-    await consumer.disconnect();
-  }
+  await setGroupOffsetsToEnd(kafka, groupId, topics);
 }
 
 /** A message read back from a topic. */
