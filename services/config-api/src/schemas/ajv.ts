@@ -83,7 +83,9 @@ export function schemaError(errors: readonly ErrorObject[], part: string): Valid
   }
   const first = path[0];
   if (first !== undefined && FIELD_ALIASES[first]) path[0] = FIELD_ALIASES[first];
-  const field = path.length > 0 ? path.join('.') : (annotation(parent, 'x-field') ?? (part === 'querystring' ? 'query' : part));
+  // Array items are named by index: `eventConfig.tag-glob[1]`.
+  const joined = path.reduce((f, seg) => (/^\d+$/.test(seg) && f !== '' ? `${f}[${seg}]` : f === '' ? seg : `${f}.${seg}`), '');
+  const field = joined !== '' ? joined : (annotation(parent, 'x-field') ?? (part === 'querystring' ? 'query' : part));
   return new ValidationError(field, message);
 }
 

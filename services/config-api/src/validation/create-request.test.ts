@@ -140,3 +140,10 @@ test('a schema 400 starts with the field and says what the schema wants', async 
   assert.match(await message({ event: 'repo_push', method: 'quay_notification', config: { target: { kind: 'robot', name: 'x' } } }), /^config\.target\.kind: must be one of user, team, org$/);
   assert.match(await message('x'), /^body: must be a JSON object$/);
 });
+
+test('a schema error inside a list names the item by index', async () => {
+  await assert.rejects(
+    validateCreateRequest(hook({ url: 'https://h.example' }, { eventConfig: { 'tag-glob': ['v1.*', ''] } }), ctx),
+    (e: unknown) => e instanceof ValidationError && e.field === 'eventConfig.tag-glob[1]',
+  );
+});
