@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { METHOD_MODULES, configKeys, maskConfig, methodModule } from './index.js';
 
 test('each method has one module; its form fields are keys of its config schema', () => {
@@ -13,7 +14,7 @@ test('each method has one module; its form fields are keys of its config schema'
       assert.ok(top.has(key ?? ''), `${m.method}: form field ${f.key} is not in its config schema`);
     }
     for (const s of Object.keys(m.secrets)) assert.ok(top.has(s), `${m.method}: secret ${s} is not in its config schema`);
-    assert.match(m.sender, /^delivery-[a-z]+$/);
+    assert.ok(existsSync(new URL(`../../services/${m.sender}/package.json`, import.meta.url)), `${m.method}: no services/${m.sender}`);
   }
   assert.equal(methodModule('pigeon'), undefined);
 });

@@ -1,6 +1,8 @@
 // Invalid creation requests: each a 400 naming the field, and nothing stored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { METHOD_MODULES } from '@herald/methods';
+import { NotificationCreateRequest } from '@herald/config-api';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
 
@@ -96,4 +98,29 @@ test('webhook templates over the bounds answer 400 naming the limit; at the boun
     const res = await api.request<{ uuid: string }>('POST', CREATE, { token, body: hook({ config: { url, template } }) });
     assert.equal(res.status, 201, res.text.slice(0, 200));
   }
+});
+
+test('the token, then the admin grant, are judged before the body: 401 and 403, not the body’s 400', async () => {
+  const bad = hook({ config: { url: 'ftp://files.example.com/x' } });
+  assert.equal((await api.request('POST', CREATE, { body: bad })).status, 401);
+  const other = await adminToken('other/app');
+  assert.equal((await api.request('POST', CREATE, { token: other, body: bad })).status, 403);
+  const res = await api.request<{ field: string }>('POST', CREATE, { token, body: bad });
+  assert.equal(res.status, 400);
+  assert.equal(res.body.field, 'config.url');
+});
+
+test('the document’s create body is the schema the route validates with, one branch per method module', async () => {
+  const doc = (await api.request<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> }>('GET', '/openapi.json')).body;
+  const documented = doc.paths['/api/v1/repository/{repository}/notification/']?.['post']?.requestBody?.content['application/json']?.schema;
+  assert.deepEqual(documented, JSON.parse(JSON.stringify(NotificationCreateRequest)));
+  const branches = (documented as { oneOf: Array<{ properties: { method: { enum: string[] }; config: unknown } }> }).oneOf;
+  assert.deepEqual(
+    branches.map((b) => [b.properties.method.enum[0], b.properties.config]),
+    METHOD_MODULES.map((m) => [m.method, JSON.parse(JSON.stringify(m.config))]),
+  );
+  // A body the document refuses is refused by the route, naming the field the document's schema names.
+  const res = await api.request<{ field: string; error: string }>('POST', CREATE, { token, body: { event: 'repo_push', method: 'hipchat', config: { room_id: '1', notification_token: 'has space' } } });
+  assert.equal(res.status, 400);
+  assert.equal(res.body.field, 'config.notification_token');
 });

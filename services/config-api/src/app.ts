@@ -21,6 +21,8 @@ import { createDestinationGuard } from './validation/destination-guard.js';
 
 export { loadConfig, configShape } from './config.js';
 export type { ConfigApiConfig } from './config.js';
+/** The create body's schema, as validated and documented (tests compare the two). */
+export { NotificationCreateRequest } from './schemas/notification.js';
 
 export interface ConfigApi {
   /** Connects MongoDB and Kafka, then listens. Resolves to the base URL it listens on. */
