@@ -41,12 +41,16 @@ function configFor(method: string, email: string): fc.Arbitrary<Record<string, u
   }
 }
 
+// Tag filters (issue 17), stored as sent.
+const TAG_FILTERS: Record<string, unknown>[] = [{ 'tag-glob': ['v1.*', 'latest'] }, { 'tag-glob': ['[!0-9]?*'] }, { 'tag-regex': '^v[0-9]+$' }, { 'tag-regex': 'release-.*' }];
+
 function eventConfigFor(event: string): fc.Arbitrary<Record<string, unknown>> {
   if (BUILD.includes(event)) return fc.option(fc.constantFrom(...REF_REGEXES), { nil: undefined }).map((r) => (r === undefined ? {} : { 'ref-regex': r }));
   if (event === 'vulnerability_found') {
     return fc.option(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }).map(String)), { nil: undefined }).map((l) => (l === undefined ? {} : { level: l }));
   }
   if (event === 'repo_image_expiry') return fc.integer({ min: 1, max: 3650 }).map((days) => ({ days }));
+  if (event === 'repo_push') return fc.option(fc.constantFrom(...TAG_FILTERS), { nil: undefined }).map((f) => f ?? {});
   return fc.constant({});
 }
 
@@ -104,5 +108,8 @@ export function mutationsFor(b: Body): Mutation[] {
   if (BUILD.includes(b.event)) m.push(['eventConfig.ref-regex', ec({ 'ref-regex': '(?<=x)y' })], ['eventConfig.ref-regex', ec({ 'ref-regex': '[z-a]' })]);
   if (b.event === 'vulnerability_found') m.push(['eventConfig.level', ec({ level: '9' })]);
   if (b.event === 'repo_image_expiry') m.push(['eventConfig.days', ec({ days: 0 })], ['eventConfig.days', ec({ days: null })]);
+  if (b.event === 'repo_push' || b.event === 'vulnerability_found' || b.event === 'repo_image_expiry') {
+    m.push(['eventConfig.tag-regex', ec({ 'tag-regex': '(?<=x)y' })], ['eventConfig.tag-glob[0]', ec({ 'tag-glob': ['v[1-'] })], ['eventConfig.tag-regex', ec({ 'tag-glob': ['v*'], 'tag-regex': 'v.*' })]);
+  }
   return m;
 }
