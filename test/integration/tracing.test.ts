@@ -201,6 +201,7 @@ test('Slack (as Flowdock and HipChat, through postJson): the request is a client
     config: { url: `${rx.url}${path}` },
     event_config: {},
     title: null,
+    signing_secret: '',
     created_by: 'alice',
   });
   await traced.feed.upsert(doc);
