@@ -10,6 +10,8 @@ export interface Operation {
   bodySchema: Json | undefined;
   /** Documented response codes. */
   responses: string[];
+  /** The documented JSON body of each response code that has one ($refs resolved at the top). */
+  responseSchemas: Record<string, Json>;
 }
 
 /** A concrete request to send. */
@@ -50,6 +52,12 @@ export function operationsOf(doc: Json): Operation[] {
         parameters: [...shared, ...((op['parameters'] ?? []) as Json[])].map((p) => resolve(doc, p)),
         bodySchema: schema ? resolve(doc, schema) : undefined,
         responses: Object.keys((op['responses'] ?? {}) as Json),
+        responseSchemas: Object.fromEntries(
+          Object.entries((op['responses'] ?? {}) as Record<string, Json>).flatMap(([code, r]) => {
+            const schema = ((r['content'] as Record<string, Json> | undefined)?.['application/json'] as Json | undefined)?.['schema'] as Json | undefined;
+            return schema ? [[code, resolve(doc, schema)]] : [];
+          }),
+        ),
       });
     }
   }

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { compileSchema } from '@herald/config-api';
 import { InAppStore } from '@herald/store';
 import { confirmByLink } from '@herald/infra';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
@@ -63,7 +64,16 @@ test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpec
   let sent = 0;
   const statuses = new Map<number, number>();
   const unexpected: Array<{ req: FuzzRequest; status: number; text: string }> = [];
+  // Responses are documented, not filtered (the service sends them as JSON.stringify writes them):
+  // every 2xx JSON body must be what the document says it is.
+  const undocumented: string[] = [];
+  let checkedBodies = 0;
   for (const op of ops) {
+    const responseValidators = Object.fromEntries(
+      Object.entries(op.responseSchemas)
+        .filter(([code]) => code.startsWith('2'))
+        .map(([code, schema]) => [code, compileSchema(schema)]),
+    );
     await fc.assert(
       fc.asyncProperty(requestArbitrary(doc, op, { examples, tokens }), async (req) => {
         const res = await sendFuzzRequest(api.url, req);
@@ -72,6 +82,11 @@ test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpec
         const documented = req.method === op.method && req.path.split('?')[0] === op.path.replace(/\{[^}]+\}/g, 'x') ? op.responses : [];
         const ok = res.status > 0 && (res.status < 500 || (ALLOWED_5XX.has(String(res.status)) && (documented.includes(String(res.status)) || op.responses.includes(String(res.status)))));
         if (!ok) unexpected.push({ req, ...res });
+        const validate = documented.length > 0 ? responseValidators[String(res.status)] : undefined;
+        if (validate) {
+          checkedBodies++;
+          if (!validate(JSON.parse(res.text))) undocumented.push(`${res.status} ${req.method} ${op.path}: ${JSON.stringify(validate.errors?.[0])} in ${res.text.slice(0, 200)}`);
+        }
         return ok;
       }),
       { numRuns: RUNS_PER_OPERATION, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31), verbose: true },
@@ -80,6 +95,9 @@ test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpec
   const histogram = Object.fromEntries([...statuses.entries()].sort(([a], [b]) => a - b));
   console.log(`fuzz: ${sent} requests over ${ops.length} operations; statuses ${JSON.stringify(histogram)}`);
   assert.deepEqual(unexpected.map((u) => `${u.status} ${u.req.method} ${u.req.path} ${u.text.slice(0, 200)}`), []);
+  console.log(`fuzz: ${checkedBodies} 2xx bodies checked against the document's response schemas`);
+  assert.deepEqual(undocumented, []);
+  assert.ok(checkedBodies >= 100, `2xx bodies checked: ${checkedBodies}`);
   assert.ok(sent >= 1000, `sent ${sent}`);
   sentTotal += sent;
   assert.equal((await api.request('GET', '/readyz')).status, 200, 'still ready after the fuzz');

@@ -21,8 +21,9 @@ import { createDestinationGuard } from './validation/destination-guard.js';
 
 export { loadConfig, configShape } from './config.js';
 export type { ConfigApiConfig } from './config.js';
-/** The create body's schema, as validated and documented (tests compare the two). */
+/** The create body's schema, as validated and documented, and the validator (tests check responses against the document). */
 export { NotificationCreateRequest } from './schemas/notification.js';
+export { compileSchema } from './schemas/ajv.js';
 
 export interface ConfigApi {
   /** Connects MongoDB and Kafka, then listens. Resolves to the base URL it listens on. */
