@@ -124,3 +124,11 @@ test('the document’s create body is the schema the route validates with, one b
   assert.equal(res.status, 400);
   assert.equal(res.body.field, 'config.notification_token');
 });
+
+test('an over-long repository path is a 400 naming `repository`, however it is encoded', async () => {
+  for (const name of [`acme/${'a'.repeat(300)}`, `acme/${'ä'.repeat(200)}`, `acme/${'b/'.repeat(150)}c`]) {
+    const res = await api.request<{ field: string }>('GET', `/api/v1/repository/${name}/notification/`, { token: await adminToken('acme/*') });
+    assert.equal(res.status, 400, `${name.slice(0, 20)}…: ${res.text.slice(0, 120)}`);
+    assert.equal(res.body.field, 'repository');
+  }
+});

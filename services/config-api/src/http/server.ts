@@ -39,7 +39,9 @@ export function buildServer(deps: ApiDeps, logger: Logger): FastifyInstance {
     // Requests are logged by installRequestLog, which leaves out query strings and headers.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    // Long parameters reach their schemas, which refuse them naming the field (a repository is at most
+    // 255 characters, and encoded by rewriteRepositoryUrl).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     return503OnClosing: true,
     // Repository names contain `/`: see rewriteRepositoryUrl.
     rewriteUrl: (req) => rewriteRepositoryUrl(req.url ?? '/'),
