@@ -9,7 +9,7 @@ process.on('exit', () => {
 });
 
 /** Starts the baseline pipe (baseline.ts) as its own process. */
-export async function spawnBaseline(groupId: string, mode: 'eos' | 'alo' = 'eos'): Promise<{ pid: number; stop(): Promise<void> }> {
+export async function spawnBaseline(groupId: string, mode: 'eos' | 'alo' | 'fanout' = 'eos'): Promise<{ pid: number; stop(): Promise<void> }> {
   // HERALD_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") as for the services.
   const nodeArgs = (process.env['HERALD_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'bench', 'router', 'baseline.ts')], {

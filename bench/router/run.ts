@@ -4,14 +4,16 @@
 // exactly-once baseline (the router's own transactional pipe, no decode, no lookup), the router, then
 // an at-least-once baseline (consume → produce → commit, no transactions); ratios are the medians of
 // the rounds'). `ratio` = router / exactly-once baseline, `eos_vs_alo` = exactly-once / at-least-once
-// baseline. Then three router processes in one group against one, with the CPU each side used per
+// baseline. Each round also runs the exactly-once pipe writing to three topics as the router's jobs
+// do (`fanout`, see baseline.ts): `ratio_vs_fanout` = router / it, `fanout_vs_eos` = it / the
+// exactly-once baseline (what writing to 36 partitions instead of 12 costs). Then three router processes in one group against one, with the CPU each side used per
 // event; p50/p99 event→job latency at a fixed 2,000 events/s; the router's RSS and CPU ms per event.
 // The last line printed is one JSON object with the figures. BENCH_TRACING=<ratio> (e.g. 0.1): each
 // round also routes the events with a router that traces (parentbased_traceidratio at that ratio,
 // exported over OTLP/HTTP to a local receiver that drops the spans): `ratio_tracing` = that router /
 // the exactly-once baseline, `tracing_vs_off` = ratio_tracing / ratio (medians of the rounds').
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ensureStack } from '@herald/infra';
+import { ensureStack, kafkaBrokerPid } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
 import { createKafka, setGroupOffsetsToEnd, TOPICS } from '@herald/kafka';
 import { connectDb, createMongoClient } from '@herald/mongo';
@@ -84,7 +86,7 @@ for (let r = 1; r <= ROUNDS; r++) {
     const group = `herald-bench-${kind}-${id}-${r}`;
     return { group, start: await startOf(group) };
   };
-  rounds.push({ r, eos: await pass('baseline'), router: await pass('router'), traced: TRACING === undefined ? undefined : await pass('traced'), alo: await pass('alo') });
+  rounds.push({ r, eos: await pass('baseline'), fanout: await pass('fanout'), router: await pass('router'), traced: TRACING === undefined ? undefined : await pass('traced'), alo: await pass('alo') });
 }
 t = Date.now();
 for (let i = 0; i < EVENTS; i += 1_000) {
@@ -93,20 +95,21 @@ for (let i = 0; i < EVENTS; i += 1_000) {
 log(`${EVENTS} events published in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
 const env = { KAFKA_BROKERS: stack.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: stack.registryUrl, MONGO_URL: stack.mongoUrl, MONGO_DB: dbName, LOG_LEVEL: 'warn' };
-const kafkaPid = pidOf('kafka.Kafka');
+// This stack's broker (other stacks may run on the machine), else the oldest broker process.
+const kafkaPid = (await kafkaBrokerPid(0)) ?? pidOf('kafka.Kafka');
 // The machine is shared and its speed drifts: each round runs the exactly-once baseline, the router
 // and the at-least-once baseline over the same events; ratios are the medians of the rounds'.
 let router: ServiceProcess | undefined;
 let rssMax = 0;
 const sampler = setInterval(() => (rssMax = Math.max(rssMax, router ? (rssMb(router.child.pid ?? 0) ?? 0) : 0)), 250);
-const results: { baseline: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number; baselineCpuMs: number; aloCpuMs: number; traced?: number; tracedCpuMs?: number }[] = [];
+const results: { baseline: number; fanout: number; fanoutCpuMs: number; router: number; alo: number; routerCpuMs: number; kafkaCpuMs: number; baselineCpuMs: number; aloCpuMs: number; traced?: number; tracedCpuMs?: number }[] = [];
 // Tracing on: spans go to a receiver in this process that accepts and drops them.
 const sink = TRACING === undefined ? undefined : await startOtlpReceiver({ drop: true });
 const tracingEnv: Record<string, string> = sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: String(TRACING) } : {};
 const startRouter = (group: string, instance: string, extra: Record<string, string> = {}) =>
   // The bundle the image runs, not the TypeScript source through tsx.
   startService('router', { ...env, ...extra, ROUTER_GROUP_ID: group, ROUTER_INSTANCE_ID: `bench-${id}-${instance}` }, `bench-router-${id}-${instance}`, { bundle: true });
-async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo'): Promise<{ rate: number; cpuMs: number }> {
+async function baselinePass(group: string, start: Map<number, number>, mode: 'eos' | 'alo' | 'fanout'): Promise<{ rate: number; cpuMs: number }> {
   const baseline = await spawnBaseline(group, mode);
   const { rate, cpuMsPerEvent } = await measure(kafka, group, start, EVENTS, [baseline.pid]);
   await baseline.stop();
@@ -115,6 +118,7 @@ async function baselinePass(group: string, start: Map<number, number>, mode: 'eo
 for (const round of rounds) {
   if (router) await router.kill('SIGTERM');
   const eos = await baselinePass(round.eos.group, round.eos.start, 'eos');
+  const fanout = await baselinePass(round.fanout.group, round.fanout.start, 'fanout');
   router = await startRouter(round.router.group, String(round.r));
   const routed = await measure(kafka, round.router.group, round.router.start, EVENTS, [router.child.pid ?? 0, kafkaPid]);
   const [routerCpu, kafkaCpu] = routed.cpuMsPerEvent;
@@ -131,7 +135,8 @@ for (const round of rounds) {
     log(`round ${round.r}: router with tracing (${TRACING} sampled) ${m.rate.toFixed(0)}/s (ratio ${(m.rate / eos.rate).toFixed(3)}, vs off ${(m.rate / routed.rate).toFixed(3)}); CPU ms/event ${traced.cpuMs.toFixed(4)}`);
   }
   const alo = await baselinePass(round.alo.group, round.alo.start, 'alo');
-  results.push({ baseline: eos.rate, router: routed.rate, alo: alo.rate, routerCpuMs: routerCpu!, kafkaCpuMs: kafkaCpu!, baselineCpuMs: eos.cpuMs, aloCpuMs: alo.cpuMs, ...(traced ? { traced: traced.rate, tracedCpuMs: traced.cpuMs } : {}) });
+  results.push({ baseline: eos.rate, fanout: fanout.rate, fanoutCpuMs: fanout.cpuMs, router: routed.rate, alo: alo.rate, routerCpuMs: routerCpu!, kafkaCpuMs: kafkaCpu!, baselineCpuMs: eos.cpuMs, aloCpuMs: alo.cpuMs, ...(traced ? { traced: traced.rate, tracedCpuMs: traced.cpuMs } : {}) });
+  log(`round ${round.r}: exactly-once baseline to 3 topics ${fanout.rate.toFixed(0)}/s (router / it ${(routed.rate / fanout.rate).toFixed(3)}, it / exactly-once baseline ${(fanout.rate / eos.rate).toFixed(3)}); CPU ms/event ${fanout.cpuMs.toFixed(4)}`);
   log(`round ${round.r}: exactly-once baseline ${eos.rate.toFixed(0)}/s, router ${routed.rate.toFixed(0)}/s (ratio ${(routed.rate / eos.rate).toFixed(3)}), at-least-once baseline ${alo.rate.toFixed(0)}/s (eos/alo ${(eos.rate / alo.rate).toFixed(3)}); CPU ms/event: router ${routerCpu!.toFixed(4)}, exactly-once baseline ${eos.cpuMs.toFixed(4)}, at-least-once baseline ${alo.cpuMs.toFixed(4)}`);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -222,6 +227,10 @@ const result = {
   eos_vs_alo: Number(median(eosVsAlo).toFixed(3)),
   round_eos_vs_alo: eosVsAlo.map((x) => Number(x.toFixed(3))),
   alo_baseline: Math.round(median(results.map((x) => x.alo))),
+  fanout_baseline: Math.round(median(results.map((x) => x.fanout))),
+  ratio_vs_fanout: Number(median(results.map((x) => x.router / x.fanout)).toFixed(3)),
+  fanout_vs_eos: Number(median(results.map((x) => x.fanout / x.baseline)).toFixed(3)),
+  fanout_cpu_ms_per_event: Number(median(results.map((x) => x.fanoutCpuMs)).toFixed(4)),
   cpu_ms_per_event: Number(median(results.map((x) => x.routerCpuMs)).toFixed(4)),
   baseline_cpu_ms_per_event: Number(median(results.map((x) => x.baselineCpuMs)).toFixed(4)),
   alo_cpu_ms_per_event: Number(median(results.map((x) => x.aloCpuMs)).toFixed(4)),

@@ -9,7 +9,7 @@
 // spans), alternating with the raw loop as before: `ratio_tracing`, `tracing_vs_off` = ratio_tracing / ratio.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ensureStack } from '@herald/infra';
+import { ensureStack, kafkaBrokerPid, stackServerPid } from '@herald/infra';
 import { SchemaRegistryCodec, toQuayPayload, type DeliveryJob } from '@herald/events';
 import { createKafka } from '@herald/kafka';
 import { createLogger } from '@herald/logger';
@@ -87,6 +87,9 @@ const hooks = await createHooks(store, feed, fast.url, HOOKS, id);
 // The same body the service sends for these jobs (the Quay payload of a repo_push).
 const sampleBody = JSON.stringify(toQuayPayload((jobsFor(hooks, 1)[0] as DeliveryJob).event));
 await rawPostLoop(`${fast.url}/warmup`, 2_000, CONCURRENCY, sampleBody, 'warmup-');
+// This stack's broker and FerretDB (other stacks may run on the machine), else the oldest such process.
+const kafkaPid = (await kafkaBrokerPid(0)) ?? pidOf('kafka.Kafka');
+const ferretdbPid = (await stackServerPid('ferretdb')) ?? pidOf('ferretdb -listen');
 /** The pid of the local stack's server whose command line has `pattern` (0, so NaN CPU figures, if none). */
 function pidOf(pattern: string): number {
   const out = spawnSync('pgrep', ['-f', '-o', pattern], { encoding: 'utf8' }).stdout.trim();
@@ -135,7 +138,7 @@ async function service(round: number, target: ServiceProcess = svc) {
   }
   const stoppedMs = Date.now() - stoppedAt;
   if (stoppedMs > 3_000) log(`round ${round}: publishing held the service for ${stoppedMs} ms (session timeout 6 s): a rebalance may follow`);
-  const run = await cpuDuring({ service: pid, 'service:main': pid, bench: process.pid, receiver: fast.pid, kafka: pidOf('kafka.Kafka'), ferretdb: pidOf('ferretdb -listen') }, () => rateOf(watch, JOBS));
+  const run = await cpuDuring({ service: pid, 'service:main': pid, bench: process.pid, receiver: fast.pid, kafka: kafkaPid, ferretdb: ferretdbPid }, () => rateOf(watch, JOBS));
   log(`round ${round}: delivery service ${run.value.toFixed(0)} deliveries/s`);
   return { ...run, repeats: () => watch.repeats };
 }
