@@ -74,6 +74,13 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 export const CHANGE_OPS = ['upsert', 'delete'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
 
+/**
+ * What a notification covers: one repository, every repository of a namespace (the part of the
+ * event's repository before the first `/`), or every event of the registry.
+ */
+export const NOTIFICATION_SCOPES = ['repository', 'namespace', 'registry'] as const;
+export type NotificationScope = (typeof NOTIFICATION_SCOPES)[number];
+
 /** True when `value` names an event kind. */
 export function isEventKind(value: unknown): value is EventKind {
   return typeof value === 'string' && (EVENT_KINDS as readonly string[]).includes(value);

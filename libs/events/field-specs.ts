@@ -4,6 +4,7 @@ import {
   CHANGE_OPS,
   DELIVERY_OUTCOMES,
   EVENT_KINDS,
+  NOTIFICATION_SCOPES,
   PERFORMER_KINDS,
   VULNERABILITY_PRIORITIES,
   type EventKind,
@@ -164,6 +165,8 @@ export const RECORD_SPECS: Readonly<Record<string, Readonly<Record<string, strin
     notification_uuid: 'string',
     op: 'string',
     repository: 'string',
+    scope: 'string?',
+    namespace: 'string?',
     changed_at: 'number',
     version: 'number',
     notification: 'record?',
@@ -187,6 +190,7 @@ export const ENUM_SPECS: Readonly<Record<string, readonly string[]>> = {
   'herald.DeliveryMethod': DELIVERY_METHODS,
   'herald.DeliveryOutcome': DELIVERY_OUTCOMES,
   'herald.ChangeOp': CHANGE_OPS,
+  'herald.NotificationScope': NOTIFICATION_SCOPES,
 };
 
 // EventBodies must have exactly one entry per kind (BODY_SPECS already needs one for each kind).

@@ -6,6 +6,7 @@ export {
   VULNERABILITY_PRIORITIES,
   DELIVERY_OUTCOMES,
   CHANGE_OPS,
+  NOTIFICATION_SCOPES,
   QUOTA_EVENT_KINDS,
   TAG_LIST_FIELDS,
   isEventKind,
@@ -13,7 +14,7 @@ export {
   isQuotaEventKind,
   isTagListEventKind,
 } from './constants.js';
-export type { EventKind, BuildEventKind, QuotaEventKind, TagListEventKind, PerformerKind, VulnerabilityPriority, DeliveryOutcome, ChangeOp } from './constants.js';
+export type { EventKind, BuildEventKind, QuotaEventKind, TagListEventKind, PerformerKind, VulnerabilityPriority, DeliveryOutcome, ChangeOp, NotificationScope } from './constants.js';
 export type {
   Performer,
   EventEnvelope,

@@ -1,5 +1,5 @@
 import type { DeliveryMethod } from '@herald/kafka';
-import type { ChangeOp, DeliveryOutcome, EventKind } from './constants.js';
+import type { ChangeOp, DeliveryOutcome, EventKind, NotificationScope } from './constants.js';
 import type { RepositoryEvent } from './event-types.js';
 
 /** `schemas/delivery-job.avsc`: one (event, notification) pair to deliver. */
@@ -76,6 +76,10 @@ export interface SubscriptionChangeRecord {
   notification_uuid: string;
   op: ChangeOp;
   repository: string;
+  /** Absent (older records) means repository scope. */
+  scope?: NotificationScope;
+  /** The namespace of a namespace-scoped notification. */
+  namespace?: string;
   changed_at: number;
   /** Incremented on every change; a view ignores changes older than what it holds. */
   version: number;
@@ -84,7 +88,10 @@ export interface SubscriptionChangeRecord {
 
 interface ChangeBase {
   notification_uuid: string;
+  /** "namespace/name" for repository scope, "" for namespace and registry scope. */
   repository: string;
+  scope?: NotificationScope;
+  namespace?: string;
   changed_at: number;
   version: number;
 }

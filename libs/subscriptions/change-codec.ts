@@ -1,6 +1,6 @@
 import { DecodeError } from '@herald/errors';
 import { SUBJECTS, SUBSCRIPTION_CHANGE_SCHEMA, type SchemaRegistryCodec, type SubscriptionChange } from '@herald/events';
-import type { Subscription } from './notification.js';
+import { scopeFields, type Subscription } from './notification.js';
 
 /** A change as the view applies it. */
 export interface FeedChange {
@@ -26,7 +26,7 @@ export function registryChangeCodec(codec: SchemaRegistryCodec): ChangeCodec {
     ready,
     async encode({ op, subscription: s }) {
       await ready();
-      const base = { notification_uuid: s.uuid, repository: s.repository, changed_at: Date.now(), version: s.version };
+      const base = { notification_uuid: s.uuid, repository: s.repository, ...scopeFields(s), changed_at: Date.now(), version: s.version };
       const change: SubscriptionChange =
         op === 'delete'
           ? { ...base, op }
@@ -59,6 +59,8 @@ export function registryChangeCodec(codec: SchemaRegistryCodec): ChangeCodec {
         subscription: {
           uuid: c.notification_uuid,
           repository: c.repository,
+          // Records without a scope (written before scopes) are repository subscriptions.
+          ...scopeFields({ scope: c.scope ?? undefined, namespace: c.namespace ?? undefined }),
           event: n?.event ?? '',
           method: n?.method ?? 'webhook',
           event_config: eventConfig,

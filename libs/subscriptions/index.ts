@@ -1,5 +1,5 @@
 export type { NotificationDoc, Subscription } from './notification.js';
-export { toSubscription } from './notification.js';
+export { toSubscription, scopeOf, scopeFields, scopeLabel, namespaceOf } from './notification.js';
 export { NotificationStore, NOTIFICATIONS_COLLECTION } from './notification-store.js';
 export type { NewNotification, FailureOutcome } from './notification-store.js';
 export { SubscriptionIndex } from './subscription-index.js';

@@ -1,5 +1,6 @@
 import { withDocLock, type Collection, type Db } from '@herald/mongo';
-import type { NotificationDoc } from './notification.js';
+import { HeraldError } from '@herald/errors';
+import { scopeFields, type NotificationDoc } from './notification.js';
 
 export const NOTIFICATIONS_COLLECTION = 'notifications';
 
@@ -39,6 +40,7 @@ export class NotificationStore {
 
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ repository: 1, event: 1 }, { name: 'repository_event' });
+    await this.col.createIndex({ scope: 1, namespace: 1 }, { name: 'scope_namespace' });
     await this.rekeyLegacy();
   }
 
@@ -66,9 +68,16 @@ export class NotificationStore {
     return moved;
   }
 
+  /**
+   * Stores a new notification. Its scope: `{ repository: 'ns/app' }` (no `scope`), or
+   * `{ repository: '', scope: 'namespace', namespace: 'ns' }`, or `{ repository: '', scope: 'registry' }`.
+   */
   async insert(n: NewNotification, now = new Date()): Promise<NotificationDoc> {
+    checkScope(n);
+    const { scope: _scope, namespace: _namespace, ...rest } = n;
     const doc: NotificationDoc = {
-      ...n,
+      ...rest,
+      ...scopeFields(n),
       number_of_failures: 0,
       disabled: false,
       disabled_reason: null,
@@ -89,9 +98,20 @@ export class NotificationStore {
     return this.col.findOne({ _id: uuid }, { projection: { _id: 0 } });
   }
 
-  /** The repository's notifications, oldest first. */
+  /** The repository's notifications, oldest first (not the namespace's or the registry's that also cover it). */
   listByRepository(repository: string): Promise<NotificationDoc[]> {
+    if (repository === '') return Promise.resolve([]);
     return this.col.find({ repository }, { projection: { _id: 0 } }).sort({ created_at: 1 }).toArray();
+  }
+
+  /** The namespace-wide notifications of `namespace`, oldest first. */
+  listByNamespace(namespace: string): Promise<NotificationDoc[]> {
+    return this.col.find({ scope: 'namespace', namespace }, { projection: { _id: 0 } }).sort({ created_at: 1 }).toArray();
+  }
+
+  /** The registry-wide notifications, oldest first. */
+  listRegistryWide(): Promise<NotificationDoc[]> {
+    return this.col.find({ scope: 'registry' }, { projection: { _id: 0 } }).sort({ created_at: 1 }).toArray();
   }
 
   /** Every notification, for bootstrapping a subscription view. */
@@ -156,6 +176,18 @@ export class NotificationStore {
     );
     return withoutId(doc);
   }
+}
+
+/** A scope's fields must agree: a repository name only for repository scope, a namespace only for namespace scope. */
+function checkScope(n: Pick<NotificationDoc, 'repository' | 'scope' | 'namespace'>): void {
+  const scope = n.scope ?? 'repository';
+  const ok =
+    scope === 'repository'
+      ? n.repository !== '' && n.namespace === undefined
+      : scope === 'namespace'
+        ? n.repository === '' && typeof n.namespace === 'string' && n.namespace !== '' && !n.namespace.includes('/')
+        : n.repository === '' && n.namespace === undefined;
+  if (!ok) throw new HeraldError('INVALID_SCOPE', `notification scope ${scope}: repository ${JSON.stringify(n.repository)}, namespace ${JSON.stringify(n.namespace ?? null)}`);
 }
 
 function withoutId(doc: (NotificationDoc & { _id?: unknown }) | null): NotificationDoc | null {

@@ -1,3 +1,4 @@
+import type { NotificationScope } from '@herald/events';
 import type { DeliveryMethod } from '@herald/kafka';
 
 /**
@@ -6,7 +7,12 @@ import type { DeliveryMethod } from '@herald/kafka';
  */
 export interface NotificationDoc {
   uuid: string;
+  /** "namespace/name" for a repository notification; "" for namespace and registry ones. */
   repository: string;
+  /** Absent on documents stored before scopes: those are repository notifications. */
+  scope?: NotificationScope;
+  /** The namespace of a namespace notification (absent otherwise). */
+  namespace?: string;
   event: string;
   method: DeliveryMethod;
   config: Record<string, unknown>;
@@ -35,7 +41,12 @@ export interface NotificationDoc {
 /** What the router and delivery services need to know about a notification: no secrets. */
 export interface Subscription {
   uuid: string;
+  /** "namespace/name" for a repository subscription; "" for namespace and registry ones. */
   repository: string;
+  /** Absent means repository. */
+  scope?: NotificationScope;
+  /** The namespace of a namespace subscription. */
+  namespace?: string;
   event: string;
   method: DeliveryMethod;
   event_config: Record<string, unknown>;
@@ -50,6 +61,7 @@ export function toSubscription(n: NotificationDoc): Subscription {
   return {
     uuid: n.uuid,
     repository: n.repository,
+    ...scopeFields(n),
     event: n.event,
     method: n.method,
     event_config: n.event_config,
@@ -60,3 +72,42 @@ export function toSubscription(n: NotificationDoc): Subscription {
     version: n.version,
   };
 }
+
+/** The scope of a notification or subscription: "repository" when it has none (stored before scopes). */
+export function scopeOf(n: Pick<Subscription, 'scope'>): NotificationScope {
+  return n.scope ?? 'repository';
+}
+
+/**
+ * The scope fields a namespace or registry notification carries; none for a repository one, so
+ * repository documents and subscriptions keep the shape they had before scopes.
+ */
+export function scopeFields(n: Pick<Subscription, 'scope' | 'namespace'>): Pick<Subscription, 'scope' | 'namespace'> {
+  switch (n.scope) {
+    case 'namespace':
+      return { scope: 'namespace', namespace: n.namespace ?? '' };
+    case 'registry':
+      return { scope: 'registry' };
+    default:
+      return {};
+  }
+}
+
+/** What a notification covers, for people: "ns/app", "ns/*" or "*" (the whole registry). */
+export function scopeLabel(n: Pick<Subscription, 'scope' | 'namespace' | 'repository'>): string {
+  switch (n.scope) {
+    case 'namespace':
+      return `${n.namespace ?? ''}/*`;
+    case 'registry':
+      return '*';
+    default:
+      return n.repository;
+  }
+}
+
+/** The namespace of a repository: the part before the first "/" (the whole name without one). */
+export function namespaceOf(repository: string): string {
+  const slash = repository.indexOf('/');
+  return slash < 0 ? repository : repository.slice(0, slash);
+}
+

@@ -24,9 +24,9 @@ test('looks up by repository and event', () => {
   ix.upsert(sub());
   ix.upsert(sub({ uuid: 'u2', event: 'build_failure' }));
   ix.upsert(sub({ uuid: 'u3', repository: 'ns/other' }));
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push').map((s) => s.uuid), ['u1']);
-  assert.deepEqual(ix.forEvent('ns/app', 'build_failure').map((s) => s.uuid), ['u2']);
-  assert.deepEqual(ix.forEvent('ns/nothing', 'repo_push'), []);
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push').map((s) => s.uuid), ['u1']);
+  assert.deepEqual(ix.forRepository('ns/app', 'build_failure').map((s) => s.uuid), ['u2']);
+  assert.deepEqual(ix.forRepository('ns/nothing', 'repo_push'), []);
   assert.equal(ix.size, 3);
 });
 
@@ -43,29 +43,89 @@ test('a delete wins over a replayed older upsert', () => {
   ix.remove('u1', 2);
   assert.equal(ix.upsert(sub({ version: 1 })), false);
   assert.equal(ix.get('u1'), undefined);
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push'), []);
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push'), []);
 });
 
 test('an update that changes the event moves it between buckets', () => {
   const ix = new SubscriptionIndex();
   ix.upsert(sub({ version: 1 }));
   ix.upsert(sub({ version: 2, event: 'build_start' }));
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push'), []);
-  assert.equal(ix.forEvent('ns/app', 'build_start').length, 1);
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push'), []);
+  assert.equal(ix.forRepository('ns/app', 'build_start').length, 1);
 });
 
 test('answers are reused until their (repository, event) changes, and always current', () => {
   const ix = new SubscriptionIndex();
   ix.upsert(sub());
-  const first = ix.forEvent('ns/app', 'repo_push');
-  assert.equal(ix.forEvent('ns/app', 'repo_push'), first, 'the same array while nothing changed');
+  const first = ix.forRepository('ns/app', 'repo_push');
+  assert.equal(ix.forRepository('ns/app', 'repo_push'), first, 'the same array while nothing changed');
   ix.upsert(sub({ uuid: 'u2' }));
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push').map((s) => s.uuid), ['u1', 'u2'], 'a new subscription shows');
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push').map((s) => s.uuid), ['u1', 'u2'], 'a new subscription shows');
   ix.upsert(sub({ disabled: true, version: 2 }));
-  assert.equal(ix.forEvent('ns/app', 'repo_push').find((s) => s.uuid === 'u1')?.disabled, true, 'an update shows');
+  assert.equal(ix.forRepository('ns/app', 'repo_push').find((s) => s.uuid === 'u1')?.disabled, true, 'an update shows');
   ix.upsert(sub({ uuid: 'u2', event: 'build_failure', version: 2 }));
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push').map((s) => s.uuid), ['u1'], 'moved to another event');
-  assert.deepEqual(ix.forEvent('ns/app', 'build_failure').map((s) => s.uuid), ['u2']);
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push').map((s) => s.uuid), ['u1'], 'moved to another event');
+  assert.deepEqual(ix.forRepository('ns/app', 'build_failure').map((s) => s.uuid), ['u2']);
   ix.remove('u1', 3);
-  assert.deepEqual(ix.forEvent('ns/app', 'repo_push'), [], 'a removal shows');
+  assert.deepEqual(ix.forRepository('ns/app', 'repo_push'), [], 'a removal shows');
+});
+
+const ns = (over: Partial<Subscription> = {}): Subscription => sub({ repository: '', scope: 'namespace', namespace: 'ns', ...over });
+const everywhere = (over: Partial<Subscription> = {}): Subscription => sub({ repository: '', scope: 'registry', ...over });
+const uuids = (list: readonly Subscription[]) => list.map((s) => s.uuid);
+
+test('scopes: a namespace subscription covers every repository of its namespace, a registry one every repository', () => {
+  const ix = new SubscriptionIndex();
+  ix.upsert(sub({ uuid: 'repo' }));
+  ix.upsert(ns({ uuid: 'ns' }));
+  ix.upsert(ns({ uuid: 'ns-build', event: 'build_failure' }));
+  ix.upsert(ns({ uuid: 'other-ns', namespace: 'other' }));
+  ix.upsert(everywhere({ uuid: 'all' }));
+  // ns/app has a repository subscription; ns/first-seen-later has none and was never mentioned.
+  for (const repository of ['ns/app', 'ns/first-seen-later']) {
+    assert.deepEqual(uuids(ix.forNamespaceOf(repository, 'repo_push')), ['ns'], repository);
+    assert.deepEqual(uuids(ix.forRegistry('repo_push')), ['all']);
+  }
+  assert.deepEqual(uuids(ix.forRepository('ns/app', 'repo_push')), ['repo'], 'the repository lookup holds only repository subscriptions');
+  assert.deepEqual(ix.forRepository('ns/first-seen-later', 'repo_push'), []);
+  assert.deepEqual(uuids(ix.forNamespaceOf('other/app', 'repo_push')), ['other-ns']);
+  assert.deepEqual(uuids(ix.forNamespaceOf('ns/app', 'build_failure')), ['ns-build']);
+  assert.deepEqual(ix.forNamespaceOf('nsx/app', 'repo_push'), [], 'the namespace is matched whole, not as a prefix');
+  assert.deepEqual(ix.forNamespaceOf('ns', 'repo_push'), ['ns'].map((u) => ix.get(u)), 'a repository without "/" is its own namespace');
+  assert.deepEqual(ix.forRegistry('build_success'), []);
+  assert.equal(ix.size, 5);
+});
+
+test('scopes: no subscription is in two lookups of one event', () => {
+  const ix = new SubscriptionIndex();
+  ix.upsert(sub({ uuid: 'repo' }));
+  ix.upsert(ns({ uuid: 'ns' }));
+  ix.upsert(everywhere({ uuid: 'all' }));
+  const seen = [...ix.forRepository('ns/app', 'repo_push'), ...ix.forNamespaceOf('ns/app', 'repo_push'), ...ix.forRegistry('repo_push')].map((s) => s.uuid);
+  assert.deepEqual(seen.sort(), ['all', 'ns', 'repo']);
+});
+
+test('scopes: updates, disables and removals of scoped subscriptions', () => {
+  const ix = new SubscriptionIndex();
+  ix.upsert(ns({ uuid: 'n1' }));
+  ix.upsert(everywhere({ uuid: 'r1' }));
+  ix.upsert(ns({ uuid: 'n1', version: 2, disabled: true }));
+  assert.equal(ix.forNamespaceOf('ns/app', 'repo_push')[0]?.disabled, true, 'an update shows');
+  ix.upsert(ns({ uuid: 'n1', version: 3, namespace: 'moved' }));
+  assert.deepEqual(ix.forNamespaceOf('ns/app', 'repo_push'), [], 'left its old namespace');
+  assert.deepEqual(uuids(ix.forNamespaceOf('moved/app', 'repo_push')), ['n1']);
+  ix.upsert(sub({ uuid: 'n1', version: 4, repository: 'moved/app' }));
+  assert.deepEqual(ix.forNamespaceOf('moved/app', 'repo_push'), [], 'a namespace subscription made a repository one');
+  assert.deepEqual(uuids(ix.forRepository('moved/app', 'repo_push')), ['n1']);
+  ix.upsert(everywhere({ uuid: 'r1', version: 2, event: 'build_failure' }));
+  assert.deepEqual(ix.forRegistry('repo_push'), []);
+  assert.deepEqual(uuids(ix.forRegistry('build_failure')), ['r1']);
+  assert.equal(ix.upsert(everywhere({ uuid: 'r1', version: 1 })), false, 'a replayed older upsert is ignored');
+  ix.remove('r1', 3);
+  ix.remove('n1', 5);
+  assert.deepEqual(ix.forRegistry('build_failure'), []);
+  assert.deepEqual(ix.forRepository('moved/app', 'repo_push'), []);
+  assert.equal(ix.upsert(ns({ uuid: 'n1', version: 3 })), false, 'a delete wins over a replayed older upsert');
+  assert.deepEqual(ix.forNamespaceOf('ns/app', 'repo_push'), []);
+  assert.equal(ix.size, 0);
 });

@@ -1,17 +1,42 @@
 import type { Subscription } from './notification.js';
+import { namespaceOf } from './notification.js';
+
+/** The subscriptions of one (scope, event kind), with the array the router reads kept until they change. */
+class Bucket {
+  readonly members = new Map<string, Subscription>();
+  private list: readonly Subscription[] | undefined;
+
+  get subscriptions(): readonly Subscription[] {
+    return (this.list ??= [...this.members.values()]);
+  }
+
+  set(s: Subscription): void {
+    this.members.set(s.uuid, s);
+    this.list = undefined;
+  }
+
+  delete(uuid: string): void {
+    this.members.delete(uuid);
+    this.list = undefined;
+  }
+}
 
 /**
- * In-memory index of subscriptions: by uuid, and by (repository, event) for the router's lookup.
- * Applies changes by version so a replayed, older change never overwrites a newer state.
+ * In-memory index of subscriptions: by uuid, and by scope and event kind for the router's lookups.
+ * A subscription sits in exactly one bucket (its repository's, its namespace's or the registry's),
+ * so an event that reaches all three lookups meets each subscription at most once. Every lookup is
+ * one or two map reads (nested maps: the router already has the repository and kind as strings,
+ * and building a composite key would cost more). Applies changes by version so a replayed, older
+ * change never overwrites a newer state.
  */
 export class SubscriptionIndex {
   private readonly byUuid = new Map<string, Subscription>();
-  private readonly byRepoEvent = new Map<string, Map<string, Subscription>>();
-  /**
-   * forEvent's answers by repository, then event, kept until that (repository, event) changes: the
-   * router asks per event, and two lookups of strings it already has cost less than building a key.
-   */
-  private readonly lists = new Map<string, Map<string, readonly Subscription[]>>();
+  /** Repository subscriptions: repository → event → bucket. */
+  private readonly repositories = new Map<string, Map<string, Bucket>>();
+  /** Namespace subscriptions: namespace → event → bucket. */
+  private readonly namespaces = new Map<string, Map<string, Bucket>>();
+  /** Registry-wide subscriptions: event → bucket. */
+  private readonly registry = new Map<string, Bucket>();
   /** Highest version seen for deleted uuids, so a late upsert cannot resurrect them. */
   private readonly deleted = new Map<string, number>();
 
@@ -23,17 +48,21 @@ export class SubscriptionIndex {
     return this.byUuid.get(uuid);
   }
 
-  /** Subscriptions (enabled or not) of a repository for one event kind; do not modify the array. */
-  forEvent(repository: string, event: string): readonly Subscription[] {
-    const cached = this.lists.get(repository)?.get(event);
-    if (cached) return cached;
-    const m = this.byRepoEvent.get(key(repository, event));
-    if (!m) return NONE;
-    const list = [...m.values()];
-    let byEvent = this.lists.get(repository);
-    if (!byEvent) this.lists.set(repository, (byEvent = new Map()));
-    byEvent.set(event, list);
-    return list;
+  /** Repository subscriptions (enabled or not) of `repository` for one event kind; do not modify the array. */
+  forRepository(repository: string, event: string): readonly Subscription[] {
+    return this.repositories.get(repository)?.get(event)?.subscriptions ?? NONE;
+  }
+
+  /** Namespace subscriptions of the namespace `repository` belongs to, for one event kind. */
+  forNamespaceOf(repository: string, event: string): readonly Subscription[] {
+    // Most registries have no namespace subscriptions: then the event's namespace is not even cut out.
+    if (this.namespaces.size === 0) return NONE;
+    return this.namespaces.get(namespaceOf(repository))?.get(event)?.subscriptions ?? NONE;
+  }
+
+  /** Registry-wide subscriptions for one event kind. */
+  forRegistry(event: string): readonly Subscription[] {
+    return this.registry.get(event)?.subscriptions ?? NONE;
   }
 
   /** Applies an upsert; returns false when it was stale and ignored. */
@@ -43,11 +72,7 @@ export class SubscriptionIndex {
     if ((this.deleted.get(s.uuid) ?? 0) >= s.version) return false;
     if (current) this.unlink(current);
     this.byUuid.set(s.uuid, s);
-    const k = key(s.repository, s.event);
-    let m = this.byRepoEvent.get(k);
-    if (!m) this.byRepoEvent.set(k, (m = new Map()));
-    m.set(s.uuid, s);
-    this.forget(s);
+    this.bucket(s, true).set(s);
     return true;
   }
 
@@ -63,24 +88,34 @@ export class SubscriptionIndex {
   }
 
   private unlink(s: Subscription): void {
-    const k = key(s.repository, s.event);
-    const m = this.byRepoEvent.get(k);
-    m?.delete(s.uuid);
-    if (m && m.size === 0) this.byRepoEvent.delete(k);
-    this.forget(s);
+    const b = this.bucket(s, false);
+    if (!b) return;
+    b.delete(s.uuid);
+    if (b.members.size > 0) return;
+    if (s.scope === 'registry') {
+      this.registry.delete(s.event);
+      return;
+    }
+    const [byScope, scopeKey] = s.scope === 'namespace' ? [this.namespaces, s.namespace ?? ''] : [this.repositories, s.repository];
+    const byEvent = byScope.get(scopeKey);
+    byEvent?.delete(s.event);
+    if (byEvent?.size === 0) byScope.delete(scopeKey);
   }
 
-  /** Drops the cached forEvent answer of the subscription's (repository, event). */
-  private forget(s: Subscription): void {
-    const byEvent = this.lists.get(s.repository);
-    if (!byEvent) return;
-    byEvent.delete(s.event);
-    if (byEvent.size === 0) this.lists.delete(s.repository);
+  private bucket(s: Subscription, create: true): Bucket;
+  private bucket(s: Subscription, create: false): Bucket | undefined;
+  private bucket(s: Subscription, create: boolean): Bucket | undefined {
+    let byEvent: Map<string, Bucket> | undefined;
+    if (s.scope === 'registry') byEvent = this.registry;
+    else {
+      const [byScope, scopeKey] = s.scope === 'namespace' ? [this.namespaces, s.namespace ?? ''] : [this.repositories, s.repository];
+      byEvent = byScope.get(scopeKey);
+      if (!byEvent && create) byScope.set(scopeKey, (byEvent = new Map()));
+    }
+    let b = byEvent?.get(s.event);
+    if (!b && create && byEvent) byEvent.set(s.event, (b = new Bucket()));
+    return b;
   }
 }
 
 const NONE: readonly Subscription[] = Object.freeze([]);
-
-function key(repository: string, event: string): string {
-  return `${repository}\u0000${event}`;
-}

@@ -53,8 +53,16 @@ export class SubscriptionView {
 
   constructor(private readonly opts: SubscriptionViewOptions) {}
 
-  forEvent(repository: string, event: string): readonly Subscription[] {
-    return this.index.forEvent(repository, event);
+  forRepository(repository: string, event: string): readonly Subscription[] {
+    return this.index.forRepository(repository, event);
+  }
+
+  forNamespaceOf(repository: string, event: string): readonly Subscription[] {
+    return this.index.forNamespaceOf(repository, event);
+  }
+
+  forRegistry(event: string): readonly Subscription[] {
+    return this.index.forRegistry(event);
   }
 
   get(uuid: string): Subscription | undefined {
