@@ -149,7 +149,11 @@ describe('notifications page', () => {
   test('the form works from the keyboard alone', async () => {
     const { page } = w;
     await page.getByLabel('Event').focus();
+    // The last kinds are the quota events; the image expiry kind comes just before them.
     await page.keyboard.press('End');
+    assert.equal(await page.getByLabel('Event').inputValue(), 'quota_error');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
     assert.equal(await page.getByLabel('Event').inputValue(), 'repo_image_expiry');
     await page.keyboard.press('Tab');
     await page.keyboard.type('7');
