@@ -12,6 +12,9 @@
 // round also routes the events with a router that traces (parentbased_traceidratio at that ratio,
 // exported over OTLP/HTTP to a local receiver that drops the spans): `ratio_tracing` = that router /
 // the exactly-once baseline, `tracing_vs_off` = ratio_tracing / ratio (medians of the rounds').
+// BENCH_NAMESPACE_SUBS=<n> (e.g. 1000): n namespace-wide subscriptions are stored too, one per
+// namespace of the repositories (10,000 repositories in 1,000 namespaces), kinds in turn as the
+// repositories' (about one event in five gets one more job); compare with a run without it.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureStack, kafkaBrokerPid } from '@herald/infra';
 import { sampleEvent, SchemaRegistryCodec, type RepositoryEvent } from '@herald/events';
@@ -31,6 +34,9 @@ const SUBS_PER_REPO = 5;
 const RATE = 2_000;
 const RATE_SECONDS = 10;
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const NAMESPACES = 1_000;
+const NAMESPACE_SUBS = Number(process.env['BENCH_NAMESPACE_SUBS'] ?? 0);
+if (!(Number.isInteger(NAMESPACE_SUBS) && NAMESPACE_SUBS >= 0)) throw new Error('BENCH_NAMESPACE_SUBS: a count of namespace-wide subscriptions');
 const TRACING = process.env['BENCH_TRACING'] ? Number(process.env['BENCH_TRACING']) : undefined;
 if (TRACING !== undefined && !(TRACING > 0 && TRACING <= 1)) throw new Error('BENCH_TRACING: a sampling ratio above 0, at most 1');
 
@@ -53,8 +59,8 @@ const db = await connectDb(mongo, dbName);
 const store = new NotificationStore(db);
 await store.ensureIndexes();
 
-// 10,000 repositories × 5 subscriptions: one per kind the events use, so each event matches ≤ 1.
-const repos = Array.from({ length: REPOS }, (_, i) => `bench-${id}/repo-${i}`);
+// 10,000 repositories (in 1,000 namespaces) × 5 subscriptions: one per kind the events use, so each event matches ≤ 1.
+const repos = Array.from({ length: REPOS }, (_, i) => `bench-${id}-${i % NAMESPACES}/repo-${i}`);
 const pushSub = new Map<string, string>();
 let t = Date.now();
 for (let i = 0; i < REPOS; i += 1_000) {
@@ -71,7 +77,20 @@ for (let i = 0; i < REPOS; i += 1_000) {
   }
   await store.insertMany(docs);
 }
-log(`${REPOS * SUBS_PER_REPO} subscriptions stored in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+if (NAMESPACE_SUBS > 0) {
+  const kinds: [string, NotificationDoc['method'], Record<string, unknown>][] = [
+    ['repo_push', 'webhook', {}], ['build_success', 'slack', { 'ref-regex': 'refs/heads/' }], ['vulnerability_found', 'email', { level: 2 }],
+    ['build_failure', 'hipchat', {}], ['repo_mirror_sync_failed', 'quay_notification', {}],
+  ];
+  await store.insertMany(Array.from({ length: NAMESPACE_SUBS }, (_, i): NotificationDoc => {
+    const [event, method, event_config] = kinds[i % kinds.length]!;
+    return {
+      uuid: randomUUID(), repository: '', scope: 'namespace', namespace: `bench-${id}-${i % NAMESPACES}`, event, method, config: {}, event_config, title: null,
+      number_of_failures: 0, disabled: false, disabled_reason: null, signing_secret: 'whsec_bench', created_by: 'bench', created_at: new Date(), updated_at: new Date(), version: 1,
+    };
+  }));
+}
+log(`${REPOS * SUBS_PER_REPO} repository and ${NAMESPACE_SUBS} namespace-wide subscriptions stored in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
 const eventFor = (i: number): RepositoryEvent => benchEvent(repos, i);
 
@@ -219,6 +238,7 @@ const result = {
   events: EVENTS,
   repositories: REPOS,
   subscriptions: REPOS * SUBS_PER_REPO,
+  namespace_subscriptions: NAMESPACE_SUBS,
   throughput: Math.round(routerRate),
   baseline: Math.round(baselineRate),
   rounds: ROUNDS,
