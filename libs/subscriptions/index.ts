@@ -1,7 +1,7 @@
 export type { NotificationDoc, Subscription } from './notification.js';
 export { toSubscription, scopeOf, scopeFields, scopeLabel, namespaceOf } from './notification.js';
-export { NotificationStore, NOTIFICATIONS_COLLECTION } from './notification-store.js';
-export type { NewNotification, FailureOutcome } from './notification-store.js';
+export { NotificationStore, NOTIFICATIONS_COLLECTION, VersionConflictError } from './notification-store.js';
+export type { NewNotification, NotificationEdit, FailureOutcome } from './notification-store.js';
 export { SubscriptionIndex } from './subscription-index.js';
 export { SubscriptionChangePublisher } from './change-feed.js';
 export { SubscriptionView } from './subscription-view.js';

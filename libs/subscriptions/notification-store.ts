@@ -8,6 +8,22 @@ type Change = { $set?: Partial<NotificationDoc>; $inc?: { number_of_failures?: n
 
 export type NewNotification = Omit<NotificationDoc, 'number_of_failures' | 'disabled' | 'disabled_reason' | 'created_at' | 'updated_at' | 'version'>;
 
+/** What an edit (`PUT`) may change. */
+export type NotificationEdit = Partial<
+  Pick<NotificationDoc, 'title' | 'config' | 'event_config' | 'signing_secret' | 'previous_signing_secret' | 'previous_secret_expires_at'>
+>;
+
+/** An edit found the document at another version than the one it was based on. */
+export class VersionConflictError extends HeraldError {
+  constructor(
+    readonly uuid: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super('VERSION_CONFLICT', `notification ${uuid} is at version ${actual}, not ${expected}`);
+  }
+}
+
 /** Result of recording a failed delivery. */
 export interface FailureOutcome {
   notification: NotificationDoc;
@@ -116,7 +132,7 @@ export class NotificationStore {
 
   /** Every notification, for bootstrapping a subscription view. */
   all(): AsyncIterable<NotificationDoc> {
-    return this.col.find({}, { projection: { _id: 0, config: 0, signing_secret: 0 } });
+    return this.col.find({}, { projection: { _id: 0, config: 0, signing_secret: 0, previous_signing_secret: 0 } });
   }
 
   async delete(uuid: string): Promise<NotificationDoc | null> {
@@ -154,6 +170,41 @@ export class NotificationStore {
       if (disables) Object.assign($set, { disabled: true, disabled_reason: reason, disabled_by: deliveryId });
       const n = await this.apply(uuid, { $set, $inc: { number_of_failures: 1 } });
       return n ? { notification: n, justDisabled: disables, repeated: false } : null;
+    });
+  }
+
+  /**
+   * Applies an edit if the document is still at `expectedVersion` (optimistic concurrency: an edit
+   * based on an older read is refused, never applied over a change it did not see). Null if absent.
+   */
+  edit(uuid: string, expectedVersion: number, changes: NotificationEdit): Promise<NotificationDoc | null> {
+    return this.locked(uuid, async () => {
+      const current = await this.get(uuid);
+      if (!current) return null;
+      if (current.version !== expectedVersion) throw new VersionConflictError(uuid, expectedVersion, current.version);
+      return this.apply(uuid, { $set: changes }, { version: expectedVersion });
+    });
+  }
+
+  /**
+   * Removes the previous signing secret of the notifications whose rotation overlap has ended
+   * (without a new version: the change feed carries no secrets). Returns how many were cleaned.
+   */
+  async dropExpiredPreviousSecrets(now = new Date()): Promise<number> {
+    const expired = await this.col.find({ previous_secret_expires_at: { $lte: now } }, { projection: { _id: 1 } }).toArray();
+    let dropped = 0;
+    for (const { _id } of expired) if (await this.dropExpiredPreviousSecret(_id, now)) dropped++;
+    return dropped;
+  }
+
+  /** Removes the notification's previous signing secret if its overlap has ended by `now`. */
+  dropExpiredPreviousSecret(uuid: string, now = new Date()): Promise<boolean> {
+    return this.locked(uuid, async () => {
+      const r = await this.col.updateOne(
+        { _id: uuid, previous_secret_expires_at: { $lte: now } },
+        { $unset: { previous_signing_secret: '', previous_secret_expires_at: '' } },
+      );
+      return r.modifiedCount > 0;
     });
   }
 

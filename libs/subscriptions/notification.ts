@@ -21,8 +21,14 @@ export interface NotificationDoc {
   number_of_failures: number;
   disabled: boolean;
   disabled_reason: string | null;
-  /** Standard Webhooks signing secret (`whsec_…`), returned once at creation. */
+  /** Standard Webhooks signing secret (`whsec_…`), returned once at creation or rotation. */
   signing_secret: string;
+  /**
+   * The secret a rotation replaced: deliveries are signed with it too until
+   * `previous_secret_expires_at`, then it is removed. Never shown by the API, never logged.
+   */
+  previous_signing_secret?: string | null;
+  previous_secret_expires_at?: Date | null;
   /** Subject of the token that created it; gets the in-app alert when it is disabled. */
   created_by: string;
   created_at: Date;

@@ -18,6 +18,7 @@ import { installHttpMetrics } from './metrics.js';
 import { installRecentRefsMetrics } from './recent-refs/metrics.js';
 import { RecentRefsRecorder } from './recent-refs/recorder.js';
 import { createDestinationGuard } from './validation/destination-guard.js';
+import { SecretExpiry } from './secret-expiry.js';
 
 export { loadConfig, configShape } from './config.js';
 export type { ConfigApiConfig } from './config.js';
@@ -83,6 +84,8 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     logger,
   });
 
+  const secretExpiry = new SecretExpiry(() => lazy(() => stores?.notifications, 'notification store'), logger);
+
   const deps: ApiDeps = {
     verifier,
     get notifications() {
@@ -116,6 +119,8 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     destinations: createDestinationGuard({ webhook: config.WEBHOOK_ALLOW_LIST, slack: config.SLACK_ALLOW_LIST }),
     publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
     emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
+    secretOverlapMs: config.SIGNING_SECRET_OVERLAP_SECONDS * 1000,
+    secretExpiry,
     async readiness(): Promise<ReadinessReport> {
       // `service` is made below, with the HTTP server's metrics registry; this runs only when asked.
       const l = service.lifecycle;
@@ -157,6 +162,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         stores.recentRefs.ensureIndexes(),
       ]);
       await kafkaSide.connect();
+      secretExpiry.start();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
       await ops.start();
       // Last, and not awaited past its subscription: the API does not wait for the ref preview's consumer.
@@ -172,6 +178,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         lifecycle.draining();
         await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
         await ops.stop();
+        secretExpiry.stop();
         await recorder.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();

@@ -28,6 +28,11 @@ export const configShape = {
   /** Confirmation mails per repository per 24 h. */
   EMAIL_RATE_REPOSITORY_DAILY: int(50, 1, 100_000),
   /**
+   * After a webhook's signing secret is rotated (PUT with `rotate_secret`), deliveries also carry a
+   * signature with the previous secret for this long, unless the request says otherwise; 0 = none.
+   */
+  SIGNING_SECRET_OVERLAP_SECONDS: int(24 * 3600, 0, 30 * 24 * 3600),
+  /**
    * The delivery services' SSRF exceptions, read the same way: a webhook or Slack URL their guard
    * would refuse is refused at creation (400) unless these admit it. Set them as on the delivery services.
    */

@@ -55,6 +55,10 @@ export interface ApiDeps {
   /** Base URL for links in mails, without a trailing slash. */
   publicUrl: string;
   emailCodeTtlMs: number;
+  /** How long a rotated-out signing secret keeps signing, unless a PUT says otherwise. */
+  secretOverlapMs: number;
+  /** Removes a rotated-out secret from MongoDB when its overlap ends. */
+  secretExpiry: { schedule(uuid: string, at: Date): void };
   readiness(): Promise<ReadinessReport>;
   health(): HealthReport;
 }

@@ -21,3 +21,11 @@ function keyOf(secret: string): KeyObject {
 export function standardWebhookSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
   return `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
+
+/**
+ * The `webhook-signature` value for several secrets: one `v1,` signature each, space-separated, as
+ * Standard Webhooks allows during a secret rotation (a receiver accepts any one that verifies).
+ */
+export function standardWebhookSignatures(secrets: readonly string[], id: string, timestampSeconds: number, body: string): string {
+  return secrets.map((s) => standardWebhookSignature(s, id, timestampSeconds, body)).join(' ');
+}

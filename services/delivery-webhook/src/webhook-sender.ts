@@ -2,8 +2,9 @@ import { configError, deliveryErrorForStatus, tracedRequest, type Sender } from 
 import { toQuayPayload, type DeliveryJob } from '@herald/events';
 import type { GuardedHttpClient } from '@herald/http-guard';
 import { quayJson } from '@herald/json-template';
+import type { NotificationDoc } from '@herald/subscriptions';
 import { TemplateCache } from './json-template.js';
-import { standardWebhookSignature } from './signature.js';
+import { standardWebhookSignatures } from './signature.js';
 
 export interface WebhookSenderOptions {
   http: GuardedHttpClient;
@@ -24,9 +25,20 @@ export function webhookBody(job: DeliveryJob, template: unknown, templates: Temp
 }
 
 /**
+ * The secrets a delivery is signed with: the notification's, and the one a rotation replaced until
+ * its overlap ends (the stored expiry decides, so a late clean-up never extends the overlap).
+ */
+export function signingSecrets(n: Pick<NotificationDoc, 'signing_secret' | 'previous_signing_secret' | 'previous_secret_expires_at'>, nowMs: number): string[] {
+  const secrets = n.signing_secret ? [n.signing_secret] : [];
+  const until = n.previous_secret_expires_at ? new Date(n.previous_secret_expires_at).getTime() : 0;
+  if (n.previous_signing_secret && until > nowMs) secrets.push(n.previous_signing_secret);
+  return secrets;
+}
+
+/**
  * Webhook delivery (SPEC §3, §4): `POST config.url` with the body, `Content-Type: application/json`,
  * `User-Agent`, and the Standard Webhooks headers (`webhook-id` = delivery id, stable across
- * attempts; `webhook-timestamp`; `webhook-signature` with the notification's secret). The HTTP
+ * attempts; `webhook-timestamp`; `webhook-signature` with the notification's secret, and during a rotation's overlap with the previous one too). The HTTP
  * client is SSRF-guarded, keeps connections alive, presents the configured client certificate
  * over HTTPS, sends URL credentials as Basic authorization and follows up to 5 redirects, each hop
  * re-checked by the guard (libs/http-guard/http-client.ts).
@@ -47,9 +59,8 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
         'webhook-id': job.delivery_id,
         'webhook-timestamp': String(timestamp),
       };
-      if (notification.signing_secret) {
-        headers['webhook-signature'] = standardWebhookSignature(notification.signing_secret, job.delivery_id, timestamp, body);
-      }
+      const secrets = signingSecrets(notification, now());
+      if (secrets.length > 0) headers['webhook-signature'] = standardWebhookSignatures(secrets, job.delivery_id, timestamp, body);
       const post = () => o.http.post(url, { headers, body, cancel });
       // With tracing on: a client span, and its `traceparent` in the request's headers.
       const res = trace ? await tracedRequest(trace, 'POST', url, headers, post) : await post();

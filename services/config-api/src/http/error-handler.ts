@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HeraldError, ValidationError } from '@herald/errors';
 import { ForbiddenError, UnauthenticatedError } from '@herald/auth';
-import { MethodNotAllowedError, NotFoundError, NotImplementedError, TooManyRequestsError, UpstreamError } from './http-errors.js';
+import { ConflictError, MethodNotAllowedError, NotFoundError, NotImplementedError, TooManyRequestsError, UpstreamError } from './http-errors.js';
 
 /** Quay's API error types (endpoints/exception.py `ApiErrorType`) Herald answers with. */
 export const ERROR_TYPES = {
@@ -57,6 +57,7 @@ function statusOf(err: unknown): number {
   if (err instanceof ForbiddenError) return 403;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof MethodNotAllowedError) return 405;
+  if (err instanceof ConflictError) return 409;
   if (err instanceof TooManyRequestsError) return 429;
   if (err instanceof NotImplementedError) return 501;
   if (err instanceof UpstreamError) return err.status;

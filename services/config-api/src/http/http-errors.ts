@@ -24,6 +24,13 @@ export class MethodNotAllowedError extends HeraldError {
   }
 }
 
+/** The request conflicts with the resource's current state, e.g. an edit based on an older version (HTTP 409). */
+export class ConflictError extends HeraldError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
 /** A dependency (SMTP, Kafka) failed while serving the request (HTTP 502/503). */
 export class UpstreamError extends HeraldError {
   readonly status: 502 | 503;

@@ -13,14 +13,16 @@ export interface NotificationView {
   disabled_reason: string | null;
   created: string;
   updated: string;
-  /** Only in the 201 response to a create. */
+  /** Incremented on every change: a PUT sends it back (409 when it changed since). */
+  version: number;
+  /** Only in the 201 response to a create, or the response to a PUT that rotated it. */
   signing_secret?: string;
 }
 
 export interface ViewOptions {
   /** Mask secrets in `config` (listings). */
   mask: boolean;
-  /** Include the signing secret: only in the response to the create that generated it. */
+  /** Include the signing secret: only in the response to the create or rotation that generated it. */
   withSigningSecret?: boolean;
 }
 
@@ -39,6 +41,7 @@ export function notificationView(n: NotificationDoc, opts: ViewOptions): Notific
     disabled_reason: n.disabled_reason,
     created: iso(n.created_at),
     updated: iso(n.updated_at),
+    version: n.version,
   };
   if (opts.withSigningSecret) v.signing_secret = n.signing_secret;
   return v;

@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import type { NotificationDoc } from '@herald/subscriptions';
+import { ValidationError } from '@herald/errors';
+import { VersionConflictError, type NotificationDoc, type NotificationEdit } from '@herald/subscriptions';
 import type { Principal } from '@herald/auth';
 import type { ApiDeps } from '../deps.js';
-import { NotFoundError, UpstreamError } from '../http/http-errors.js';
+import { ConflictError, NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { notificationView } from '../present/notification-view.js';
 import { checkCreateRequest } from '../validation/create-request.js';
 import type { NotificationAction } from './repository-path.js';
@@ -74,6 +75,57 @@ export async function createNotification(
   await publish(deps, () => deps.changes.upsert(doc));
   void reply.code(201);
   return notificationView(doc, { mask: false, withSigningSecret: true });
+}
+
+/** What a `PUT` adds to the create body (schemas/notification.ts). */
+interface UpdateExtras {
+  rotate_secret?: boolean;
+  secret_overlap_seconds?: number;
+  version?: number;
+}
+
+/**
+ * `PUT`: the notification becomes the body (validated as a create), keeping its uuid, method, event
+ * and failure state; a webhook's secret is kept or rotated. Applied only to the version it was based
+ * on (`version`, or the one read here): a concurrent edit makes this one a 409, never a silent loss.
+ */
+export async function updateNotification(deps: ApiDeps, repository: string, uuid: string, body: unknown): Promise<unknown> {
+  const current = await owned(deps, repository, uuid);
+  const extras = body as UpdateExtras;
+  const req = await checkCreateRequest(body, {
+    repository,
+    isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
+    checkDestination: (method, field, url) => deps.destinations.check(method, field, url),
+  });
+  if (req.method !== current.method) throw new ValidationError('method', `cannot change (the notification is a ${current.method} one; create a new notification instead)`);
+  if (req.event !== current.event) throw new ValidationError('event', `cannot change (the notification is for ${current.event}; create a new notification instead)`);
+  const rotate = extras.rotate_secret === true;
+  if (rotate && current.method !== 'webhook') throw new ValidationError('rotate_secret', 'only webhooks have a signing secret');
+  if (extras.secret_overlap_seconds !== undefined && !rotate) throw new ValidationError('secret_overlap_seconds', 'only with rotate_secret');
+  const version = extras.version ?? current.version;
+  if (version !== current.version) throw new ConflictError(`notification ${uuid} is at version ${current.version}, not ${version}; read it again and re-apply the edit`);
+  const changes: NotificationEdit = { title: req.title, config: req.config, event_config: req.event_config };
+  let expiresAt: Date | undefined;
+  if (rotate) {
+    const overlapMs = extras.secret_overlap_seconds === undefined ? deps.secretOverlapMs : extras.secret_overlap_seconds * 1000;
+    expiresAt = new Date(Date.now() + overlapMs);
+    Object.assign(changes, {
+      signing_secret: newSigningSecret(),
+      previous_signing_secret: overlapMs > 0 ? current.signing_secret : null,
+      previous_secret_expires_at: overlapMs > 0 ? expiresAt : null,
+    });
+  }
+  let doc: NotificationDoc | null;
+  try {
+    doc = await deps.notifications.edit(uuid, version, changes);
+  } catch (err) {
+    if (err instanceof VersionConflictError) throw new ConflictError(`notification ${uuid} changed while this edit was applied (now version ${err.actual}); read it again and re-apply the edit`);
+    throw err;
+  }
+  if (!doc) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  if (rotate && doc.previous_secret_expires_at && expiresAt) deps.secretExpiry.schedule(uuid, expiresAt);
+  await publish(deps, () => deps.changes.upsert(doc));
+  return notificationView(doc, { mask: false, withSigningSecret: rotate });
 }
 
 export async function getNotification(deps: ApiDeps, repository: string, uuid: string): Promise<unknown> {

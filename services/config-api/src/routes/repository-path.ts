@@ -12,7 +12,7 @@ export type RepositoryRoute =
 
 export const ALLOWED_METHODS: Record<RepositoryRoute['kind'], readonly string[]> = {
   notifications: ['GET', 'POST'],
-  notification: ['GET', 'POST', 'DELETE'],
+  notification: ['GET', 'POST', 'PUT', 'DELETE'],
   'notification-action': [],
   'authorized-email': ['GET', 'POST', 'DELETE'],
   'recent-refs': ['GET'],

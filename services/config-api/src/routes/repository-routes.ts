@@ -15,7 +15,7 @@ import {
   err,
   noContent,
 } from '../schemas/common.js';
-import { Attempts, Notification, NotificationCreateRequest, NotificationList, RedriveResult, TestResult } from '../schemas/notification.js';
+import { Attempts, Notification, NotificationCreateRequest, NotificationList, NotificationUpdateRequest, RedriveResult, TestResult } from '../schemas/notification.js';
 import { prepareCreateBody } from '../validation/create-request.js';
 import { deleteAuthorizedEmail, getAuthorizedEmail, requestAuthorizedEmail } from './authorized-email.js';
 import {
@@ -26,6 +26,7 @@ import {
   listNotifications,
   notificationAction,
   resetNotification,
+  updateNotification,
 } from './notifications.js';
 import { listRecentRefs } from './recent-refs.js';
 import { ACTION_METHODS, ALLOWED_METHODS, REPOSITORY_PREFIX, parseRepositoryPath, type RepositoryRoute } from './repository-path.js';
@@ -118,6 +119,19 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
     `${R}/notification/:uuid`,
     op('One notification (config unmasked, never the signing secret)', { params: NotificationParams }, { 200: Notification, 404: missing }),
     (req) => getNotification(deps, p(req).repository, p(req).uuid),
+  );
+  app.put(
+    `${R}/notification/:uuid`,
+    {
+      ...op('Herald: edit a notification (the create body, same validation); webhooks keep or rotate their signing secret', { params: NotificationParams, body: NotificationUpdateRequest }, {
+        200: { ...Notification, description: 'Updated; carries `signing_secret` only when `rotate_secret` replaced it' },
+        404: missing,
+        409: err('The notification changed since `version` (or while the edit was applied); read it again'),
+        503: err('Stored, but the subscription feed (Kafka) did not take it; retry'),
+      }),
+      preValidation: [admin, async (req: FastifyRequest) => void (req.body = prepareCreateBody(req.body))],
+    },
+    (req) => updateNotification(deps, p(req).repository, p(req).uuid, req.body),
   );
   app.delete(
     `${R}/notification/:uuid`,

@@ -38,6 +38,42 @@ export const NotificationCreateRequest = {
   allOf: [EventConfigByEvent],
 };
 
+/** Longest rotation overlap a `PUT` may ask for (30 days). */
+export const MAX_SECRET_OVERLAP_SECONDS = 30 * 24 * 3600;
+
+/** What a `PUT` adds to the create body. */
+const UPDATE_EXTRAS = {
+  rotate_secret: {
+    type: 'boolean',
+    description:
+      'Webhooks: true replaces the signing secret; the response carries the new one (only then). The previous one keeps signing too until the overlap ends. Absent or false: the secret is kept.',
+    'x-error': 'must be true or false',
+  },
+  secret_overlap_seconds: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_SECRET_OVERLAP_SECONDS,
+    description: 'With `rotate_secret`: how long deliveries also carry a signature with the previous secret (default: the service\'s SIGNING_SECRET_OVERLAP_SECONDS; 0: none).',
+    'x-error': `must be an integer from 0 to ${MAX_SECRET_OVERLAP_SECONDS}`,
+  },
+  version: {
+    type: 'integer',
+    minimum: 1,
+    description: 'The `version` the edit is based on (from a GET): 409 if the notification changed since. Absent: the edit applies to the version read when the request arrives.',
+    'x-error': 'must be a positive integer',
+  },
+};
+
+/**
+ * `PUT …/notification/{uuid}`: the create body as a whole (the same schema, so the same 400s), with
+ * `rotate_secret`, `secret_overlap_seconds` and `version`. `method` and `event` must stay as they are.
+ */
+export const NotificationUpdateRequest = {
+  ...NotificationCreateRequest,
+  description: 'The create body (what the notification becomes), plus secret rotation and the version the edit is based on. `method` and `event` cannot change.',
+  oneOf: NotificationCreateRequest.oneOf.map((b) => ({ ...b, properties: { ...b.properties, ...UPDATE_EXTRAS } })),
+};
+
 const Timestamp = Type.String({ format: 'date-time' });
 
 export const Notification = Type.Object(
@@ -54,8 +90,9 @@ export const Notification = Type.Object(
     created: Type.Optional(Timestamp),
     updated: Type.Optional(Timestamp),
     signing_secret: Type.Optional(
-      Type.String({ description: 'Standard Webhooks secret (`whsec_…`); only in the 201 response to a create, never again.' }),
+      Type.String({ description: 'Standard Webhooks secret (`whsec_…`); only in the 201 response to a create or the response to a rotating PUT, never again.' }),
     ),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'Incremented on every change; send it back with a PUT (409 if it changed since)' })),
   },
   { additionalProperties: true },
 );
