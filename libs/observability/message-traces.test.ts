@@ -79,7 +79,17 @@ test('an unsampled parent: its own headers are passed on, no span; a sampled one
 
 test('headers the W3C propagator refuses start a new trace, as the SDK does', () => {
   const { traces } = setup(new ParentBasedSampler({ root: new AlwaysOnSampler() }), true, 1);
-  for (const bad of ['garbage', '00-00000000000000000000000000000000-b7ad6b7169203331-00', 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00-extra']) {
+  for (const bad of [
+    'garbage',
+    '00-00000000000000000000000000000000-b7ad6b7169203331-00',
+    '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-00',
+    'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00',
+    '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00-extra',
+    '00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-00',
+    '00-0af7651916cd43dd8448eb211c80319c-b7ad6b716920333g-00',
+    '00-0af7651916cd43dd8448eb211c80319c_b7ad6b7169203331-00',
+    '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0x',
+  ]) {
     const t = traces.begin('process', SpanKind.CONSUMER, { traceparent: Buffer.from(bad) });
     assert.ok(t.span, `${bad}: a new, sampled root`);
     assert.equal(t.span.spanContext().traceFlags & 1, 1);
