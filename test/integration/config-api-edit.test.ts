@@ -195,3 +195,19 @@ test('the PUT route is in /openapi.json with its body, 200 and 409', async () =>
   assert.ok(JSON.stringify(op.requestBody).includes('rotate_secret'));
   for (const code of ['200', '400', '401', '403', '404', '409']) assert.ok(op.responses[code], code);
 });
+
+test('neither secret of a rotation is in the service log, even at debug level', async () => {
+  const logged = await startConfigApi({ captureLogs: true, env: { LOG_LEVEL: 'debug' } });
+  try {
+    const c = await logged.request<View>('POST', BASE, { token, body: hook('logs') });
+    assert.equal(c.status, 201, c.text);
+    const r = await logged.request<View>('PUT', `${BASE}${c.body.uuid}`, { token, body: hook('logs2', {}, { rotate_secret: true }) });
+    assert.equal(r.status, 200, r.text);
+    const lines = logged.logs();
+    assert.ok(lines.some((l) => l.includes(c.body.uuid)), 'the edit was logged (by uuid)');
+    const secrets = [c.body.signing_secret!, r.body.signing_secret!].map((s) => s.slice('whsec_'.length));
+    for (const l of lines) for (const s of secrets) assert.ok(!l.includes(s), l);
+  } finally {
+    await logged.stop();
+  }
+});
