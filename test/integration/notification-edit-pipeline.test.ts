@@ -123,7 +123,7 @@ test('a rotation signs with both secrets during the overlap, then with the new o
   const before = rx.requests.find(at('rot'))!;
   assert.doesNotThrow(() => verify(first, before));
 
-  const overlapSeconds = 4;
+  const overlapSeconds = 8;
   const rotated = await edit(created.body.uuid, body('rot2', { 'tag-glob': ['rot2'] }, { rotate_secret: true, secret_overlap_seconds: overlapSeconds }));
   const rotatedAt = Date.now();
   const second = rotated.signing_secret!;
@@ -139,7 +139,7 @@ test('a rotation signs with both secrets during the overlap, then with the new o
   await eventually(async () => {
     const doc = await px.router.store.get(created.body.uuid);
     assert.ok(doc && !('previous_signing_secret' in doc), 'previous secret removed');
-  }, 15_000, 100);
+  }, overlapSeconds * 1000 + 15_000, 100);
   await edit(created.body.uuid, body('rot3', { 'tag-glob': ['rot3'] }));
   await firstArrival('rot3', 'rot3', 50, 10_000);
   const afterOverlap = rx.requests.find(at('rot3'))!;
