@@ -24,7 +24,10 @@ export function startAttemptSpan(traces: MessageTraces, job: DeliveryJob, messag
   const span = t.span;
   if (!span) {
     const passOn: Record<string, string> = {};
-    for (const name in t.headers) passOn[name] = (t.headers[name] as Buffer).toString('latin1');
+    for (const name in t.headers) {
+      const v = t.headers[name] as Buffer | string;
+      passOn[name] = typeof v === 'string' ? v : v.toString('latin1');
+    }
     return { span, trace: { tracer: traces.tracer, context: undefined, passOn } };
   }
   span.setAttributes({

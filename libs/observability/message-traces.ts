@@ -6,8 +6,8 @@ import { contextFromHeaders, type MessageHeaders } from './trace-context.js';
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-/** Trace context headers as they go on a Kafka message (values as bytes) or an HTTP request. */
-export type TraceHeaders = Readonly<Record<string, Buffer>>;
+/** Trace context headers as they go on a Kafka message or an HTTP request (passed-on values stay the bytes they came as). */
+export type TraceHeaders = Readonly<Record<string, Buffer | string>>;
 
 /** What `MessageTraces.begin` gives: the span (only when it records) and the headers its outputs carry. */
 export interface MessageTrace {
@@ -51,18 +51,6 @@ export class TraceIds implements IdGenerator {
   /** The next root trace id the SDK asks for is `traceId`. */
   pin(traceId: string | undefined): void {
     this.#pinned = traceId;
-  }
-}
-
-/** The hex digits' character codes. */
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-
-/** Writes `bytes` bytes of `src` from `from` as lowercase hex into `dst` at `at`. */
-function hexInto(dst: Buffer, at: number, src: Buffer, from: number, bytes: number): void {
-  for (let i = 0; i < bytes; i++) {
-    const b = src[from + i] as number;
-    dst[at + 2 * i] = HEX[b >>> 4] as number;
-    dst[at + 2 * i + 1] = HEX[b & 15] as number;
   }
 }
 
@@ -139,13 +127,10 @@ export class MessageTraces {
         this.ids.pin(undefined);
       }
     }
-    // 00-<trace id>-<span id>-00
-    const h = Buffer.allocUnsafe(55);
-    h[0] = h[1] = h[53] = h[54] = 0x30;
-    h[2] = h[35] = h[52] = 0x2d;
-    hexInto(h, 3, pool, at, 16);
-    hexInto(h, 36, pool, at + 16, 8);
-    return { span: undefined, headers: { traceparent: h } };
+    // A string, not a Buffer: a Buffer view per event cost the router more in GC than kafkajs saves
+    // encoding bytes (bench:router at 0.1 % sampling, one round each: router CPU +5.5 → +3.7 µs/event).
+    const hex = pool.toString('hex', at, at + 24);
+    return { span: undefined, headers: { traceparent: `00-${hex.slice(0, 32)}-${hex.slice(32)}-00` } };
   }
 
   #sdk(name: string, kind: SpanKind, headers: MessageHeaders | undefined): MessageTrace {
