@@ -36,10 +36,12 @@ const CHAOS_ENV: NodeJS.ProcessEnv = (() => {
   return {
     ...env,
     HERALD_DATA_DIR: process.env['HERALD_CHAOS_DATA_DIR'] || join(tmpdir(), 'herald-chaos'),
-    KAFKA_PORT: process.env['HERALD_CHAOS_KAFKA_PORT'] || '39092',
-    REGISTRY_PORT: process.env['HERALD_CHAOS_REGISTRY_PORT'] || '38081',
-    REGISTRY_MANAGEMENT_PORT: process.env['HERALD_CHAOS_REGISTRY_MANAGEMENT_PORT'] || '39081',
-    MONGO_PORT: process.env['HERALD_CHAOS_MONGO_PORT'] || '37017',
+    // Below Linux's ephemeral range (32768–60999): a client's outgoing connection can hold a port
+    // in it, and a broker restarted by a fault (or started at all) then fails to bind (seen once).
+    KAFKA_PORT: process.env['HERALD_CHAOS_KAFKA_PORT'] || '23092',
+    REGISTRY_PORT: process.env['HERALD_CHAOS_REGISTRY_PORT'] || '23081',
+    REGISTRY_MANAGEMENT_PORT: process.env['HERALD_CHAOS_REGISTRY_MANAGEMENT_PORT'] || '23181',
+    MONGO_PORT: process.env['HERALD_CHAOS_MONGO_PORT'] || '23017',
     KAFKA_BROKER_COUNT: '3',
   };
 })();

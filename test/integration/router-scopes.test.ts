@@ -23,9 +23,16 @@ async function notify(name: string, scope: Scope, event: string, event_config: R
   const doc = await fx.store.insert({ uuid: randomUUID(), ...where, event, method: 'webhook', config: { url: 'https://receiver.invalid/hook' }, event_config, title: name, signing_secret: 'whsec_test', created_by: 'alice' });
   fx.uuids.add(doc.uuid);
   n[name] = doc.uuid;
-  if (feed) await fx.feed.upsert(doc);
+  if (feed) {
+    await fx.feed.upsert(doc);
+    published.push(doc);
+  }
   return doc;
 }
+
+// Every router of every later test replays the one change feed: a registry-wide notification left
+// on it would add a job to each of their events. Whatever this file published is removed at the end.
+const published: NotificationDoc[] = [];
 
 const jobs = (name: string) => fx.jobsFor(n[name]!);
 const jobsOf = (name: string, ev: RepositoryEvent) => jobs(name).filter((j) => j.value.event.event_id === ev.event_id);
@@ -51,7 +58,10 @@ before(async () => {
   await fx.startRouter();
 });
 
-after(() => fx.teardown());
+after(async () => {
+  for (const doc of published) await fx.feed.remove(doc).catch(() => undefined);
+  await fx.teardown();
+});
 
 test('the store keeps scoped notifications apart from repository ones and lists them by namespace and registry', async () => {
   assert.deepEqual((await fx.store.listByRepository(`${ns}/app`)).map((d) => d.uuid), [n['repo']]);
