@@ -109,7 +109,13 @@ export function mutationsFor(b: Body): Mutation[] {
   if (b.event === 'vulnerability_found') m.push(['eventConfig.level', ec({ level: '9' })]);
   if (b.event === 'repo_image_expiry') m.push(['eventConfig.days', ec({ days: 0 })], ['eventConfig.days', ec({ days: null })]);
   if (b.event === 'repo_push' || b.event === 'vulnerability_found' || b.event === 'repo_image_expiry') {
-    m.push(['eventConfig.tag-regex', ec({ 'tag-regex': '(?<=x)y' })], ['eventConfig.tag-glob[0]', ec({ 'tag-glob': ['v[1-'] })], ['eventConfig.tag-regex', ec({ 'tag-glob': ['v*'], 'tag-regex': 'v.*' })]);
+    // A bad filter alone (the other key dropped: a valid creation may already hold one, and then the
+    // 400 would name the combination instead); then both at once.
+    m.push(
+      ['eventConfig.tag-regex', ec({ 'tag-regex': '(?<=x)y', 'tag-glob': undefined })],
+      ['eventConfig.tag-glob[0]', ec({ 'tag-glob': ['v[1-'], 'tag-regex': undefined })],
+      ['eventConfig.tag-regex', ec({ 'tag-glob': ['v*'], 'tag-regex': 'v.*' })],
+    );
   }
   return m;
 }
