@@ -7,3 +7,5 @@ export { AuthorizationMailLog, AUTHORIZATION_MAILS_COLLECTION, isMailRefusal } f
 export type { AuthorizationMailDoc, AuthorizationMailLimits, MailClaim, MailRefusal } from './authorization-mail-log.js';
 export { RecentRefsStore, RECENT_REFS_COLLECTION, MAX_RECENT_REF_LENGTH, mergeRecentRefs } from './recent-refs-store.js';
 export type { RecentRef, RecentRefsDoc } from './recent-refs-store.js';
+export { BreakerStateStore, DELIVERY_BREAKERS_COLLECTION } from './breaker-state-store.js';
+export type { BreakerState, BreakerStateName } from './breaker-state-store.js';
