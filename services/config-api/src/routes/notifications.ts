@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '@herald/errors';
-import { VersionConflictError, type NotificationDoc, type NotificationEdit } from '@herald/subscriptions';
+import { scopeOf, VersionConflictError, type NotificationDoc, type NotificationEdit } from '@herald/subscriptions';
 import type { Principal } from '@herald/auth';
 import type { ApiDeps } from '../deps.js';
 import { ConflictError, NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { notificationView } from '../present/notification-view.js';
-import { checkCreateRequest } from '../validation/create-request.js';
+import { checkCreateRequest, type MethodConfigContext } from '../validation/create-request.js';
 import type { NotificationAction } from './repository-path.js';
 
 /** Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
@@ -14,11 +14,51 @@ export function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** The notification, only if it belongs to `repository` (Quay did not check this; we do). */
-async function owned(deps: ApiDeps, repository: string, uuid: string): Promise<NotificationDoc> {
+/**
+ * What a route addresses: one repository, one namespace (every repository in it, including later
+ * ones) or the whole registry — the scope fields a notification stores (libs/subscriptions), so a
+ * target is stored as it is and a notification belongs to a target when these fields agree.
+ */
+export type ScopeTarget = { repository: string; scope?: undefined; namespace?: undefined } | { repository: ''; scope: 'namespace'; namespace: string } | { repository: ''; scope: 'registry'; namespace?: undefined };
+
+export const repositoryTarget = (repository: string): ScopeTarget => ({ repository });
+export const namespaceTarget = (namespace: string): ScopeTarget => ({ repository: '', scope: 'namespace', namespace });
+export const REGISTRY_TARGET: ScopeTarget = { repository: '', scope: 'registry' };
+
+/** The target in messages: the repository's name as before, `namespace ns`, or `the registry`. */
+export function targetName(t: ScopeTarget): string {
+  return t.scope === 'namespace' ? `namespace ${t.namespace}` : t.scope === 'registry' ? 'the registry' : t.repository;
+}
+
+function belongsTo(n: NotificationDoc, t: ScopeTarget): boolean {
+  const scope = scopeOf(n);
+  return scope === scopeOf(t) && n.repository === t.repository && (scope !== 'namespace' || n.namespace === t.namespace);
+}
+
+/** The notification, only if it belongs to the target (Quay did not check this for repositories; we do). */
+async function owned(deps: ApiDeps, target: ScopeTarget, uuid: string): Promise<NotificationDoc> {
   const n = uuid.length <= 100 ? await deps.notifications.get(uuid) : null;
-  if (!n || n.repository !== repository) throw new NotFoundError(`notification ${uuid.slice(0, 100)} not found in ${repository}`);
+  if (!n || !belongsTo(n, target)) throw new NotFoundError(`notification ${uuid.slice(0, 100)} not found in ${targetName(target)}`);
   return n;
+}
+
+/**
+ * E-mail recipients are authorized per repository (authorizedemail), and a namespace or the
+ * registry has no such list: an `email` notification there would mail any address about every
+ * repository it covers. Refused, naming `method`.
+ */
+function checkScopeMethod(target: ScopeTarget, method: string): void {
+  if (method === 'email' && target.scope !== undefined) {
+    throw new ValidationError('method', `email is only available for repository notifications (recipients are authorized per repository), not for ${targetName(target)}`);
+  }
+}
+
+function createContext(deps: ApiDeps, target: ScopeTarget): MethodConfigContext {
+  return {
+    repository: target.repository,
+    isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
+    checkDestination: (method, field, url) => deps.destinations.check(method, field, url),
+  };
 }
 
 /** The header carrying a test notification's delivery id (the body is Quay's `{}`). */
@@ -44,26 +84,28 @@ async function publish(deps: ApiDeps, what: () => Promise<void>): Promise<void> 
   }
 }
 
-export async function listNotifications(deps: ApiDeps, repository: string): Promise<unknown> {
-  const docs = await deps.notifications.listByRepository(repository);
+export async function listNotifications(deps: ApiDeps, target: ScopeTarget): Promise<unknown> {
+  const docs =
+    target.scope === 'namespace'
+      ? await deps.notifications.listByNamespace(target.namespace)
+      : target.scope === 'registry'
+        ? await deps.notifications.listRegistryWide()
+        : await deps.notifications.listByRepository(target.repository);
   return { notifications: docs.map((d) => notificationView(d, { mask: true })) };
 }
 
 export async function createNotification(
   deps: ApiDeps,
-  repository: string,
+  target: ScopeTarget,
   body: unknown,
   who: Principal,
   reply: FastifyReply,
 ): Promise<unknown> {
-  const req = await checkCreateRequest(body, {
-    repository,
-    isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
-    checkDestination: (method, field, url) => deps.destinations.check(method, field, url),
-  });
+  checkScopeMethod(target, (body as { method: string }).method);
+  const req = await checkCreateRequest(body, createContext(deps, target));
   const doc = await deps.notifications.insert({
     uuid: randomUUID(),
-    repository,
+    ...target,
     event: req.event,
     method: req.method,
     config: req.config,
@@ -89,14 +131,10 @@ interface UpdateExtras {
  * and failure state; a webhook's secret is kept or rotated. Applied only to the version it was based
  * on (`version`, or the one read here): a concurrent edit makes this one a 409, never a silent loss.
  */
-export async function updateNotification(deps: ApiDeps, repository: string, uuid: string, body: unknown): Promise<unknown> {
-  const current = await owned(deps, repository, uuid);
+export async function updateNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, body: unknown): Promise<unknown> {
+  const current = await owned(deps, target, uuid);
   const extras = body as UpdateExtras;
-  const req = await checkCreateRequest(body, {
-    repository,
-    isEmailConfirmed: (repo, email) => deps.emails.isConfirmed(repo, email),
-    checkDestination: (method, field, url) => deps.destinations.check(method, field, url),
-  });
+  const req = await checkCreateRequest(body, createContext(deps, target));
   if (req.method !== current.method) throw new ValidationError('method', `cannot change (the notification is a ${current.method} one; create a new notification instead)`);
   if (req.event !== current.event) throw new ValidationError('event', `cannot change (the notification is for ${current.event}; create a new notification instead)`);
   const rotate = extras.rotate_secret === true;
@@ -122,40 +160,40 @@ export async function updateNotification(deps: ApiDeps, repository: string, uuid
     if (err instanceof VersionConflictError) throw new ConflictError(`notification ${uuid} changed while this edit was applied (now version ${err.actual}); read it again and re-apply the edit`);
     throw err;
   }
-  if (!doc) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  if (!doc) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
   if (rotate && doc.previous_secret_expires_at && expiresAt) deps.secretExpiry.schedule(uuid, expiresAt);
   await publish(deps, () => deps.changes.upsert(doc));
   return notificationView(doc, { mask: false, withSigningSecret: rotate });
 }
 
-export async function getNotification(deps: ApiDeps, repository: string, uuid: string): Promise<unknown> {
-  return notificationView(await owned(deps, repository, uuid), { mask: false });
+export async function getNotification(deps: ApiDeps, target: ScopeTarget, uuid: string): Promise<unknown> {
+  return notificationView(await owned(deps, target, uuid), { mask: false });
 }
 
-export async function deleteNotification(deps: ApiDeps, repository: string, uuid: string, reply: FastifyReply): Promise<void> {
-  await owned(deps, repository, uuid);
+export async function deleteNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply): Promise<void> {
+  await owned(deps, target, uuid);
   const deleted = await deps.notifications.delete(uuid);
-  if (!deleted) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  if (!deleted) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
   await publish(deps, () => deps.changes.remove(deleted));
   void reply.code(204);
 }
 
-export async function resetNotification(deps: ApiDeps, repository: string, uuid: string, reply: FastifyReply): Promise<void> {
-  await owned(deps, repository, uuid);
+export async function resetNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply): Promise<void> {
+  await owned(deps, target, uuid);
   const reset = await deps.notifications.reset(uuid);
-  if (!reset) throw new NotFoundError(`notification ${uuid} not found in ${repository}`);
+  if (!reset) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
   await publish(deps, () => deps.changes.upsert(reset));
   void reply.code(204);
 }
 
 export async function notificationAction(
   deps: ApiDeps,
-  repository: string,
+  target: ScopeTarget,
   uuid: string,
   action: NotificationAction,
   reply: FastifyReply,
 ): Promise<unknown> {
-  const n = await owned(deps, repository, uuid);
+  const n = await owned(deps, target, uuid);
   switch (action) {
     case 'test': {
       let queued: { delivery_id: string };

@@ -25,6 +25,7 @@ import {
   getNotification,
   listNotifications,
   notificationAction,
+  repositoryTarget,
   resetNotification,
   updateNotification,
 } from './notifications.js';
@@ -102,7 +103,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
   const missing = err('No such notification in this repository');
 
   app.get(`${R}/notification/`, op('List the repository’s notifications (secrets masked)', { params: RepositoryParams }, { 200: NotificationList }), (req) =>
-    listNotifications(deps, p(req).repository),
+    listNotifications(deps, repositoryTarget(p(req).repository)),
   );
   app.post(
     `${R}/notification/`,
@@ -113,12 +114,12 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       }),
       preValidation: [admin, async (req: FastifyRequest) => void (req.body = prepareCreateBody(req.body))],
     },
-    (req, reply) => createNotification(deps, p(req).repository, req.body, principalOf(req), reply),
+    (req, reply) => createNotification(deps, repositoryTarget(p(req).repository), req.body, principalOf(req), reply),
   );
   app.get(
     `${R}/notification/:uuid`,
     op('One notification (config unmasked, never the signing secret)', { params: NotificationParams }, { 200: Notification, 404: missing }),
-    (req) => getNotification(deps, p(req).repository, p(req).uuid),
+    (req) => getNotification(deps, repositoryTarget(p(req).repository), p(req).uuid),
   );
   app.put(
     `${R}/notification/:uuid`,
@@ -131,17 +132,17 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       }),
       preValidation: [admin, async (req: FastifyRequest) => void (req.body = prepareCreateBody(req.body))],
     },
-    (req) => updateNotification(deps, p(req).repository, p(req).uuid, req.body),
+    (req) => updateNotification(deps, repositoryTarget(p(req).repository), p(req).uuid, req.body),
   );
   app.delete(
     `${R}/notification/:uuid`,
     op('Delete a notification', { params: NotificationParams }, { 204: noContent('Deleted'), 404: missing }),
-    async (req, reply) => noBody(reply, await deleteNotification(deps, p(req).repository, p(req).uuid, reply)),
+    async (req, reply) => noBody(reply, await deleteNotification(deps, repositoryTarget(p(req).repository), p(req).uuid, reply)),
   );
   app.post(
     `${R}/notification/:uuid`,
     op('Reset `number_of_failures` to 0 and re-enable', { params: NotificationParams }, { 204: noContent('Reset'), 404: missing }),
-    async (req, reply) => noBody(reply, await resetNotification(deps, p(req).repository, p(req).uuid, reply)),
+    async (req, reply) => noBody(reply, await resetNotification(deps, repositoryTarget(p(req).repository), p(req).uuid, reply)),
   );
   app.post(
     `${R}/notification/:uuid/test`,
@@ -150,7 +151,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       404: missing,
       503: err('The test notification could not be queued'),
     }),
-    (req, reply) => notificationAction(deps, p(req).repository, p(req).uuid, 'test', reply),
+    (req, reply) => notificationAction(deps, repositoryTarget(p(req).repository), p(req).uuid, 'test', reply),
   );
   app.get(
     `${R}/notification/:uuid/attempts`,
@@ -158,7 +159,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       200: Attempts,
       404: missing,
     }),
-    (req, reply) => notificationAction(deps, p(req).repository, p(req).uuid, 'attempts', reply),
+    (req, reply) => notificationAction(deps, repositoryTarget(p(req).repository), p(req).uuid, 'attempts', reply),
   );
   app.post(
     `${R}/notification/:uuid/redrive`,
@@ -167,7 +168,7 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       404: missing,
       503: err('Kafka is unavailable'),
     }),
-    (req, reply) => notificationAction(deps, p(req).repository, p(req).uuid, 'redrive', reply),
+    (req, reply) => notificationAction(deps, repositoryTarget(p(req).repository), p(req).uuid, 'redrive', reply),
   );
   app.get(
     `${R}/authorizedemail/:email`,
