@@ -66,4 +66,6 @@ export const HEADERS = {
   sourceOffset: 'herald-source-offset',
   dueAt: 'herald-due-at',
   attempt: 'herald-attempt',
+  /** On a job made by a replay of past events: the replay's id (the job's delivery id is the original one). */
+  replayed: 'herald-replayed',
 } as const;
