@@ -1,6 +1,7 @@
 import type { DeliveryJob, DeliveryOutcome, DeliveryResult } from '@herald/events';
 import { HEADERS, type IHeaders, type KafkaMessage } from '@herald/kafka';
 import { TRACE_HEADERS } from '@herald/observability';
+import type { AttemptCapture } from './inspection.js';
 
 /** Where a consumed message came from; `level` 0 is the job topic, n the n-th retry topic. */
 export interface MessageSource {
@@ -62,6 +63,8 @@ export interface ResultFields {
   errorClass?: string | undefined;
   errorMessage?: string | undefined;
   disable?: boolean;
+  /** What the sender captured of the attempt (inspection on), with the notification's secrets to scrub. */
+  inspected?: { capture: AttemptCapture; secrets: string[] } | undefined;
 }
 
 /** The result record of one attempt (or drop) of a job. */

@@ -7,13 +7,17 @@ import { activeMessageTraces, type MessageTraces, type NeededDependency } from '
 import { AttemptCancel, DeadlineSweep } from './attempt-cancel.js';
 import { endAttemptSpan, startAttemptSpan } from './attempt-trace.js';
 import type { AttemptLog } from './attempt-log.js';
+import type { HealthAggregator } from './endpoint-health.js';
+import { AttemptCapture, secretsOf, type InspectionLimits } from './inspection.js';
+import type { InspectionStore } from './inspection-store.js';
 import type { BatchingProducer } from './batching-producer.js';
 import { DeliveryError, errorClassOf } from './delivery-error.js';
 import { InfrastructureFailure, isInfrastructureFailure } from './infrastructure-failure.js';
 import type { FailureAccounting } from './failure-accounting.js';
-import { dlqHeaders, dueAtOf, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
+import { dlqHeaders, dueAtOf, headerValue, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
 import type { DeliveryMetrics } from './metrics.js';
 import type { NotificationLookup, NotificationState } from './notification-lookup.js';
+import { RESENT_FROM_HEADER } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { Sender } from './sender.js';
 import { Abandoned, type Task } from './task.js';
@@ -35,6 +39,12 @@ export interface JobProcessorOptions {
   stopSignal: AbortSignal;
   /** The schema registry, as readiness sees it: needed while a job's schema id is not cached and it does not answer. */
   schemaRegistry?: NeededDependency;
+  /** Attempt inspection (request and response of each attempt); absent when off. */
+  inspections?: { store: InspectionStore; limits: InspectionLimits } | undefined;
+  /** Endpoint health aggregates (attempts per notification and minute). */
+  health?: HealthAggregator | undefined;
+  /** Also count attempts per notification on a metric (`METRICS_PER_NOTIFICATION`). */
+  perNotificationMetrics?: boolean;
   /** A trace per attempt (a span when sampled), handed to the sender; default: the process's (activeMessageTraces), none when tracing is off. */
   traces?: MessageTraces;
 }
@@ -143,11 +153,13 @@ export class JobProcessor {
     const t0 = performance.now();
     const cancel = new AttemptCancel(Date.now() + this.o.attemptTimeoutMs);
     this.attempts.add(cancel);
+    const ins = this.o.inspections;
+    const capture = ins ? new AttemptCapture(job, message.value, ins.limits, headerValue(message.headers, RESENT_FROM_HEADER) ?? null) : undefined;
     let error: unknown;
     let statusCode: number | undefined;
     try {
       if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
-      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, cancel, attempt, trace: traced?.trace }));
+      ({ statusCode } = await this.o.sender.send({ job, notification: state.doc, cancel, attempt, trace: traced?.trace, capture }));
     } catch (err) {
       error = err ?? new Error('sender failed without an error');
     } finally {
@@ -161,8 +173,9 @@ export class JobProcessor {
     // MongoDB (or Kafka, the registry) failed inside the sender, not the endpoint: no outcome, no
     // retry level used, nothing counted towards disabling; the job is prepared and attempted again.
     if (error !== undefined && isInfrastructureFailure(error)) throw new InfrastructureFailure(`attempt of ${job.delivery_id}`, error);
-    if (error === undefined) return this.succeeded(job, state.doc.number_of_failures, { outcome: 'success', attempt, durationMs, statusCode });
-    return this.failed(job, message, source, error, attempt, durationMs);
+    const inspected = capture ? { capture, secrets: secretsOf(state.doc) } : undefined;
+    if (error === undefined) return this.succeeded(job, state.doc.number_of_failures, { outcome: 'success', attempt, durationMs, statusCode, inspected });
+    return this.failed(job, message, source, error, attempt, durationMs, inspected);
   }
 
   private async succeeded(job: DeliveryJob, docFailures: number, f: ResultFields): Promise<void> {
@@ -178,11 +191,11 @@ export class JobProcessor {
     this.log(job, f);
   }
 
-  private async failed(job: DeliveryJob, message: KafkaMessage, source: MessageSource, err: unknown, attempt: number, durationMs: number): Promise<void> {
+  private async failed(job: DeliveryJob, message: KafkaMessage, source: MessageSource, err: unknown, attempt: number, durationMs: number, inspected: ResultFields['inspected']): Promise<void> {
     const de = err instanceof DeliveryError ? err : undefined;
     const errorClass = errorClassOf(err);
     const errorMessage = describe(err);
-    const base = { attempt, durationMs, statusCode: de?.statusCode, errorClass, errorMessage };
+    const base = { attempt, durationMs, statusCode: de?.statusCode, errorClass, errorMessage, inspected };
     if (isRetriable(err)) {
       const step = this.o.schedule.next(source.level, de?.retryAfterMs);
       if (step.kind === 'retry') {
@@ -259,11 +272,13 @@ export class JobProcessor {
   private log(job: DeliveryJob, f: ResultFields): void {
     // Alerts are not deliveries of the notification they name: its attempt log stays its own.
     if (job.alert) return;
+    const time = new Date();
+    if (f.outcome !== 'dropped') this.observe(job, f, time);
     this.o.attemptLog.record({
       notification_uuid: job.notification_uuid,
       delivery_id: job.delivery_id,
       attempt: f.attempt,
-      time: new Date(),
+      time,
       outcome: f.outcome,
       status_code: f.statusCode ?? null,
       error: f.errorMessage ?? null,
@@ -272,5 +287,38 @@ export class JobProcessor {
       kind: job.kind,
       test: job.test,
     });
+  }
+
+  /** An attempt's inspection record, health counts and per-notification metric. */
+  private observe(job: DeliveryJob, f: ResultFields, time: Date): void {
+    const outcome = f.outcome as 'success' | 'retry' | 'dead_letter';
+    const durationMs = Math.round(f.durationMs);
+    const statusCode = f.statusCode ?? null;
+    const error = f.errorMessage ?? null;
+    const errorClass = f.errorClass ?? null;
+    this.o.health?.record(job.notification_uuid, time.getTime(), outcome, f.durationMs, { error_class: errorClass, status_code: statusCode, error });
+    if (this.o.perNotificationMetrics) this.o.metrics.notificationAttempts.inc({ method: this.o.method, notification: job.notification_uuid, outcome });
+    const ins = f.inspected;
+    if (!ins || !this.o.inspections) return;
+    const { request, response } = ins.capture.masked(ins.secrets);
+    this.o.inspections.store.record(
+      {
+        notification_uuid: job.notification_uuid,
+        delivery_id: job.delivery_id,
+        attempt: f.attempt,
+        time,
+        outcome,
+        duration_ms: durationMs,
+        status_code: statusCode,
+        error_class: errorClass,
+        error,
+        kind: job.kind,
+        test: job.test,
+        request,
+        response,
+        resent_from: ins.capture.resentFrom,
+      },
+      ins.capture.jobValue,
+    );
   }
 }

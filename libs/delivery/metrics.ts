@@ -32,6 +32,18 @@ export function createDeliveryMetrics(registry: Registry, sources: { inFlight: (
       labelNames: ['method'] as const,
       registers,
     }),
+    notificationAttempts: new Counter({
+      name: 'herald_delivery_notification_attempts_total',
+      help: 'Delivery attempts per notification by outcome (only with METRICS_PER_NOTIFICATION=on: one series per notification)',
+      labelNames: ['method', 'notification', 'outcome'] as const,
+      registers,
+    }),
+    inspectionDropped: new Counter({
+      name: 'herald_delivery_inspection_dropped_total',
+      help: 'Attempt inspection records dropped because MongoDB could not keep up',
+      labelNames: ['method'] as const,
+      registers,
+    }),
     disabled: new Counter({ name: 'herald_delivery_disabled_total', help: 'Notifications disabled by failure accounting', labelNames: ['method'] as const, registers }),
     attemptSeconds: new HotHistogram({
       name: 'herald_delivery_attempt_duration_seconds',

@@ -1,5 +1,6 @@
 import { tracedRequest, type AttemptTrace } from './attempt-trace.js';
 import { deliveryErrorForStatus } from './http-status.js';
+import type { AttemptCapture } from './inspection.js';
 import type { SendResult } from './sender.js';
 import type { Cancellation, GuardedHttpClient } from '@herald/http-guard';
 
@@ -13,11 +14,15 @@ export async function postJson(
   http: GuardedHttpClient,
   url: string,
   body: unknown,
-  opts: { cancel: Cancellation; userAgent: string; trace?: AttemptTrace | undefined },
+  opts: { cancel: Cancellation; userAgent: string; trace?: AttemptTrace | undefined; capture?: AttemptCapture | undefined },
 ): Promise<SendResult> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': opts.userAgent };
-  const post = () => http.post(url, { headers, body: JSON.stringify(body), cancel: opts.cancel });
+  const text = JSON.stringify(body);
+  const capture = opts.capture;
+  capture?.request('POST', url, headers, text);
+  const post = () => http.post(url, { headers, body: text, cancel: opts.cancel, ...(capture ? { keepBodyBytes: capture.responseBodyBytes } : {}) });
   const res = opts.trace ? await tracedRequest(opts.trace, 'POST', url, headers, post) : await post();
+  capture?.response(res);
   const err = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
   if (err) throw err;
   return { statusCode: res.statusCode };

@@ -4,6 +4,7 @@ import type { Logger } from '@herald/logger';
 import type { MongoClient } from '@herald/mongo';
 import type { DependencyProbes, Lifecycle, NeededDependency, Registry } from '@herald/observability';
 import type { AttemptLogOptions } from './attempt-log.js';
+import type { InspectionLimits } from './inspection.js';
 import type { Sender } from './sender.js';
 
 export interface DeliveryRuntimeOptions {
@@ -48,6 +49,10 @@ export interface DeliveryRuntimeOptions {
   /** Where a brand-new group starts (default true: deliver what is already queued). */
   fromBeginning?: boolean;
   attemptLog?: Omit<AttemptLogOptions, 'logger'>;
+  /** Attempt inspection (request/response per attempt, kept `retentionMs`); off when absent or `enabled` false. */
+  inspection?: { enabled: boolean; limits: InspectionLimits; retentionMs: number };
+  /** Count attempts per notification on a metric too (label cardinality grows with notifications; default false). */
+  perNotificationMetrics?: boolean;
   /** How often finished offsets are committed (default 100 ms). */
   commitIntervalMs?: number;
   /** How often the attempt log is pruned (default 60 s). */

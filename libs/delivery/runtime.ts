@@ -8,6 +8,8 @@ import { connectDb } from '@herald/mongo';
 import { NotificationStore, registryChangeCodec, SubscriptionChangePublisher, SubscriptionView } from '@herald/subscriptions';
 import { AttemptLog } from './attempt-log.js';
 import { BatchingProducer } from './batching-producer.js';
+import { HealthAggregator } from './endpoint-health.js';
+import { InspectionStore } from './inspection-store.js';
 import { FailureAccounting } from './failure-accounting.js';
 import { InfrastructureFailure } from './infrastructure-failure.js';
 import { JobProcessor } from './job-processor.js';
@@ -74,6 +76,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
 
   let view: SubscriptionView | undefined;
   let attemptLog: AttemptLog | undefined;
+  let inspections: InspectionStore | undefined;
+  let health: HealthAggregator | undefined;
   let processor: JobProcessor | undefined;
   let stopping: Promise<void> | undefined;
   let pumpScheduled = false;
@@ -249,6 +253,12 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       await store.ensureIndexes();
       attemptLog = new AttemptLog(db, { ...o.attemptLog, logger, onDropped: (n) => metrics.attemptLogDropped.inc({ method }, n) });
       await attemptLog.ensureIndexes();
+      health = new HealthAggregator(db, { logger });
+      await health.ensureIndexes();
+      if (o.inspection?.enabled) {
+        inspections = new InspectionStore(db, { retentionMs: o.inspection.retentionMs, logger, onDropped: (n) => metrics.inspectionDropped.inc({ method }, n) });
+        await inspections.ensureIndexes();
+      }
       const lookup = new NotificationLookup({ get: (uuid) => view?.get(uuid) }, store);
       view = new SubscriptionView({
         kafka,
@@ -277,6 +287,9 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         out,
         accounting,
         attemptLog,
+        inspections: inspections && o.inspection ? { store: inspections, limits: o.inspection.limits } : undefined,
+        health,
+        perNotificationMetrics: o.perNotificationMetrics ?? false,
         metrics,
         logger,
         attemptTimeoutMs: o.attemptTimeoutMs ?? 10_000,
@@ -290,9 +303,12 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       await consumer.subscribe({ topics: [TOPICS.jobs(method), ...retryTopics], fromBeginning: o.fromBeginning ?? true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
       const log = attemptLog;
+      const [ins, agg] = [inspections, health];
       timers.push(
         setInterval(() => {
           log.prune().catch((err: unknown) => logger.warn({ err }, 'attempt log prune failed'));
+          ins?.purge().catch((err: unknown) => logger.warn({ err }, 'inspection purge failed'));
+          agg.purge().catch((err: unknown) => logger.warn({ err }, 'endpoint health purge failed'));
         }, o.pruneIntervalMs ?? 60_000),
       );
       timers.push(setInterval(watch, Math.min(5_000, Math.max(250, stallTimeoutMs / 4))));
@@ -322,6 +338,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         await feed.disconnect().catch(() => undefined);
         await view?.stop().catch(() => undefined);
         await attemptLog?.flush();
+        await inspections?.flush();
+        await health?.flush();
         logger.info({ method }, 'delivery runtime stopped');
       })();
       return stopping;

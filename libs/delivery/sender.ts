@@ -3,6 +3,7 @@ import type { DeliveryMethod } from '@herald/kafka';
 import type { NotificationDoc } from '@herald/subscriptions';
 import type { AttemptCancel } from './attempt-cancel.js';
 import type { AttemptTrace } from './attempt-trace.js';
+import type { AttemptCapture } from './inspection.js';
 
 export interface SendRequest {
   job: DeliveryJob;
@@ -17,6 +18,11 @@ export interface SendRequest {
   attempt: number;
   /** Present when tracing is on: wrap each request in tracedRequest (a client span, `traceparent` sent). */
   trace?: AttemptTrace | undefined;
+  /**
+   * Present when attempt inspection is on: call `capture.request(…)` with what is sent and
+   * `capture.response(…)` with the answer (ask the client for `capture.responseBodyBytes` of its body).
+   */
+  capture?: AttemptCapture | undefined;
 }
 
 export interface SendResult {

@@ -1,4 +1,4 @@
-import { bool, commonShape, int, opsShape, str, type ConfigOf } from '@herald/config';
+import { bool, commonShape, int, oneOf, opsShape, str, type ConfigOf } from '@herald/config';
 import type { DeliveryRuntimeOptions } from './runtime-options.js';
 import { retryDelaysMs } from '@herald/kafka';
 
@@ -34,6 +34,13 @@ export function deliveryShape(service: string, opsPort: number) {
     DELIVERY_STALL_TIMEOUT_MS: int(0, 0, 3_600_000),
     ATTEMPT_LOG_MAX_AGE_SECONDS: int(14 * 24 * 3600, 60, 365 * 24 * 3600),
     ATTEMPT_LOG_MAX_PER_NOTIFICATION: int(200, 1, 100_000),
+    /** Attempt inspection: each attempt's request and response (masked, capped) kept in MongoDB; needed for resend. */
+    INSPECTION: oneOf(['on', 'off'] as const, 'on'),
+    /** Bytes of each request body kept by inspection (the response body keeps 4 KiB). */
+    INSPECTION_BODY_BYTES: int(16 * 1024, 0, 1024 * 1024),
+    INSPECTION_RETENTION_DAYS: int(7, 1, 365),
+    /** A metric series per notification (`herald_delivery_notification_attempts_total`); off keeps label cardinality bounded. */
+    METRICS_PER_NOTIFICATION: oneOf(['on', 'off'] as const, 'off'),
   };
 }
 
@@ -55,5 +62,11 @@ export function runtimeTuning(c: DeliveryConfig) {
     fromBeginning: c.DELIVERY_FROM_BEGINNING,
     stallTimeoutMs: c.DELIVERY_STALL_TIMEOUT_MS || Math.max(60_000, 3 * c.DELIVERY_ATTEMPT_TIMEOUT_MS),
     attemptLog: { maxAgeMs: c.ATTEMPT_LOG_MAX_AGE_SECONDS * 1000, maxPerNotification: c.ATTEMPT_LOG_MAX_PER_NOTIFICATION },
+    inspection: {
+      enabled: c.INSPECTION === 'on',
+      limits: { requestBodyBytes: c.INSPECTION_BODY_BYTES, responseBodyBytes: 4 * 1024 },
+      retentionMs: c.INSPECTION_RETENTION_DAYS * 24 * 3600_000,
+    },
+    perNotificationMetrics: c.METRICS_PER_NOTIFICATION === 'on',
   } satisfies Partial<DeliveryRuntimeOptions>;
 }

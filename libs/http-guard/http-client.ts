@@ -10,6 +10,8 @@ export interface PostRequest {
   body: string | Buffer;
   /** Aborts the exchange (the attempt timeout, a shutdown); an abort by timeout becomes HTTP_TIMEOUT. */
   cancel?: Cancellation;
+  /** Keep the first this many bytes of the response body, whatever its status (attempt inspection); default 0. */
+  keepBodyBytes?: number;
 }
 
 export interface PostResponse {
@@ -17,6 +19,9 @@ export interface PostResponse {
   headers: IncomingHttpHeaders;
   /** The start of a non-2xx body (≤ 200 printable characters), for the attempt log; '' for 2xx. */
   bodySnippet: string;
+  /** With `keepBodyBytes`: the body's first bytes, and its size as read (`bodyBytes` > `body.length`: truncated). */
+  body?: Buffer;
+  bodyBytes?: number;
 }
 
 /**
@@ -69,9 +74,9 @@ function targetOf(url: string): Target {
  */
 export function createGuardedHttpClient(opts: GuardedAgentOptions): GuardedHttpClient {
   const agent = createGuardedAgent(opts);
-  const send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined) =>
+  const send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined, keep = 0) =>
     new Promise<PostResponse>((resolve, reject) => {
-      const exchange = new Exchange(target.host, cancel, resolve, reject);
+      const exchange = new Exchange(target.host, cancel, resolve, reject, keep);
       try {
         agent.dispatch({ origin: target.origin, path: target.path, method, headers, body }, exchange);
       } catch (err) {
@@ -82,14 +87,14 @@ export function createGuardedHttpClient(opts: GuardedAgentOptions): GuardedHttpC
     agent,
     async post(url, req) {
       const first = targetOf(url);
-      const res = await send(first, 'POST', withAuthorization(req.headers, first), req.body, req.cancel);
+      const res = await send(first, 'POST', withAuthorization(req.headers, first), req.body, req.cancel, req.keepBodyBytes);
       return isRedirect(res) ? followRedirects(first, req, res, send) : res;
     },
     close: () => agent.close(),
   };
 }
 
-type Send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined) => Promise<PostResponse>;
+type Send = (target: Target, method: 'POST' | 'GET', headers: Record<string, string>, body: string | Buffer | null, cancel: Cancellation | undefined, keep?: number) => Promise<PostResponse>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -131,7 +136,7 @@ async function followRedirects(first: Target, req: PostRequest, firstRes: PostRe
     // Credentials are for the origin they were given with, as `requests` does.
     if (next.origin !== current.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
     try {
-      res = await send(next, method, headers, body, req.cancel);
+      res = await send(next, method, headers, body, req.cancel, req.keepBodyBytes);
     } catch (err) {
       throw redirectHopError(err, hop, next.host);
     }
@@ -178,6 +183,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {};
   private size = 0;
   private chunks: Buffer[] | undefined;
+  private kept: Buffer[] | undefined;
   private cutShort = false;
 
   constructor(
@@ -185,6 +191,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly cancel: Cancellation | undefined,
     private readonly resolve: (r: PostResponse) => void,
     private readonly reject: (err: unknown) => void,
+    private readonly keep = 0,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -198,12 +205,14 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     this.headers = headers as IncomingHttpHeaders;
     if (statusCode < 200 || statusCode >= 300) this.chunks = [];
+    if (this.keep > 0) this.kept = [];
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const before = this.size;
     this.size += chunk.length;
     if (this.chunks && before < SNIPPET_BYTES) this.chunks.push(chunk);
+    if (this.kept && before < this.keep) this.kept.push(chunk);
     if (this.size > MAX_BODY_BYTES) {
       this.cutShort = true;
       controller.abort(new Error('response body too large'));
@@ -212,7 +221,12 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.cancel?.onAbort(undefined);
-    this.resolve({ statusCode: this.statusCode, headers: this.headers, bodySnippet: this.chunks ? snippet(this.chunks) : '' });
+    const res: PostResponse = { statusCode: this.statusCode, headers: this.headers, bodySnippet: this.chunks ? snippet(this.chunks) : '' };
+    if (this.kept) {
+      res.body = Buffer.concat(this.kept).subarray(0, this.keep);
+      res.bodyBytes = this.size;
+    }
+    this.resolve(res);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {

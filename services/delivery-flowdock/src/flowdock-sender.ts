@@ -15,10 +15,10 @@ export interface FlowdockSenderOptions {
 export function createFlowdockSender(opts: FlowdockSenderOptions): Sender {
   return {
     method: 'flowdock',
-    async send({ job, notification, cancel, trace }) {
+    async send({ job, notification, cancel, trace, capture }) {
       const token = notification.config['flow_api_token'];
       if (typeof token !== 'string' || token === '') throw configError('config.flow_api_token is missing');
-      return postJson(opts.http, flowdockUrl(opts.apiUrl, token), flowdockPayload(job.event, opts), { cancel, userAgent: opts.userAgent, trace });
+      return postJson(opts.http, flowdockUrl(opts.apiUrl, token), flowdockPayload(job.event, opts), { cancel, userAgent: opts.userAgent, trace, capture });
     },
   };
 }

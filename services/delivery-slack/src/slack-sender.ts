@@ -7,10 +7,10 @@ import { slackPayload } from './request.js';
 export function createSlackSender(opts: { http: GuardedHttpClient; username: string; userAgent: string }): Sender {
   return {
     method: 'slack',
-    send({ job, notification, cancel, trace }) {
+    send({ job, notification, cancel, trace, capture }) {
       const url = notification.config['url'];
       if (typeof url !== 'string' || url === '') throw configError('config.url is missing');
-      return postJson(opts.http, url, slackPayload(job.event, { username: opts.username }), { cancel, userAgent: opts.userAgent, trace });
+      return postJson(opts.http, url, slackPayload(job.event, { username: opts.username }), { cancel, userAgent: opts.userAgent, trace, capture });
     },
   };
 }

@@ -48,7 +48,7 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
   const now = o.now ?? Date.now;
   return {
     method: 'webhook',
-    async send({ job, notification, cancel, trace }) {
+    async send({ job, notification, cancel, trace, capture }) {
       const url = notification.config['url'];
       if (typeof url !== 'string' || url === '') throw configError('the webhook has no URL');
       const body = webhookBody(job, notification.config['template'], templates);
@@ -61,9 +61,11 @@ export function createWebhookSender(o: WebhookSenderOptions): Sender {
       };
       const secrets = signingSecrets(notification, now());
       if (secrets.length > 0) headers['webhook-signature'] = standardWebhookSignatures(secrets, job.delivery_id, timestamp, body);
-      const post = () => o.http.post(url, { headers, body, cancel });
+      capture?.request('POST', url, headers, body);
+      const post = () => o.http.post(url, { headers, body, cancel, ...(capture ? { keepBodyBytes: capture.responseBodyBytes } : {}) });
       // With tracing on: a client span, and its `traceparent` in the request's headers.
       const res = trace ? await tracedRequest(trace, 'POST', url, headers, post) : await post();
+      capture?.response(res);
       const failure = deliveryErrorForStatus(res.statusCode, res.headers, res.bodySnippet);
       if (failure) throw failure;
       return { statusCode: res.statusCode };
