@@ -9,3 +9,6 @@ export { RecentRefsStore, RECENT_REFS_COLLECTION, MAX_RECENT_REF_LENGTH, mergeRe
 export type { RecentRef, RecentRefsDoc } from './recent-refs-store.js';
 export { BreakerStateStore, DELIVERY_BREAKERS_COLLECTION } from './breaker-state-store.js';
 export type { BreakerState, BreakerStateName } from './breaker-state-store.js';
+export { AuditLog, AUDIT_LOG_COLLECTION, AUDIT_ACTIONS, AUDIT_OUTCOMES, MAX_AUDIT_PAGE, auditQueryKeys } from './audit-log.js';
+export type { AuditAction, AuditChange, AuditDoc, AuditOutcome, AuditPage, AuditQuery, AuditScope, AuditScopeKind, NewAuditEntry } from './audit-log.js';
+export { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
