@@ -7,8 +7,10 @@ import { createKafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
-import { AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
+import { AuditLog, AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
+import { Auditor } from './audit/auditor.js';
+import { AuditRetention } from './audit/retention.js';
 import type { ConfigApiConfig } from './config.js';
 import type { ApiDeps, ReadinessReport } from './deps.js';
 import { buildServer } from './http/server.js';
@@ -72,6 +74,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         inapp: InAppStore;
         attempts: AttemptLog;
         recentRefs: RecentRefsStore;
+        audit: AuditLog;
       }
     | undefined;
   const recorder = new RecentRefsRecorder({
@@ -85,6 +88,9 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
   });
 
   const secretExpiry = new SecretExpiry(() => lazy(() => stores?.notifications, 'notification store'), logger);
+  const auditLog = (): AuditLog => lazy(() => stores?.audit, 'audit log');
+  const auditor = new Auditor(auditLog, logger);
+  const auditRetention = new AuditRetention(auditLog, config.AUDIT_RETENTION_DAYS * 24 * 3600 * 1000, logger);
 
   const deps: ApiDeps = {
     verifier,
@@ -121,6 +127,10 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     emailCodeTtlMs: config.EMAIL_CODE_TTL_SECONDS * 1000,
     secretOverlapMs: config.SIGNING_SECRET_OVERLAP_SECONDS * 1000,
     secretExpiry,
+    get audit() {
+      return auditLog();
+    },
+    auditor,
     async readiness(): Promise<ReadinessReport> {
       // `service` is made below, with the HTTP server's metrics registry; this runs only when asked.
       const l = service.lifecycle;
@@ -136,6 +146,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
   };
   const server = buildServer(deps, logger);
   const registry = installHttpMetrics(server);
+  registry.registerMetric(auditor.failures);
   installRecentRefsMetrics(registry, { kafka, groupId: config.RECENT_REFS_GROUP_ID, recorder });
   const service = createServiceLifecycle({ logger, registry, stop: () => app.stop(), eventLoopStallMs: config.EVENT_LOOP_STALL_MS });
   const { lifecycle, watchdog } = service;
@@ -153,6 +164,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         inapp: new InAppStore(db),
         attempts: new AttemptLog(db),
         recentRefs: new RecentRefsStore(db, config.RECENT_REFS_LIMIT),
+        audit: new AuditLog(db),
       };
       await Promise.all([
         stores.notifications.ensureIndexes(),
@@ -160,9 +172,11 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         stores.mailLog.ensureIndexes(),
         stores.inapp.ensureIndexes(),
         stores.recentRefs.ensureIndexes(),
+        stores.audit.ensureIndexes(),
       ]);
       await kafkaSide.connect();
       secretExpiry.start();
+      auditRetention.start();
       await server.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
       await ops.start();
       // Last, and not awaited past its subscription: the API does not wait for the ref preview's consumer.
@@ -179,6 +193,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         await server.close().catch((err: unknown) => logger.error({ err }, 'http close failed'));
         await ops.stop();
         secretExpiry.stop();
+        auditRetention.stop();
         await recorder.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();

@@ -49,6 +49,8 @@ export const configShape = {
   RECENT_REFS_LIMIT: int(10, 1, 100),
   /** A repository with no build for this many days loses its recent refs. */
   RECENT_REFS_RETENTION_DAYS: int(90, 1, 3650),
+  /** Audit log entries (every change to notifications and e-mail authorizations) are deleted after this many days. */
+  AUDIT_RETENTION_DAYS: int(90, 1, 3650),
 };
 
 export type ConfigApiConfig = ConfigOf<typeof configShape>;

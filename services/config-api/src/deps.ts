@@ -1,7 +1,8 @@
 import type { TokenVerifier } from '@herald/auth';
 import type { AttemptLog, RedriveResult } from '@herald/delivery';
-import type { AuthorizationMailLimits, AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
+import type { AuditLog, AuthorizationMailLimits, AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
+import type { Auditor } from './audit/auditor.js';
 import type { ConfirmationMailer } from './mail/mailer.js';
 import type { RecorderStatus } from './recent-refs/recorder.js';
 import type { TestDelivery } from './test-delivery.js';
@@ -59,6 +60,10 @@ export interface ApiDeps {
   secretOverlapMs: number;
   /** Removes a rotated-out secret from MongoDB when its overlap ends. */
   secretExpiry: { schedule(uuid: string, at: Date): void };
+  /** The audit log, read by the audit routes. */
+  audit: AuditLog;
+  /** Records audited actions (audit/auditor.ts): every change to a notification or an e-mail authorization. */
+  auditor: Auditor;
   readiness(): Promise<ReadinessReport>;
   health(): HealthReport;
 }

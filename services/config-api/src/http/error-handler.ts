@@ -51,7 +51,8 @@ export function errorBody(status: number, message: string, field?: string, typeB
   };
 }
 
-function statusOf(err: unknown): number {
+/** The HTTP status an error is answered with (the audit log records it for failed actions). */
+export function statusOf(err: unknown): number {
   if (err instanceof ValidationError) return 400;
   if (err instanceof UnauthenticatedError) return 401;
   if (err instanceof ForbiddenError) return 403;
