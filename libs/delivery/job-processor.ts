@@ -11,7 +11,10 @@ import type { HealthAggregator } from './endpoint-health.js';
 import { AttemptCapture, secretsOf, type InspectionLimits } from './inspection.js';
 import type { InspectionStore } from './inspection-store.js';
 import type { BatchingProducer } from './batching-producer.js';
+import type { Admission } from './circuit-breaker.js';
 import { DeliveryError, errorClassOf } from './delivery-error.js';
+import { attemptOutcomeOf } from './endpoint-protection.js';
+import { destinationOf, rateLimitOf } from './endpoint-target.js';
 import { InfrastructureFailure, isInfrastructureFailure } from './infrastructure-failure.js';
 import type { FailureAccounting } from './failure-accounting.js';
 import { dlqHeaders, dueAtOf, headerValue, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
@@ -107,7 +110,14 @@ export class JobProcessor {
     const state = known instanceof Promise ? await known : known;
     if (state.state !== 'active') return this.now(job.notification_uuid, () => this.drop(job, state));
     const dueAt = source.level > 0 ? dueAtOf(message, this.o.schedule.delayOf(source.level)) : 0;
-    return { key: job.notification_uuid, dueAt, attempt: true, run: (release) => this.attempt(job, message, source, release) };
+    return {
+      key: job.notification_uuid,
+      dueAt,
+      attempt: true,
+      destination: destinationOf(state.doc),
+      rateLimit: rateLimitOf(state.doc),
+      run: (release, admission) => this.attempt(job, message, source, release, admission),
+    };
   }
 
   /** Decodes a job whose schema id is not cached: the registry is asked, and named by readiness while it does not answer. */
@@ -140,12 +150,13 @@ export class JobProcessor {
     return { key, dueAt: 0, attempt: false, run };
   }
 
-  private async attempt(job: DeliveryJob, message: KafkaMessage, source: MessageSource, release: () => void): Promise<void> {
+  private async attempt(job: DeliveryJob, message: KafkaMessage, source: MessageSource, release: () => void, admission?: Admission): Promise<void> {
     // The job may have waited (retry topic, queue): the notification may be disabled or gone by now.
     const known = this.resolve(job);
     const state = known instanceof Promise ? await known : known;
     if (state.state !== 'active') {
       release();
+      admission?.settle('neutral');
       return this.drop(job, state);
     }
     const attempt = job.attempt + 1;
@@ -169,6 +180,8 @@ export class JobProcessor {
     if (traced) endAttemptSpan(traced.span, error);
     const durationMs = performance.now() - t0;
     this.attemptSeconds.observe(durationMs / 1000);
+    // The destination's circuit breaker hears what the attempt said of it (nothing when it was cut short by a stop).
+    admission?.settle(this.o.stopSignal.aborted ? 'neutral' : attemptOutcomeOf(error));
     if (this.o.stopSignal.aborted) throw new Abandoned(`attempt of ${job.delivery_id}`);
     // MongoDB (or Kafka, the registry) failed inside the sender, not the endpoint: no outcome, no
     // retry level used, nothing counted towards disabling; the job is prepared and attempted again.

@@ -4,6 +4,8 @@ import type { KafkaMessage } from '@herald/kafka';
 import { PartitionWorker } from './partition-worker.js';
 import { SlotPool } from './slot-pool.js';
 import type { Task } from './task.js';
+import type { AttemptOutcome } from './circuit-breaker.js';
+import { EndpointProtection } from './endpoint-protection.js';
 
 const msg = (offset: number, key = 'k'): KafkaMessage =>
   ({ offset: String(offset), key: Buffer.from(key), value: Buffer.from(''), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
@@ -158,4 +160,97 @@ test('progress: time of the last attempt started or message finished, states of 
   finish.get('0')?.();
   await tick();
   assert.deepEqual(w.progress().states, { running: 1 });
+});
+
+/** A worker behind endpoint protection, pumped by hand at fake times. */
+function protectedHarness(protection: EndpointProtection, target: (key: string) => Partial<Task>) {
+  const finish = new Map<string, (outcome?: AttemptOutcome) => void>();
+  const started: string[] = [];
+  const waits: string[] = [];
+  const w = new PartitionWorker({
+    topic: 't',
+    partition: 0,
+    isRetry: false,
+    slots: new SlotPool(100, 100),
+    concurrency: 100,
+    maxBuffered: 1000,
+    protection,
+    onWait: (reason) => waits.push(reason),
+    prepare: async (m): Promise<Task> => {
+      const key = m.key?.toString() ?? '';
+      return {
+        key,
+        dueAt: 0,
+        attempt: true,
+        ...target(key),
+        run: (_release, admission) =>
+          new Promise<void>((resolve) => {
+            started.push(`${key}@${m.offset}`);
+            finish.set(m.offset, (outcome = 'failure') => {
+              admission?.settle(outcome);
+              resolve();
+            });
+          }),
+      };
+    },
+    setFetchPaused: () => undefined,
+    wake: () => undefined,
+  });
+  return { w, finish, started, waits };
+}
+
+test('a rate-limited notification waits in its own queue; its neighbour on the partition goes at once', async () => {
+  const p = new EndpointProtection({ destinationRatePerSecond: 0 });
+  const { w, finish, started, waits } = protectedHarness(p, (key) => (key === 'slow' ? { rateLimit: 1 } : {}));
+  w.add([msg(0, 'slow'), msg(1, 'slow'), msg(2, 'slow'), msg(3, 'fast'), msg(4, 'fast')], '4');
+  await tick();
+  w.pump(0);
+  assert.deepEqual(started, ['slow@0', 'fast@3', 'fast@4']);
+  assert.deepEqual(waits, ['notification_rate_limit'], 'one wait: the later job queues behind it');
+  assert.equal(w.waiting, 2);
+  w.pump(999);
+  assert.equal(started.length, 3);
+  w.pump(1_000);
+  assert.deepEqual(started.slice(3), ['slow@1']);
+  for (const o of ['0', '1', '3', '4']) finish.get(o)?.();
+  await tick();
+  assert.equal(w.commitOffset(), '2', 'the waiting job holds the commit point: a crash re-delivers it');
+  assert.deepEqual(w.progress().waitingForProtection, true, 'only waiting jobs left: not a stall');
+  w.pump(2_000);
+  finish.get('2')?.();
+  await tick();
+  assert.equal(w.commitOffset(), '5');
+  assert.equal(w.progress().waitingForProtection, false);
+});
+
+test('jobs for an open breaker wait without a slot until the probe; success lets the rest go', async () => {
+  let now = 0;
+  const p = new EndpointProtection({ destinationRatePerSecond: 0, clock: () => now, breaker: { failures: 2, openMs: 1_000, maxOpenMs: 1_000, probeLeaseMs: 5_000 } });
+  const { w, finish, started, waits } = protectedHarness(p, (key) => ({ destination: key === 'down' ? 'down:80' : 'up:80' }));
+  w.add([msg(0, 'down'), msg(1, 'down')], '1');
+  await tick();
+  w.pump(now);
+  finish.get('0')?.();
+  finish.get('1')?.();
+  await tick();
+  assert.equal(p.breakers?.state('down:80'), 'open');
+  w.add([msg(2, 'down'), msg(3, 'down'), msg(4, 'up')], '4');
+  await tick();
+  w.pump(now);
+  assert.deepEqual(started, ['down@0', 'down@1', 'up@4'], 'nothing attempted to the open destination');
+  assert.deepEqual(waits, ['breaker_open']);
+  now = 1_000;
+  w.pump(now);
+  assert.deepEqual(started.slice(3), ['down@2'], 'one probe');
+  assert.equal(p.breakers?.state('down:80'), 'half_open');
+  w.pump(now);
+  assert.equal(started.length, 4, 'the others wait for the probe');
+  const gen = p.generation;
+  finish.get('2')?.('success');
+  await tick();
+  assert.equal(p.breakers?.state('down:80'), 'closed');
+  assert.equal(p.generation, gen + 1, 'a closed breaker lets its waiting queues ask again before their time');
+  w.pump(now);
+  assert.deepEqual(started.slice(4), ['down@3']);
+  assert.equal(w.waiting, 0);
 });

@@ -1,14 +1,27 @@
 import type { KafkaMessage } from '@herald/kafka';
+import type { Admission } from './circuit-breaker.js';
+import type { EndpointProtection, WaitReason } from './endpoint-protection.js';
 import type { SlotPool } from './slot-pool.js';
 import { Abandoned, type Task } from './task.js';
 
-type State = 'queued' | 'preparing' | 'ready' | 'running' | 'done' | 'abandoned';
+/** `waiting`: due, but held by endpoint protection (an open breaker, a rate limit) in its notification's queue. */
+type State = 'queued' | 'preparing' | 'ready' | 'waiting' | 'running' | 'done' | 'abandoned';
 
 interface Entry {
   offset: bigint;
   message: KafkaMessage;
   state: State;
   task?: Task;
+}
+
+/** A notification's jobs held by endpoint protection, oldest first, and when to ask again. */
+interface WaitQueue {
+  /** Started ones are cleared (undefined) up to `head`. */
+  entries: (Entry | undefined)[];
+  head: number;
+  wakeAt: number;
+  /** EndpointProtection.generation when told to wait: a newer one asks again at once. */
+  generation: number;
 }
 
 export interface PartitionWorkerOptions {
@@ -25,6 +38,14 @@ export interface PartitionWorkerOptions {
   prepare(message: KafkaMessage): Promise<Task>;
   /** Pauses or resumes fetching this partition. */
   setFetchPaused(paused: boolean): void;
+  /**
+   * The gate in front of each attempt (circuit breakers, rate limits). A job it holds waits in
+   * its notification's queue without a slot; the notification's later jobs queue behind it, other
+   * notifications' jobs go on.
+   */
+  protection?: EndpointProtection | undefined;
+  /** A job started waiting, and why. */
+  onWait?(reason: WaitReason): void;
   /** Asks the runtime to pump again soon (a slot freed, a due time came). */
   wake(): void;
   /**
@@ -44,6 +65,10 @@ export interface PartitionProgress {
   states: Record<string, number>;
   /** True when every unfinished message waits for its due time (a retry topic at rest). */
   waitingForDue: boolean;
+  /** True when every unfinished message waits on endpoint protection (an open breaker, a rate limit): a legitimate wait. */
+  waitingForProtection: boolean;
+  /** Messages waiting on endpoint protection. */
+  waiting: number;
 }
 
 /** Back-off before a message whose step failed unexpectedly is tried again. */
@@ -80,6 +105,9 @@ export class PartitionWorker {
   private fetchPaused = false;
   private lastProgressAt = Date.now();
   private headWaitsForDue = false;
+  /** Jobs held by endpoint protection, by notification (see WaitQueue). */
+  private readonly waitQueues = new Map<string, WaitQueue>();
+  private waitingCount = 0;
 
   constructor(readonly opts: PartitionWorkerOptions) {}
 
@@ -91,7 +119,13 @@ export class PartitionWorker {
       if (st !== 'done') states[st] = (states[st] ?? 0) + 1;
     }
     const waitingForDue = this.opts.isRetry && this.headWaitsForDue && this.busy === 0;
-    return { topic: this.opts.topic, partition: this.opts.partition, lastProgressAt: this.lastProgressAt, states, waitingForDue };
+    const waitingForProtection = this.waitingCount > 0 && this.waitingCount === this.undone && this.busy === 0;
+    return { topic: this.opts.topic, partition: this.opts.partition, lastProgressAt: this.lastProgressAt, states, waitingForDue, waitingForProtection, waiting: this.waitingCount };
+  }
+
+  /** Jobs waiting on endpoint protection. */
+  get waiting(): number {
+    return this.waitingCount;
   }
 
   /** Messages not yet finished (queued, waiting or in flight). */
@@ -127,21 +161,32 @@ export class PartitionWorker {
     // Saturated and nothing to drop: nothing can start, and the due timer is already set.
     if (this.readyFree === 0 && !this.hasCapacity()) return;
     this.compact();
-    let earliest = Infinity;
+    // Queues held by protection first: their jobs are older than anything the scan finds.
+    let earliest = this.waitQueues.size > 0 ? this.pumpWaiting(now) : Infinity;
     let first = true;
     let headWaits = false;
     let scanned = 0;
     for (let i = this.head; i < this.entries.length && scanned < SCAN_LIMIT; i++) {
       const e = this.entries[i] as Entry;
-      if (e.state === 'done') continue;
+      // Waiting jobs are their queue's business: they neither count against the scan nor hide the head.
+      if (e.state === 'done' || e.state === 'waiting') continue;
       if (e.state === 'ready' && e.task) {
-        scanned++;
         const t = e.task;
+        const queue = t.attempt ? this.waitQueues.get(t.key) : undefined;
+        if (queue && t.dueAt <= now) {
+          // The notification's older jobs wait: this one queues behind them, in order.
+          this.enqueue(queue, e);
+          continue;
+        }
+        scanned++;
         if (t.dueAt > now) {
           earliest = Math.min(earliest, t.dueAt);
           if (first) headWaits = true;
         } else if (!t.attempt) this.run(e, false);
-        else if (this.hasCapacity() && this.opts.slots.tryAcquire(t.key)) this.run(e, true);
+        else if (this.hasCapacity() && this.opts.slots.tryAcquire(t.key)) {
+          const wait = this.admit(e, now);
+          if (wait > 0) earliest = Math.min(earliest, wait);
+        }
       }
       first = false;
       if (this.readyFree === 0 && !this.hasCapacity() && !this.opts.isRetry) break;
@@ -153,6 +198,64 @@ export class PartitionWorker {
 
   private hasCapacity(): boolean {
     return this.running < this.opts.concurrency && !this.opts.slots.full;
+  }
+
+  /**
+   * Asks protection whether a job holding a slot may go: runs it, or gives the slot back and puts
+   * the job in its notification's queue. Returns 0, or the epoch ms to ask again.
+   */
+  private admit(e: Entry, now: number): number {
+    const t = e.task as Task;
+    const p = this.opts.protection;
+    const a = p ? p.admit(t, now) : undefined;
+    if (typeof a !== 'number') {
+      this.run(e, true, a);
+      return 0;
+    }
+    this.opts.slots.release(t.key);
+    const queue: WaitQueue = { entries: [], head: 0, wakeAt: a, generation: (p as EndpointProtection).generation };
+    this.waitQueues.set(t.key, queue);
+    this.enqueue(queue, e);
+    this.opts.onWait?.((p as EndpointProtection).lastWaitReason);
+    return a;
+  }
+
+  private enqueue(queue: WaitQueue, e: Entry): void {
+    e.state = 'waiting';
+    queue.entries.push(e);
+    this.waitingCount++;
+  }
+
+  /** Starts what protection lets go from the waiting queues; returns the earliest time to ask again. */
+  private pumpWaiting(now: number): number {
+    const p = this.opts.protection as EndpointProtection;
+    let earliest = Infinity;
+    for (const [key, q] of this.waitQueues) {
+      if (q.wakeAt > now && q.generation === p.generation) {
+        earliest = Math.min(earliest, q.wakeAt);
+        continue;
+      }
+      while (q.head < q.entries.length && this.hasCapacity() && this.opts.slots.tryAcquire(key)) {
+        const e = q.entries[q.head] as Entry;
+        const a = p.admit(e.task as Task, now);
+        if (typeof a === 'number') {
+          this.opts.slots.release(key);
+          q.wakeAt = a;
+          q.generation = p.generation;
+          earliest = Math.min(earliest, a);
+          break;
+        }
+        q.entries[q.head++] = undefined;
+        this.waitingCount--;
+        this.run(e, true, a);
+      }
+      if (q.head >= q.entries.length) this.waitQueues.delete(key);
+      else if (q.head > 1024 && q.head * 2 > q.entries.length) {
+        q.entries = q.entries.slice(q.head);
+        q.head = 0;
+      }
+    }
+    return earliest;
   }
 
   /** The offset to commit (the oldest unfinished message, or the fetch position), if it moved. */
@@ -187,6 +290,8 @@ export class PartitionWorker {
   /** The partition is no longer ours: forget it (in-flight work finishes, but is never committed). */
   close(): void {
     this.closed = true;
+    this.waitQueues.clear();
+    this.waitingCount = 0;
     this.clearTimer();
     if (this.fetchPaused) this.opts.setFetchPaused(false);
   }
@@ -231,7 +336,7 @@ export class PartitionWorker {
     }, ERROR_RETRY_MS).unref();
   }
 
-  private run(e: Entry, withSlot: boolean): void {
+  private run(e: Entry, withSlot: boolean, admission?: Admission): void {
     const task = e.task as Task;
     e.state = 'running';
     if (!withSlot) this.readyFree--;
@@ -246,7 +351,7 @@ export class PartitionWorker {
       this.opts.slots.release(task.key);
       this.opts.wake();
     };
-    task.run(release).then(
+    task.run(release, admission).then(
       () => {
         release();
         this.busy--;
@@ -261,6 +366,8 @@ export class PartitionWorker {
       },
       (err: unknown) => {
         release();
+        // Never reached the endpoint's verdict: a probe it held is let go again.
+        admission?.settle('neutral');
         this.busy--;
         this.failed(e, err, 'run');
       },

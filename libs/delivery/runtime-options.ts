@@ -5,6 +5,7 @@ import type { MongoClient } from '@herald/mongo';
 import type { DependencyProbes, Lifecycle, NeededDependency, Registry } from '@herald/observability';
 import type { AttemptLogOptions } from './attempt-log.js';
 import type { InspectionLimits } from './inspection.js';
+import type { ProtectionSettings } from './protection-runtime.js';
 import type { Sender } from './sender.js';
 
 export interface DeliveryRuntimeOptions {
@@ -53,6 +54,8 @@ export interface DeliveryRuntimeOptions {
   inspection?: { enabled: boolean; limits: InspectionLimits; retentionMs: number };
   /** Count attempts per notification on a metric too (label cardinality grows with notifications; default false). */
   perNotificationMetrics?: boolean;
+  /** Rate limits per destination and circuit breakers (default: breakers on, no destination limit). */
+  protection?: ProtectionSettings;
   /** How often finished offsets are committed (default 100 ms). */
   commitIntervalMs?: number;
   /** How often the attempt log is pruned (default 60 s). */

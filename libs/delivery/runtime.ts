@@ -16,6 +16,7 @@ import { JobProcessor } from './job-processor.js';
 import { createDeliveryMetrics } from './metrics.js';
 import { NotificationLookup } from './notification-lookup.js';
 import { PartitionWorker } from './partition-worker.js';
+import { RuntimeProtection } from './protection-runtime.js';
 import { RetrySchedule } from './retry-schedule.js';
 import type { DeliveryRuntimeOptions } from './runtime-options.js';
 import { SlotPool } from './slot-pool.js';
@@ -54,6 +55,16 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     inFlight: () => slots.inFlight,
     buffered: () => [...workers.values()].reduce((n, w) => n + w.pending, 0),
     ready: () => o.lifecycle.state === 'ready' && notReadyReason() === undefined,
+  });
+
+  const protection = new RuntimeProtection({
+    method,
+    settings: o.protection ?? {},
+    probeLeaseMs: (o.attemptTimeoutMs ?? 10_000) + 5_000,
+    registry: o.registry,
+    logger,
+    wake: schedulePump,
+    waiting: () => [...workers.values()].reduce((n, w) => n + w.waiting, 0),
   });
 
   const consumer: Consumer = kafka.consumer({
@@ -99,7 +110,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
     for (const w of workers.values()) {
       if (w.pending === 0) continue;
       const p = w.progress();
-      if (p.waitingForDue || now - p.lastProgressAt < stallTimeoutMs) continue;
+      // Waiting for a due time, an open breaker or a rate limit is meant, not a stall.
+      if (p.waitingForDue || p.waitingForProtection || now - p.lastProgressAt < stallTimeoutMs) continue;
       stalled++;
       logger.error({ topic: p.topic, partition: p.partition, pending: w.pending, states: p.states, idleMs: now - p.lastProgressAt, inFlight: slots.inFlight, producerQueued: out.queued }, 'partition stalled');
     }
@@ -165,6 +177,8 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
           }
         },
         wake: schedulePump,
+        protection: protection.gate,
+        onWait: protection.onWait,
         onError: (err, step, offset) =>
           err instanceof InfrastructureFailure
             ? logger.warn({ err, topic, partition, offset }, 'attempt waits for a dependency, retrying')
@@ -249,6 +263,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
       ]);
       const db = await connectDb(o.mongo, o.dbName);
       const store = new NotificationStore(db);
+      await protection.attach(db);
       // Before any lookup: a database of the old layout is re-keyed (whichever service starts first).
       await store.ensureIndexes();
       attemptLog = new AttemptLog(db, { ...o.attemptLog, logger, onDropped: (n) => metrics.attemptLogDropped.inc({ method }, n) });
@@ -338,6 +353,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         await feed.disconnect().catch(() => undefined);
         await view?.stop().catch(() => undefined);
         await attemptLog?.flush();
+        await protection.flush();
         await inspections?.flush();
         await health?.flush();
         logger.info({ method }, 'delivery runtime stopped');

@@ -39,6 +39,13 @@ export function deliveryShape(service: string, opsPort: number) {
     /** Bytes of each request body kept by inspection (the response body keeps 4 KiB). */
     INSPECTION_BODY_BYTES: int(16 * 1024, 0, 1024 * 1024),
     INSPECTION_RETENTION_DAYS: int(7, 1, 365),
+    /** Requests per second to one destination (`host:port`) over all its notifications; 0 = no limit. */
+    DELIVERY_HOST_RATE_LIMIT: int(0, 0, 100_000),
+    /** Failed attempts in a row that open a destination's circuit breaker (jobs for it wait); 0 = no breakers. */
+    BREAKER_FAILURES: int(5, 0, 1_000),
+    /** How long an opened breaker waits before its probe; each failed probe doubles it, up to BREAKER_MAX_OPEN_MS. */
+    BREAKER_OPEN_MS: int(30_000, 100, 3_600_000),
+    BREAKER_MAX_OPEN_MS: int(600_000, 100, 86_400_000),
     /** A metric series per notification (`herald_delivery_notification_attempts_total`); off keeps label cardinality bounded. */
     METRICS_PER_NOTIFICATION: oneOf(['on', 'off'] as const, 'off'),
   };
@@ -68,5 +75,11 @@ export function runtimeTuning(c: DeliveryConfig) {
       retentionMs: c.INSPECTION_RETENTION_DAYS * 24 * 3600_000,
     },
     perNotificationMetrics: c.METRICS_PER_NOTIFICATION === 'on',
+    protection: {
+      destinationRatePerSecond: c.DELIVERY_HOST_RATE_LIMIT,
+      breakerFailures: c.BREAKER_FAILURES,
+      breakerOpenMs: c.BREAKER_OPEN_MS,
+      breakerMaxOpenMs: c.BREAKER_MAX_OPEN_MS,
+    },
   } satisfies Partial<DeliveryRuntimeOptions>;
 }
