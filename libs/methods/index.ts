@@ -8,7 +8,7 @@ import { webhook } from './webhook/index.js';
 
 export type { FieldKind, FieldSpec, MethodModule } from './method-module.js';
 export { MASK, maskPath, maskSlackUrl, maskWebhookUrl } from './mask.js';
-export { HttpUrl, MAX_NAME_LENGTH, MAX_TOKEN_LENGTH, MAX_URL_LENGTH, Token } from './shared-schemas.js';
+export { HttpUrl, MAX_NAME_LENGTH, MAX_RATE_LIMIT, MAX_TOKEN_LENGTH, MAX_URL_LENGTH, RATE_LIMIT_FIELD, RateLimit, Token } from './shared-schemas.js';
 export { TARGET_KINDS } from './quay-notification/index.js';
 
 /**

@@ -38,3 +38,15 @@ test('normalize keeps only the schema’s keys, in canonical form', () => {
   const inapp = methodModule('quay_notification');
   assert.deepEqual(inapp?.normalize?.({ target: { kind: 'team', name: 'o', avatar: {} } }), { target: { kind: 'team', name: 'o' } });
 });
+
+test('the methods that send to an endpoint share an optional rate_limit, kept by normalize', () => {
+  for (const name of ['webhook', 'slack', 'flowdock', 'hipchat', 'email']) {
+    const m = methodModule(name);
+    assert.ok(m && configKeys(m).includes('rate_limit'), name);
+    assert.ok(!(m?.config.required ?? []).includes('rate_limit'), `${name}: rate_limit is optional`);
+    assert.ok(m?.form.some((f) => f.key === 'config.rate_limit'), `${name}: form field`);
+  }
+  assert.ok(!configKeys(methodModule('quay_notification') as NonNullable<ReturnType<typeof methodModule>>).includes('rate_limit'), 'in-app has no endpoint');
+  assert.deepEqual(methodModule('webhook')?.normalize?.({ url: 'https://h.example', rate_limit: 2.5 }), { url: 'https://h.example', rate_limit: 2.5 });
+  assert.deepEqual(methodModule('hipchat')?.normalize?.({ room_id: 1, notification_token: 't', rate_limit: 3 }), { room_id: '1', notification_token: 't', rate_limit: 3 });
+});

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { errorText, str, type MethodModule } from '../method-module.js';
+import { RATE_LIMIT_FIELD, RateLimit } from '../shared-schemas.js';
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -16,6 +17,7 @@ export const email: MethodModule = {
         description: 'Authorized and confirmed for the repository (POST …/authorizedemail/{email}) before the notification is created.',
         ...errorText('must be a valid e-mail address'),
       }),
+      rate_limit: RateLimit,
     },
     errorText('is required and must be an object'),
   ),
@@ -29,6 +31,7 @@ export const email: MethodModule = {
       placeholder: 'team@example.com',
       hint: 'Each address must be authorized for this repository: a confirmation link is mailed to it.',
     },
+    RATE_LIMIT_FIELD,
   ],
   sender: 'delivery-email',
   describe: (c) => str(c['email']),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { MASK } from '../mask.js';
 import { errorText, str, type MethodModule } from '../method-module.js';
-import { Token } from '../shared-schemas.js';
+import { RATE_LIMIT_FIELD, RateLimit, Token, withRateLimit } from '../shared-schemas.js';
 
 export const hipchat: MethodModule = {
   method: 'hipchat',
@@ -13,6 +13,7 @@ export const hipchat: MethodModule = {
         ...errorText('is required and must be digits'),
       }),
       notification_token: Token,
+      rate_limit: RateLimit,
     },
     errorText('is required and must be an object'),
   ),
@@ -20,8 +21,9 @@ export const hipchat: MethodModule = {
   form: [
     { key: 'config.room_id', label: 'Room ID', kind: 'text', required: true, placeholder: '12345', hint: 'The room’s number.' },
     { key: 'config.notification_token', label: 'Room notification token', kind: 'secret', required: true },
+    RATE_LIMIT_FIELD,
   ],
   sender: 'delivery-hipchat',
   describe: (c) => `room ${str(c['room_id'])}, token ${str(c['notification_token'])}`,
-  normalize: (c) => ({ room_id: String(c['room_id']), notification_token: c['notification_token'] }),
+  normalize: (c) => withRateLimit({ room_id: String(c['room_id']), notification_token: c['notification_token'] }, c),
 };

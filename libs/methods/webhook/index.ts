@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { maskWebhookUrl } from '../mask.js';
 import { errorText, str, type MethodModule } from '../method-module.js';
-import { HttpUrl } from '../shared-schemas.js';
+import { HttpUrl, RATE_LIMIT_FIELD, RateLimit, withRateLimit } from '../shared-schemas.js';
 
 export const webhook: MethodModule = {
   method: 'webhook',
@@ -17,6 +17,7 @@ export const webhook: MethodModule = {
           ...errorText('must be a string holding a JSON document'),
         }),
       ),
+      rate_limit: RateLimit,
     },
     errorText('is required and must be an object'),
   ),
@@ -30,11 +31,12 @@ export const webhook: MethodModule = {
       placeholder: '{"text": "${repository} updated: ${updated_tags}"}',
       hint: 'A JSON document; strings may hold ${jsonpath} expressions over the event. Empty: the event JSON as is.',
     },
+    RATE_LIMIT_FIELD,
   ],
   sender: 'delivery-webhook',
   describe: (c) => str(c['url']),
   normalize: (c) => {
     const t = c['template'];
-    return t === undefined || t === null || t === '' ? { url: c['url'] } : { url: c['url'], template: t };
+    return withRateLimit(t === undefined || t === null || t === '' ? { url: c['url'] } : { url: c['url'], template: t }, c);
   },
 };
