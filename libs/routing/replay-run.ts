@@ -40,7 +40,8 @@ export interface ReplayRunOptions {
 }
 
 const NO_COUNT = { inc: () => undefined };
-const CHUNK = 500;
+/** Events routed and sent together: at most 500, and a tenth of a second's worth, so a slow rate is not one burst. */
+const chunkSize = (perSecond: number): number => Math.max(1, Math.min(500, Math.floor(perSecond / 10)));
 
 /**
  * Replays a window of `repository-events` for one notification: each event in `ranges` goes through
@@ -84,8 +85,9 @@ export async function runReplay(o: ReplayRunOptions): Promise<{ counts: ReplayCo
       ranges: o.ranges,
       signal: stop.signal,
       onRecords: async (partition, records, heartbeat) => {
-        for (let i = 0; i < records.length && !stop.signal.aborted; i += CHUNK) {
-          const chunk = records.slice(i, i + CHUNK);
+        const size = chunkSize(o.maxEventsPerSecond);
+        for (let i = 0; i < records.length && !stop.signal.aborted; i += size) {
+          const chunk = records.slice(i, i + size);
           await replayChunk(chunk, partition);
           counts.scanned += chunk.length;
           passed.set(partition, BigInt((chunk[chunk.length - 1] as KafkaMessage).offset) + 1n);

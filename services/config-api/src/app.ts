@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '@herald/auth';
 import { AttemptLog, redriveDeadLetters } from '@herald/delivery';
 import { kafkaConnection } from '@herald/config';
-import { createKafka } from '@herald/kafka';
+import { createKafka, TOPICS } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
@@ -19,6 +19,8 @@ import { createSmtpMailer } from './mail/mailer.js';
 import { installHttpMetrics } from './metrics.js';
 import { installRecentRefsMetrics } from './recent-refs/metrics.js';
 import { RecentRefsRecorder } from './recent-refs/recorder.js';
+import { ReplayStore } from './replay/replay-store.js';
+import { ReplayTasks } from './replay/replay-tasks.js';
 import { createDestinationGuard } from './validation/destination-guard.js';
 import { SecretExpiry } from './secret-expiry.js';
 
@@ -34,6 +36,9 @@ export interface ConfigApi {
   /** Idempotent: stops accepting requests, waits for in-flight ones, then closes Kafka and MongoDB. */
   stop(): Promise<void>;
 }
+
+/** A running replay whose instance wrote no progress for this long is shown failed. */
+const REPLAY_STALE_MS = 30_000;
 
 /** Builds the config service. Constructing connects nothing; `start()` does. */
 export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
@@ -74,6 +79,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         inapp: InAppStore;
         attempts: AttemptLog;
         recentRefs: RecentRefsStore;
+        replays: ReplayStore;
         audit: AuditLog;
       }
     | undefined;
@@ -84,6 +90,16 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     groupId: config.RECENT_REFS_GROUP_ID,
     fromBeginning: config.RECENT_REFS_FROM_BEGINNING,
     retentionMs: config.RECENT_REFS_RETENTION_DAYS * 24 * 3600 * 1000,
+    logger,
+  });
+
+  const replays = new ReplayTasks({
+    kafka,
+    codec: kafkaSide.codec,
+    store: () => lazy(() => stores?.replays, 'replay store'),
+    topic: TOPICS.repositoryEvents,
+    maxEventsPerSecond: config.REPLAY_MAX_EVENTS_PER_SECOND,
+    maxWindowMs: config.REPLAY_MAX_WINDOW_HOURS * 3_600_000,
     logger,
   });
 
@@ -119,6 +135,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     },
     redrive: (n) =>
       redriveDeadLetters({ kafka, codec: kafkaSide.codec, db: lazy(() => db, 'database'), method: n.method, notificationUuid: n.uuid, logger }),
+    replays,
     changes: kafkaSide.changes,
     testDelivery: kafkaSide.testDelivery,
     mailer,
@@ -164,6 +181,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         inapp: new InAppStore(db),
         attempts: new AttemptLog(db),
         recentRefs: new RecentRefsStore(db, config.RECENT_REFS_LIMIT),
+        replays: new ReplayStore(db, REPLAY_STALE_MS),
         audit: new AuditLog(db),
       };
       await Promise.all([
@@ -195,6 +213,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         secretExpiry.stop();
         auditRetention.stop();
         await recorder.stop();
+        await replays.stop();
         await kafkaSide.disconnect().catch((err: unknown) => logger.error({ err }, 'kafka disconnect failed'));
         mailer.close();
         await mongo.close().catch((err: unknown) => logger.error({ err }, 'mongo close failed'));

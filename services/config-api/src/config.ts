@@ -49,6 +49,10 @@ export const configShape = {
   RECENT_REFS_LIMIT: int(10, 1, 100),
   /** A repository with no build for this many days loses its recent refs. */
   RECENT_REFS_RETENTION_DAYS: int(90, 1, 3650),
+  /** Replays (…/notification/{uuid}/replay) read at most this many events per second each, so live routing keeps its pace. */
+  REPLAY_MAX_EVENTS_PER_SECOND: int(2_000, 1, 1_000_000),
+  /** The longest window a replay may cover (the event log's retention is 7 days). */
+  REPLAY_MAX_WINDOW_HOURS: int(7 * 24, 1, 90 * 24),
   /** Audit log entries (every change to notifications and e-mail authorizations) are deleted after this many days. */
   AUDIT_RETENTION_DAYS: int(90, 1, 3650),
 };

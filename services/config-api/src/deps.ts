@@ -5,6 +5,7 @@ import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { Auditor } from './audit/auditor.js';
 import type { ConfirmationMailer } from './mail/mailer.js';
 import type { RecorderStatus } from './recent-refs/recorder.js';
+import type { ReplayTasks } from './replay/replay-tasks.js';
 import type { TestDelivery } from './test-delivery.js';
 import type { DestinationGuard } from './validation/destination-guard.js';
 
@@ -50,6 +51,8 @@ export interface ApiDeps {
   attempts: AttemptLog;
   /** Re-publishes a notification's dead-lettered jobs. */
   redrive(n: NotificationDoc): Promise<RedriveResult>;
+  /** Replays of a time window of the event log, per notification (issue 18). */
+  replays: Pick<ReplayTasks, 'start' | 'get' | 'cancel'>;
   mailer: ConfirmationMailer;
   /** The delivery services' SSRF guard and allow-lists, applied to URLs at creation. */
   destinations: DestinationGuard;

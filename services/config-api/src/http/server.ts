@@ -4,6 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { registerConfirmEmail } from '../routes/confirm-email.js';
 import { registerHealth } from '../routes/health.js';
 import { registerOpenApi, registerOpenApiGenerator } from '../routes/openapi.js';
+import { registerReplayRoutes } from '../routes/replay.js';
 import { registerRepositoryRoutes, rewriteRepositoryUrl } from '../routes/repository-routes.js';
 import { compileSchema, schemaErrorFormatter } from '../schemas/ajv.js';
 import { ErrorDescription, err } from '../schemas/common.js';
@@ -66,6 +67,7 @@ export function buildServer(deps: ApiDeps, logger: Logger): FastifyInstance {
     registerConfirmEmail(api, deps);
     registerUserNotifications(api, deps);
     registerRepositoryRoutes(api, deps);
+    registerReplayRoutes(api, deps);
     registerWeb(api);
   });
   return app;

@@ -1,5 +1,5 @@
 export const REPOSITORY_PREFIX = '/api/v1/repository/';
-export const NOTIFICATION_ACTIONS = ['test', 'attempts', 'redrive'] as const;
+export const NOTIFICATION_ACTIONS = ['test', 'attempts', 'redrive', 'replay'] as const;
 export type NotificationAction = (typeof NOTIFICATION_ACTIONS)[number];
 
 /** What a path under `/api/v1/repository/` addresses. */
@@ -22,6 +22,7 @@ export const ACTION_METHODS: Record<NotificationAction, readonly string[]> = {
   test: ['POST'],
   attempts: ['GET'],
   redrive: ['POST'],
+  replay: ['GET', 'POST', 'DELETE'],
 };
 
 function decode(segment: string): string | null {
@@ -35,7 +36,7 @@ function decode(segment: string): string | null {
 /**
  * Parses the part of a URL path after `/api/v1/repository/`. Repository names may contain `/`, so
  * the route is recognised from the end: `…/notification/`, `…/notification/{uuid}`,
- * `…/notification/{uuid}/{test|attempts|redrive}`, `…/authorizedemail/{email}`, `…/recentrefs`; what precedes is the
+ * `…/notification/{uuid}/{test|attempts|redrive|replay}`, `…/authorizedemail/{email}`, `…/recentrefs`; what precedes is the
  * repository. Returns null for anything else.
  */
 export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
