@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { mailboxActor, repositoryScope } from '../audit/auditor.js';
 import type { ApiDeps } from '../deps.js';
+import { NotFoundError } from '../http/http-errors.js';
 import { Html } from '../schemas/common.js';
 import { escapeHtml, htmlPage } from '../present/html.js';
 
@@ -36,6 +38,27 @@ function confirmedPage(a: { email: string; repository: string }): string {
     'E-mail address confirmed',
     `<p>The address <strong>${escapeHtml(a.email)}</strong> may now receive notifications for the repository <strong>${escapeHtml(a.repository)}</strong>.</p>`,
   );
+}
+
+/**
+ * Confirms the authorization a code was issued for, recorded in the audit log with the address as
+ * actor (the link needs no token: the mailbox is the proof). Null for an unknown, superseded or
+ * expired code, which changes nothing and is not recorded; confirming again records nothing either.
+ */
+async function confirm(deps: ApiDeps, code: string): Promise<{ email: string; repository: string } | null> {
+  const found = await deps.emails.lookup(code, deps.emailCodeTtlMs);
+  if (!found || found.confirmed) return found;
+  const entry = { actor: mailboxActor(found.email), action: 'email_confirm', scope: repositoryScope(found.repository), email: found.email } as const;
+  try {
+    return await deps.auditor.record(entry, async () => {
+      const a = await deps.emails.confirm(code, deps.emailCodeTtlMs);
+      if (!a) throw new NotFoundError('the code expired or was replaced while it was confirmed');
+      return a;
+    });
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
 }
 
 /**
@@ -94,7 +117,7 @@ export function registerConfirmEmail(app: FastifyInstance, deps: ApiDeps): void 
       const code = typeof b === 'object' && b !== null && typeof b['code'] === 'string' ? b['code'] : '';
       pageHeaders(reply);
       if (code === '') return reply.code(400).send(MISSING);
-      const a = await deps.emails.confirm(code, deps.emailCodeTtlMs);
+      const a = await confirm(deps, code);
       if (!a) return reply.code(404).send(INVALID);
       return reply.code(200).send(confirmedPage(a));
     });
