@@ -60,6 +60,14 @@ export interface CreateRequest {
   title?: string;
 }
 
+/** A `PUT`'s body: the create body, the version it is based on, and an optional secret rotation. */
+export interface UpdateRequest extends Omit<CreateRequest, 'title'> {
+  title?: string | null;
+  version: number;
+  rotate_secret?: boolean;
+  secret_overlap_seconds?: number;
+}
+
 /** Repository names may hold `/`: each segment is encoded, the slashes are kept. */
 export function repositoryPath(repository: string): string {
   return `/api/v1/repository/${repository.split('/').map(encodeURIComponent).join('/')}`;
@@ -120,6 +128,16 @@ export class Api {
 
   private notificationPath(repository: string, uuid: string): string {
     return `${repositoryPath(repository)}/notification/${encodeURIComponent(uuid)}`;
+  }
+
+  /** One notification, config unmasked (what the edit form starts from), with its `version`. */
+  getNotification(repository: string, uuid: string): Promise<Notification> {
+    return this.call('GET', this.notificationPath(repository, uuid));
+  }
+
+  /** `PUT`: the notification becomes `req`; 409 when it changed since `version`. */
+  updateNotification(repository: string, uuid: string, req: UpdateRequest): Promise<Notification> {
+    return this.call('PUT', this.notificationPath(repository, uuid), req);
   }
 
   deleteNotification(repository: string, uuid: string): Promise<void> {

@@ -5,6 +5,7 @@
  * so an error lands beside its control. catalog.test.ts keeps the events equal to the service's.
  */
 import { METHOD_MODULES, methodModule, type FieldSpec } from '@herald/methods';
+import { describeTagFilter } from './tag-filter.js';
 
 export type { FieldKind, FieldSpec } from '@herald/methods';
 
@@ -12,6 +13,8 @@ export interface EventSpec {
   kind: string;
   label: string;
   filters: readonly FieldSpec[];
+  /** Whether the event lists tags and takes the tag filter (`tag-glob` / `tag-regex`, tag-filter.ts). */
+  tagFilter?: boolean;
 }
 
 export interface MethodSpec {
@@ -33,7 +36,7 @@ const REF_REGEX: FieldSpec = {
 const build = (kind: string, label: string): EventSpec => ({ kind, label, filters: [REF_REGEX] });
 
 export const EVENTS: readonly EventSpec[] = [
-  { kind: 'repo_push', label: 'Push to Repository', filters: [] },
+  { kind: 'repo_push', label: 'Push to Repository', filters: [], tagFilter: true },
   build('build_queued', 'Dockerfile Build Queued'),
   build('build_start', 'Dockerfile Build Started'),
   build('build_success', 'Dockerfile Build Successfully Completed'),
@@ -51,6 +54,7 @@ export const EVENTS: readonly EventSpec[] = [
         hint: PRIORITIES.map((p, i) => `${i} ${p}`).join(' · ') + '. Fires for this level and anything more severe. Empty: every vulnerability.',
       },
     ],
+    tagFilter: true,
   },
   { kind: 'repo_mirror_sync_started', label: 'Repository Mirror Started', filters: [] },
   { kind: 'repo_mirror_sync_success', label: 'Repository Mirror Successful', filters: [] },
@@ -59,6 +63,7 @@ export const EVENTS: readonly EventSpec[] = [
     kind: 'repo_image_expiry',
     label: 'Image Expiry Trigger',
     filters: [{ key: 'eventConfig.days', label: 'Days before an image expires', kind: 'number', required: true, placeholder: '7' }],
+    tagFilter: true,
   },
   { kind: 'quota_warning', label: 'Quota Warning', filters: [] },
   { kind: 'quota_error', label: 'Quota Exceeded', filters: [] },
@@ -80,8 +85,13 @@ export const methodLabel = (method: string): string => methodSpec(method)?.label
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-/** The filter in words, for the list; '' when the event has none. */
+/** The filters in words, for the list; '' when the event has none. */
 export function describeFilter(event: string, ec: Record<string, unknown>): string {
+  const tags = eventSpec(event)?.tagFilter ? describeTagFilter(ec) : '';
+  return [baseFilter(event, ec), tags].filter((s) => s !== '').join('; ');
+}
+
+function baseFilter(event: string, ec: Record<string, unknown>): string {
   if (str(ec['ref-regex']) !== '') return `refs matching ${str(ec['ref-regex'])}`;
   if (event === 'vulnerability_found' && str(ec['level']) !== '') {
     const name = PRIORITIES[Number(ec['level'])];

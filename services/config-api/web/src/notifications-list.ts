@@ -1,5 +1,6 @@
 import { ApiError, type Notification } from './api.js';
 import { openAttemptsDialog } from './attempts-dialog.js';
+import { openEditDialog } from './edit-dialog.js';
 import { describeFilter, describeTarget, eventLabel, methodLabel } from './catalog.js';
 import { h, replace, say } from './dom.js';
 import { confirmDialog } from './modal.js';
@@ -74,6 +75,9 @@ export function renderNotificationsList(session: Session, repository: string): N
             }),
           )
         : null,
+      button('Edit', 'button-secondary', () =>
+        openEditDialog(session, repository, n, (_saved, text) => void act('Edit', async () => text)),
+      ),
       button('Attempts', 'button-secondary', () => openAttemptsDialog(session, repository, n)),
       button('Re-drive', 'button-secondary', () =>
         act('Re-drive', async () => {
