@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grantCovers, isRepositoryAdmin, parseAccessClaim, parseGrantSpec, recipientOf, requireRepositoryAdmin, ForbiddenError } from './grants.js';
+import {
+  grantCovers,
+  isNamespaceAdmin,
+  isRepositoryAdmin,
+  parseAccessClaim,
+  parseGrantSpec,
+  recipientOf,
+  requireNamespaceAdmin,
+  requireRepositoryAdmin,
+  requireSuperuser,
+  ForbiddenError,
+} from './grants.js';
 import type { Principal } from './principal.js';
 
 function who(grants: Principal['grants'], extra: Partial<Principal> = {}): Principal {
@@ -57,4 +68,24 @@ test('recipient: user, teams, claimed orgs and whole-namespace admin grants', ()
     ),
   );
   assert.deepEqual(r, { user: 'alice', teams: ['acme/owners'], orgs: ['delta', 'acme'] });
+});
+
+test('a namespace admin holds an admin grant on exactly ns/*; a repository admin in it is not one', () => {
+  const grant = (name: string, actions = ['admin']) => ({ type: 'repository', name, actions });
+  assert.equal(isNamespaceAdmin(who([grant('ns/*')]), 'ns'), true);
+  assert.equal(isNamespaceAdmin(who([grant('ns/*', ['*'])]), 'ns'), true);
+  assert.equal(isNamespaceAdmin(who([grant('ns/app')]), 'ns'), false);
+  assert.equal(isNamespaceAdmin(who([grant('ns/team/*')]), 'ns'), false);
+  assert.equal(isNamespaceAdmin(who([grant('ns/*', ['pull', 'push'])]), 'ns'), false);
+  assert.equal(isNamespaceAdmin(who([grant('nsx/*')]), 'ns'), false);
+  assert.equal(isNamespaceAdmin(who([{ type: 'registry', name: 'ns/*', actions: ['admin'] }]), 'ns'), false);
+  assert.equal(isNamespaceAdmin(who([grant('/*')]), ''), false);
+  assert.equal(isNamespaceAdmin(who([], { superuser: true }), 'any'), true);
+  assert.throws(() => requireNamespaceAdmin(who([grant('ns/app')]), 'ns'), ForbiddenError);
+  assert.doesNotThrow(() => requireNamespaceAdmin(who([grant('ns/*')]), 'ns'));
+});
+
+test('only the superuser passes requireSuperuser, whatever its grants', () => {
+  assert.throws(() => requireSuperuser(who([{ type: 'repository', name: 'ns/*', actions: ['*'] }])), ForbiddenError);
+  assert.doesNotThrow(() => requireSuperuser(who([], { superuser: true })));
 });

@@ -32,6 +32,27 @@ export function requireRepositoryAdmin(p: Principal, repository: string): void {
   }
 }
 
+/**
+ * Whether the principal administers `namespace` as a whole (superuser, or an admin/`*` grant on
+ * exactly `namespace/*`). An admin of some repositories of the namespace is not: a namespace
+ * notification covers every repository in it, including ones created later.
+ */
+export function isNamespaceAdmin(p: Principal, namespace: string): boolean {
+  return p.superuser || (namespace !== '' && p.grants.some((g) => isAdminGrant(g) && g.name === `${namespace}/*`));
+}
+
+/** Throws ForbiddenError unless the principal administers `namespace` as a whole. */
+export function requireNamespaceAdmin(p: Principal, namespace: string): void {
+  if (!isNamespaceAdmin(p, namespace)) {
+    throw new ForbiddenError(`admin permission on namespace ${namespace} (a grant on ${namespace}/*) is required`);
+  }
+}
+
+/** Throws ForbiddenError unless the principal is the superuser (the subject configured as such). */
+export function requireSuperuser(p: Principal): void {
+  if (!p.superuser) throw new ForbiddenError('superuser permission is required');
+}
+
 /** Who in-app notifications may be addressed to for this caller. */
 export interface Recipient {
   user: string;

@@ -23,6 +23,13 @@ before(async () => {
   api = await startConfigApi();
 });
 after(async () => {
+  // Registry-wide notifications the fuzzer created would stay on the one change feed that every later
+  // test's router replays (a job more for each of their events): deleted through the API, which publishes the removal.
+  if (api) {
+    const root = await testToken(TEST_SUPERUSER);
+    const left = await api.request<{ notifications: Array<{ uuid: string }> }>('GET', '/api/v1/superuser/notification/', { token: root });
+    for (const n of left.body.notifications ?? []) await api.request('DELETE', `/api/v1/superuser/notification/${n.uuid}`, { token: root });
+  }
   await api?.stop();
 });
 
@@ -54,10 +61,21 @@ test(`fuzz every OpenAPI operation (${RUNS_PER_OPERATION} runs each): no unexpec
     delivery_id: 'fuzz-seed',
   });
   await api.request('POST', '/api/v1/repository/acme/app/authorizedemail/ops@example.com', { token: admin });
+  // A namespace-wide and a registry-wide notification, so the scoped routes' uuids hit something.
+  const scoped: string[] = [];
+  for (const [path, token] of [
+    ['/api/v1/organization/acme/notification/', admin],
+    ['/api/v1/superuser/notification/', await testToken(TEST_SUPERUSER)],
+  ] as const) {
+    const r = await api.request<{ uuid: string }>('POST', path, { token, body: { event: 'repo_push', method: 'webhook', config: { url: 'https://hooks.example.com/x' }, eventConfig: {} } });
+    assert.equal(r.status, 201, r.text);
+    scoped.push(r.body.uuid);
+  }
   const examples = {
     // `{repository}` is the full path (the document Fastify generates from the route schemas).
     repository: ['acme/app', 'acme/team/app', 'other/app', 'acme/app%2Fsub'],
-    uuid: [seeded.body.uuid, notification.uuid],
+    namespace: ['acme', 'other', 'Acme', 'acme%2Fapp'],
+    uuid: [seeded.body.uuid, notification.uuid, ...scoped],
     email: ['ops@example.com', 'new@example.com'],
   };
 

@@ -51,3 +51,15 @@ test('a quota notification is tested with the quota sample of Quay, as the names
   });
   assert.equal(testEventFor(n('quota_error')).kind, 'quota_error');
 });
+
+test('a namespace-wide notification is tested with a repository of its namespace, a registry-wide one with the sample’s', () => {
+  for (const kind of EVENT_KINDS) {
+    const scoped = { ...n(kind), repository: '' };
+    const inNamespace = testEventFor({ ...scoped, scope: 'namespace', namespace: 'beta' });
+    assert.equal(inNamespace.namespace, 'beta', kind);
+    assert.match(inNamespace.repository, /^beta\/[^/]/, kind);
+    const registryWide = testEventFor({ ...scoped, scope: 'registry' });
+    assert.notEqual(registryWide.repository, '', kind);
+    assert.ok(registryWide.repository.includes('/'), kind);
+  }
+});

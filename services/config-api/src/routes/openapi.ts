@@ -15,7 +15,7 @@ export function registerOpenApiGenerator(app: FastifyInstance, publicUrl: string
         title: 'Herald configuration API',
         version: '0.1.0',
         description:
-          'Quay-compatible repository notifications. Requests use `eventConfig`, responses `event_config`. Every `/api/v1/repository/…` route needs admin permission on that repository. ' +
+          'Quay-compatible repository notifications. Requests use `eventConfig`, responses `event_config`. Every `/api/v1/repository/…` route needs admin permission on that repository; namespace-wide notifications (`/api/v1/organization/{namespace}/notification/`, `/api/v1/user/namespacenotifications/`) an admin grant on `{namespace}/*`; registry-wide ones (`/api/v1/superuser/notification/`) the superuser. ' +
           'A 400 names the offending request field in `field` (`config.url`, `eventConfig.ref-regex`) and starts its message with it.',
       },
       ...(publicUrl ? { servers: [{ url: publicUrl }] } : {}),

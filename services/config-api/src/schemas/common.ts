@@ -41,11 +41,38 @@ export const RepositoryParams = Type.Object({ repository: RepositoryName });
 export const NotificationParams = Type.Object({ repository: RepositoryName, uuid: Type.String({ description: 'The notification’s uuid' }) });
 export const EmailParams = Type.Object({ repository: RepositoryName, email: Type.String({ format: 'email' }) });
 
+/** A namespace (organization or user): the first component of a repository name, validated the same way. */
+export const NamespaceName = Type.String({
+  maxLength: MAX_REPOSITORY_LENGTH,
+  pattern: `^${COMPONENT}$`,
+  description: 'The namespace (organization or user), the first component of its repositories’ names',
+  example: 'acme',
+  'x-error': 'must be a namespace name (lowercase letters, digits and . _ - separators; no /)',
+});
+export const NamespaceParams = Type.Object({ namespace: NamespaceName });
+const NotificationUuid = Type.String({ description: 'The notification’s uuid' });
+export const NamespaceNotificationParams = Type.Object({ namespace: NamespaceName, uuid: NotificationUuid });
+export const UuidParams = Type.Object({ uuid: NotificationUuid });
+
 /** Responses every repository-admin route can give. */
 export const ADMIN_ERRORS = {
   400: err('Invalid repository name or request; `field` names what is wrong'),
   401: err('No, invalid or expired bearer token (with `WWW-Authenticate: Bearer`)'),
   403: err('The caller is not an admin of the repository'),
+  405: err('The path exists for other methods (`Allow` names them)'),
+};
+/** Responses every namespace-admin route can give. */
+export const NAMESPACE_ADMIN_ERRORS = {
+  400: err('Invalid namespace name or request; `field` names what is wrong'),
+  401: err('No, invalid or expired bearer token (with `WWW-Authenticate: Bearer`)'),
+  403: err('The caller is not an admin of the namespace (an admin grant on `{namespace}/*`)'),
+  405: err('The path exists for other methods (`Allow` names them)'),
+};
+/** Responses every superuser route can give. */
+export const SUPERUSER_ERRORS = {
+  400: err('Invalid request; `field` names what is wrong'),
+  401: err('No, invalid or expired bearer token (with `WWW-Authenticate: Bearer`)'),
+  403: err('The caller is not the superuser (`AUTH_SUPERUSER`)'),
   405: err('The path exists for other methods (`Allow` names them)'),
 };
 export const TOKEN_ERRORS = { 401: err('No, invalid or expired bearer token') };
