@@ -1,5 +1,5 @@
 import { deliveryId, type DeliveryJob, type InAppAlertTarget } from '@herald/events';
-import type { NotificationDoc } from '@herald/subscriptions';
+import { scopeLabel, scopeOf, type NotificationDoc } from '@herald/subscriptions';
 
 /** The alert kind (in-app and e-mail) sent when a notification is disabled. */
 export const NOTIFICATION_DISABLED = 'notification_disabled';
@@ -7,6 +7,7 @@ export const NOTIFICATION_DISABLED = 'notification_disabled';
 /** What the in-app notification of a disabled notification shows (`alert.data`). */
 export interface DisabledAlertData {
   notification_uuid: string;
+  /** What the notification covers: `ns/app`, `ns/*` (namespace-wide) or `*` (registry-wide). */
   repository: string;
   title: string | null;
   method: string;
@@ -19,18 +20,20 @@ export interface DisabledAlertData {
 /**
  * The in-app alert for a notification that was just disabled (SPEC §4), as a job for
  * `notifications.quay_notification`: addressed to the user who created the notification and to
- * the admins of the repository's namespace (org target), carried in the job's `alert` field.
+ * the admins of the namespace it covers (org target: the repository's or its own namespace; none for a
+ * registry-wide one, which no namespace's admins own), carried in the job's `alert` field.
  * Its delivery id derives from the failed delivery, so re-processing that delivery after a crash
  * produces the same alert, which the in-app store keeps once.
  */
 export function disabledAlertJob(failed: DeliveryJob, n: NotificationDoc, reason: string, now = Date.now()): DeliveryJob {
-  const namespace = failed.event.namespace;
+  const scope = scopeOf(n);
+  const namespace = scope === 'namespace' ? n.namespace : scope === 'registry' ? undefined : failed.event.namespace;
   const targets: InAppAlertTarget[] = [];
   if (n.created_by) targets.push({ kind: 'user', name: n.created_by });
-  targets.push({ kind: 'org', name: namespace });
+  if (namespace) targets.push({ kind: 'org', name: namespace });
   const data: DisabledAlertData = {
     notification_uuid: n.uuid,
-    repository: n.repository,
+    repository: scopeLabel(n),
     title: n.title,
     method: n.method,
     event: n.event,
@@ -55,7 +58,8 @@ export function disabledAlertJob(failed: DeliveryJob, n: NotificationDoc, reason
 /**
  * The same alert by e-mail, as a job for `notifications.email`: the e-mail service sends it to the
  * addresses authorized and confirmed for the repository (the only addresses Herald knows for it),
- * if any. No in-app targets; its delivery id differs from the in-app alert's.
+ * if any. No in-app targets; its delivery id differs from the in-app alert's. Only for repository
+ * notifications (alertsByEmail): a namespace-wide or registry-wide one has no authorized addresses.
  */
 export function disabledAlertEmailJob(failed: DeliveryJob, n: NotificationDoc, reason: string, now = Date.now()): DeliveryJob {
   const inApp = disabledAlertJob(failed, n, reason, now);
@@ -65,4 +69,9 @@ export function disabledAlertEmailJob(failed: DeliveryJob, n: NotificationDoc, r
     method: 'email',
     alert: { kind: NOTIFICATION_DISABLED, targets: [], data: inApp.alert?.data ?? '{}' },
   };
+}
+
+/** Whether a disabled notification is also announced by e-mail: addresses are authorized per repository only. */
+export function alertsByEmail(n: Pick<NotificationDoc, 'scope'>): boolean {
+  return scopeOf(n) === 'repository';
 }

@@ -75,3 +75,19 @@ test('a failure counted before a crash re-publishes the feed change and, if it d
   assert.deepEqual([below.upserts.length, below.published.length], [1, 0]);
   assert.equal(await accounting(null).a.failure(failed, 'HTTP 500', false), null, 'a deleted notification');
 });
+
+test('a disabled namespace-wide or registry-wide notification alerts its creator (and the namespace admins), names its scope, and sends no e-mail', async () => {
+  const alertOf = async (over: Partial<NotificationDoc>) => {
+    const n = doc({ number_of_failures: 3, disabled: true, disabled_reason: 'three failures', disabled_by: failed.delivery_id, repository: '', ...over });
+    const { a, published } = accounting({ notification: n, justDisabled: true, repeated: false });
+    await a.failure(failed, 'HTTP 500', false);
+    assert.deepEqual(published.map((j) => j.method), ['quay_notification']);
+    const alert = published[0]!.alert!;
+    return { targets: alert.targets, repository: (JSON.parse(alert.data) as { repository: string }).repository };
+  };
+  assert.deepEqual(await alertOf({ scope: 'namespace', namespace: 'acme' }), {
+    targets: [{ kind: 'user', name: 'alice' }, { kind: 'org', name: 'acme' }],
+    repository: 'acme/*',
+  });
+  assert.deepEqual(await alertOf({ scope: 'registry' }), { targets: [{ kind: 'user', name: 'alice' }], repository: '*' });
+});

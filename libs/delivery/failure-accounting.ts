@@ -1,7 +1,7 @@
 import type { DeliveryJob } from '@herald/events';
 import type { Logger } from '@herald/logger';
 import type { NotificationDoc, NotificationStore, SubscriptionChangePublisher } from '@herald/subscriptions';
-import { disabledAlertEmailJob, disabledAlertJob } from './disable-alert.js';
+import { alertsByEmail, disabledAlertEmailJob, disabledAlertJob } from './disable-alert.js';
 
 export interface FailureAccountingOptions {
   store: Pick<NotificationStore, 'recordFailure' | 'recordSuccess'>;
@@ -54,7 +54,7 @@ export class FailureAccounting {
       const why = n.disabled_reason ?? reason;
       const now = Date.now();
       await this.opts.publishAlert(disabledAlertJob(job, n, why, now));
-      if (this.opts.alertEmail) await this.opts.publishAlert(disabledAlertEmailJob(job, n, why, now));
+      if (this.opts.alertEmail && alertsByEmail(n)) await this.opts.publishAlert(disabledAlertEmailJob(job, n, why, now));
     }
     if (outcome.justDisabled) {
       logger.warn({ notificationUuid: job.notification_uuid, repository: job.repository, failures: n.number_of_failures, reason }, 'notification disabled');
