@@ -206,7 +206,7 @@ test('a rate-limited notification waits in its own queue; its neighbour on the p
   await tick();
   w.pump(0);
   assert.deepEqual(started, ['slow@0', 'fast@3', 'fast@4']);
-  assert.deepEqual(waits, ['notification_rate_limit'], 'one wait: the later job queues behind it');
+  assert.deepEqual(waits, ['notification_rate_limit', 'notification_rate_limit'], 'each waiting job counted once; the later one queues behind the first');
   assert.equal(w.waiting, 2);
   w.pump(999);
   assert.equal(started.length, 3);
@@ -238,7 +238,7 @@ test('jobs for an open breaker wait without a slot until the probe; success lets
   await tick();
   w.pump(now);
   assert.deepEqual(started, ['down@0', 'down@1', 'up@4'], 'nothing attempted to the open destination');
-  assert.deepEqual(waits, ['breaker_open']);
+  assert.deepEqual(waits, ['breaker_open', 'breaker_open']);
   now = 1_000;
   w.pump(now);
   assert.deepEqual(started.slice(3), ['down@2'], 'one probe');

@@ -22,6 +22,8 @@ interface WaitQueue {
   wakeAt: number;
   /** EndpointProtection.generation when told to wait: a newer one asks again at once. */
   generation: number;
+  /** Why its head waits (what jobs queued behind it are counted under). */
+  reason: WaitReason;
 }
 
 export interface PartitionWorkerOptions {
@@ -44,7 +46,7 @@ export interface PartitionWorkerOptions {
    * notifications' jobs go on.
    */
   protection?: EndpointProtection | undefined;
-  /** A job started waiting, and why. */
+  /** A job started waiting (each job once, when it enters its notification's queue), and why. */
   onWait?(reason: WaitReason): void;
   /** Asks the runtime to pump again soon (a slot freed, a due time came). */
   wake(): void;
@@ -176,6 +178,7 @@ export class PartitionWorker {
         if (queue && t.dueAt <= now) {
           // The notification's older jobs wait: this one queues behind them, in order.
           this.enqueue(queue, e);
+          this.opts.onWait?.(queue.reason);
           continue;
         }
         scanned++;
@@ -213,10 +216,11 @@ export class PartitionWorker {
       return 0;
     }
     this.opts.slots.release(t.key);
-    const queue: WaitQueue = { entries: [], head: 0, wakeAt: a, generation: (p as EndpointProtection).generation };
+    const gate = p as EndpointProtection;
+    const queue: WaitQueue = { entries: [], head: 0, wakeAt: a, generation: gate.generation, reason: gate.lastWaitReason };
     this.waitQueues.set(t.key, queue);
     this.enqueue(queue, e);
-    this.opts.onWait?.((p as EndpointProtection).lastWaitReason);
+    this.opts.onWait?.(queue.reason);
     return a;
   }
 
@@ -242,6 +246,7 @@ export class PartitionWorker {
           this.opts.slots.release(key);
           q.wakeAt = a;
           q.generation = p.generation;
+          q.reason = p.lastWaitReason;
           earliest = Math.min(earliest, a);
           break;
         }
