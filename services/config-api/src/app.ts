@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '@herald/auth';
-import { AttemptLog, redriveDeadLetters } from '@herald/delivery';
+import { AttemptLog, InspectionStore, readEndpointHealth, redriveDeadLetters, resendDelivery } from '@herald/delivery';
 import { kafkaConnection } from '@herald/config';
 import { createKafka, TOPICS } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
 import { connectDb, createMongoClient, mongoCheck, type Db } from '@herald/mongo';
 import { createOpsServer, createServiceLifecycle, DependencyProbes } from '@herald/observability';
-import { AuditLog, AuthorizationMailLog, AuthorizedEmailStore, InAppStore, RecentRefsStore } from '@herald/store';
+import { AuditLog, AuthorizationMailLog, AuthorizedEmailStore, BreakerStateStore, InAppStore, RecentRefsStore } from '@herald/store';
 import { NotificationStore } from '@herald/subscriptions';
 import { Auditor } from './audit/auditor.js';
 import { AuditRetention } from './audit/retention.js';
@@ -78,6 +78,8 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         mailLog: AuthorizationMailLog;
         inapp: InAppStore;
         attempts: AttemptLog;
+        inspections: InspectionStore;
+        breakers: BreakerStateStore;
         recentRefs: RecentRefsStore;
         replays: ReplayStore;
         audit: AuditLog;
@@ -136,6 +138,15 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     redrive: (n) =>
       redriveDeadLetters({ kafka, codec: kafkaSide.codec, db: lazy(() => db, 'database'), method: n.method, notificationUuid: n.uuid, logger }),
     replays,
+    deliveries: {
+      list: (uuid, o) => lazy(() => stores?.inspections, 'inspection store').list(uuid, o),
+      get: (uuid, id) => lazy(() => stores?.inspections, 'inspection store').get(uuid, id),
+      health: (uuid, window) => readEndpointHealth(lazy(() => db, 'database'), uuid, { window }),
+      breaker: (method, destination) => lazy(() => stores?.breakers, 'breaker store').get(method, destination),
+      resend: (n, deliveryId) =>
+        resendDelivery({ producer: kafkaSide.jobs, codec: kafkaSide.codec, inspections: lazy(() => stores?.inspections, 'inspection store'), notification: n, deliveryId }),
+      retentionDays: config.INSPECTION_RETENTION_DAYS,
+    },
     changes: kafkaSide.changes,
     testDelivery: kafkaSide.testDelivery,
     mailer,
@@ -180,6 +191,8 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
         mailLog: new AuthorizationMailLog(db),
         inapp: new InAppStore(db),
         attempts: new AttemptLog(db),
+        inspections: new InspectionStore(db),
+        breakers: new BreakerStateStore(db),
         recentRefs: new RecentRefsStore(db, config.RECENT_REFS_LIMIT),
         replays: new ReplayStore(db, REPLAY_STALE_MS),
         audit: new AuditLog(db),

@@ -55,6 +55,8 @@ export const configShape = {
   REPLAY_MAX_WINDOW_HOURS: int(7 * 24, 1, 90 * 24),
   /** Audit log entries (every change to notifications and e-mail authorizations) are deleted after this many days. */
   AUDIT_RETENTION_DAYS: int(90, 1, 3650),
+  /** As the delivery services keep attempt inspection records (and so the jobs a resend needs): named in the API's 404s. */
+  INSPECTION_RETENTION_DAYS: int(7, 1, 365),
 };
 
 export type ConfigApiConfig = ConfigOf<typeof configShape>;

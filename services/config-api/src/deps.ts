@@ -4,6 +4,7 @@ import type { AuditLog, AuthorizationMailLimits, AuthorizationMailLog, Authorize
 import type { NotificationDoc, NotificationStore } from '@herald/subscriptions';
 import type { Auditor } from './audit/auditor.js';
 import type { ConfirmationMailer } from './mail/mailer.js';
+import type { DeliveryOps } from './routes/deliveries.js';
 import type { RecorderStatus } from './recent-refs/recorder.js';
 import type { ReplayTasks } from './replay/replay-tasks.js';
 import type { TestDelivery } from './test-delivery.js';
@@ -51,6 +52,8 @@ export interface ApiDeps {
   attempts: AttemptLog;
   /** Re-publishes a notification's dead-lettered jobs. */
   redrive(n: NotificationDoc): Promise<RedriveResult>;
+  /** Attempt inspection, resend of one delivery, endpoint health (issue 18). */
+  deliveries: DeliveryOps;
   /** Replays of a time window of the event log, per notification (issue 18). */
   replays: Pick<ReplayTasks, 'start' | 'get' | 'cancel'>;
   mailer: ConfirmationMailer;

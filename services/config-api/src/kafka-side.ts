@@ -1,6 +1,6 @@
 import { registryConnection } from '@herald/config';
 import { SchemaRegistryCodec } from '@herald/events';
-import { DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics, type Kafka } from '@herald/kafka';
+import { DELIVERY_METHODS, kafkaCheck, TOPICS, topicSpecs, verifyTopics, type Kafka, type Producer } from '@herald/kafka';
 import type { DependencyCheck } from '@herald/observability';
 import type { Logger } from '@herald/logger';
 import { registryChangeCodec, SubscriptionChangePublisher } from '@herald/subscriptions';
@@ -13,6 +13,8 @@ export interface KafkaSide {
   codec: SchemaRegistryCodec;
   changes: ChangeFeed;
   testDelivery: TestDelivery;
+  /** Publishes jobs (test notifications, resends); idempotent, connected by `connect()`. */
+  jobs: Producer;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   /**
@@ -37,6 +39,7 @@ export function createKafkaSide(kafka: Kafka, config: ConfigApiConfig, logger: L
     codec,
     changes: publisher,
     testDelivery: createTestDelivery(producer, codec),
+    jobs: producer,
     async connect() {
       await verifyTopics(kafka, ownTopics());
       await publisher.connect();
