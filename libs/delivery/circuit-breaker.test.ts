@@ -68,7 +68,7 @@ test('half-open lets one probe out; success closes it and wakes the waiting jobs
 });
 
 test('a failed probe re-opens it for twice as long, up to the cap', () => {
-  const { b, transitions, at } = breakers();
+  const { b, transitions, wakes, at } = breakers();
   for (let i = 0; i < 3; i++) b.admit(D, 1_000).settle('failure');
   const opens: number[] = [];
   let t = 2_000;
@@ -81,6 +81,7 @@ test('a failed probe re-opens it for twice as long, up to the cap', () => {
     t = next;
   }
   assert.deepEqual(opens, [2_000, 3_000, 3_000, 3_000]);
+  assert.equal(wakes(), 4, 'each failed probe lets jobs told to wait for its lease ask again');
   assert.equal(transitions.at(-1)?.consecutiveFailures, 7);
 });
 

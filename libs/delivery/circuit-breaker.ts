@@ -30,7 +30,7 @@ export interface CircuitBreakerOptions {
   clock?: () => number;
   /** Each transition (to persist it). */
   onTransition?(s: BreakerSnapshot): void;
-  /** Waiting jobs may go now (a breaker closed, a probe came back without a verdict). */
+  /** Waiting jobs should ask again (a probe came back: the breaker closed, re-opened, or the probe had no verdict). */
   onWake?(): void;
 }
 
@@ -137,6 +137,8 @@ export class CircuitBreakers {
     } else if (outcome === 'failure') {
       d.failures++;
       this.open(d, now);
+      // Jobs told to wait for the probe's lease ask again: the next probe time may come first.
+      this.o.onWake?.();
     } else {
       d.probeUntil = 0;
       this.o.onWake?.();

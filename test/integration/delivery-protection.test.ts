@@ -27,6 +27,8 @@ before(async () => {
     BREAKER_OPEN_MS: String(OPEN_MS),
     BREAKER_MAX_OPEN_MS: String(2 * OPEN_MS),
     DELIVERY_HOST_RATE_LIMIT: '0',
+    // Shorter than the breaker's open periods: a partition whose jobs all wait must not count as stalled.
+    DELIVERY_STALL_TIMEOUT_MS: '2000',
   });
   producer = fx.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -125,7 +127,8 @@ test('circuit breaker: opens after N failures, holds jobs without attempts, prob
   // The next request is the half-open probe, not before the open period ends.
   await rx.waitFor(FAILURES + 1, 20_000);
   const probeAt = rx.requests[FAILURES]?.at ?? NaN;
-  assert.ok(probeAt >= opened.since.getTime() + OPEN_MS - 50, `probe ${probeAt - opened.since.getTime()} ms after opening`);
+  const probeAfter = probeAt - opened.since.getTime();
+  assert.ok(probeAfter >= OPEN_MS - 50 && probeAfter < OPEN_MS + 1_500, `probe ${probeAfter} ms after opening`);
   await eventually(async () => {
     const attempts = await svc.attempts.list(n.uuid);
     assert.equal(attempts.length, FAILURES + 1, 'attempts logged: the failures and the probe only');
@@ -143,6 +146,8 @@ test('circuit breaker: opens after N failures, holds jobs without attempts, prob
   const doc = await svc.store.get(n.uuid);
   assert.equal(doc?.number_of_failures, 0, 'waiting jobs are not failures');
   assert.equal(doc?.disabled, false);
+  assert.equal(await metric('herald_delivery_stalled_partitions', { method: 'webhook' }), 0, 'waiting on a breaker is not a stall');
+  assert.equal((await fetch(`http://127.0.0.1:${svc.app.opsPort()}/healthz`)).status, 200);
 
   failing = false;
   const all = new Set([...first, ...held].map((j) => j.delivery_id));
@@ -151,7 +156,9 @@ test('circuit breaker: opens after N failures, holds jobs without attempts, prob
     assert.equal([...all].filter((d) => !ok.has(d)).length, 0, 'every held job delivered once closed');
   }, 30_000, 100);
   const closeProbeAt = rx.requests[FAILURES + 1]?.at ?? NaN;
-  assert.ok(closeProbeAt >= reopened.since.getTime() + 2 * OPEN_MS - 50, 'the second probe waited the doubled period');
+  // Not later either: jobs that waited on the first probe's lease asked again when it failed.
+  const secondAfter = closeProbeAt - reopened.since.getTime();
+  assert.ok(secondAfter >= 2 * OPEN_MS - 50 && secondAfter < 2 * OPEN_MS + 1_500, `the second probe ${secondAfter} ms after re-opening`);
   const closed = await breakers.get('webhook', destination);
   assert.equal(closed?.state, 'closed');
   assert.equal(closed?.consecutive_failures, 0);
