@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '@herald/logger';
 import type { ApiDeps } from '../deps.js';
+import { registerAuditRoutes } from '../routes/audit.js';
 import { registerConfirmEmail } from '../routes/confirm-email.js';
 import { registerHealth } from '../routes/health.js';
 import { registerOpenApi, registerOpenApiGenerator } from '../routes/openapi.js';
@@ -69,6 +70,7 @@ export function buildServer(deps: ApiDeps, logger: Logger): FastifyInstance {
     registerConfirmEmail(api, deps);
     registerUserNotifications(api, deps);
     registerRepositoryRoutes(api, deps);
+    registerAuditRoutes(api, deps);
     registerNamespaceRoutes(api, deps);
     registerSuperuserRoutes(api, deps);
     registerReplayRoutes(api, deps);

@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '@herald/errors';
-import { isEmailAddress, isMailRefusal } from '@herald/store';
+import type { Principal } from '@herald/auth';
+import { isEmailAddress, isMailRefusal, normalizeEmail } from '@herald/store';
+import { repositoryScope } from '../audit/auditor.js';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, TooManyRequestsError, UpstreamError } from '../http/http-errors.js';
 import { confirmationLink, confirmationMail } from '../mail/confirmation-mail.js';
@@ -33,10 +35,16 @@ export async function getAuthorizedEmail(deps: ApiDeps, repository: string, emai
  * per repository (429 with `Retry-After`; the earlier link stays valid). The code is never in the
  * response.
  */
-export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
+export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, email: string, who: Principal): Promise<unknown> {
   checkEmail(email);
   const existing = await deps.emails.get(repository, email);
   if (existing?.confirmed) return authorizedEmailView(existing);
+  const entry = { actor: who.subject, action: 'email_request', scope: repositoryScope(repository), email: normalizeEmail(email) } as const;
+  return deps.auditor.record(entry, () => sendConfirmation(deps, repository, email));
+}
+
+/** A new code, mailed; within the rate limits. */
+async function sendConfirmation(deps: ApiDeps, repository: string, email: string): Promise<unknown> {
   const claim = await deps.mailLog.claim(repository, email, deps.mailLimits);
   if (isMailRefusal(claim)) {
     throw new TooManyRequestsError(`${claim.reason}; try again later`, claim.retryAfterMs / 1000);
@@ -57,8 +65,13 @@ export async function requestAuthorizedEmail(deps: ApiDeps, repository: string, 
 }
 
 /** `DELETE …/authorizedemail/{email}`: withdraws the authorization (204), 404 if none. */
-export async function deleteAuthorizedEmail(deps: ApiDeps, repository: string, email: string, reply: FastifyReply): Promise<void> {
+export async function deleteAuthorizedEmail(deps: ApiDeps, repository: string, email: string, reply: FastifyReply, who: Principal): Promise<void> {
   checkEmail(email);
-  if (!(await deps.emails.remove(repository, email))) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
+  const existing = await deps.emails.get(repository, email);
+  if (!existing) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
+  const entry = { actor: who.subject, action: 'email_withdraw', scope: repositoryScope(repository), email: existing.email } as const;
+  await deps.auditor.record(entry, async () => {
+    if (!(await deps.emails.remove(repository, email))) throw new NotFoundError(`no authorization for ${email} on ${repository}`);
+  });
   void reply.code(204);
 }

@@ -117,17 +117,17 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, 
         503: err('Stored, but the subscription feed (Kafka) did not take it; retry'),
       }),
     ),
-    (req) => updateNotification(deps, t(req), uuidOf(req), req.body),
+    (req) => updateNotification(deps, t(req), uuidOf(req), req.body, principalOf(req)),
   );
   app.delete(
     `${B}/:uuid`,
     op('Delete a notification', params, { 204: noContent('Deleted'), 404: missing }),
-    async (req, reply) => noBody(reply, await deleteNotification(deps, t(req), uuidOf(req), reply)),
+    async (req, reply) => noBody(reply, await deleteNotification(deps, t(req), uuidOf(req), reply, principalOf(req))),
   );
   app.post(
     `${B}/:uuid`,
     op('Reset `number_of_failures` to 0 and re-enable', params, { 204: noContent('Reset'), 404: missing }),
-    async (req, reply) => noBody(reply, await resetNotification(deps, t(req), uuidOf(req), reply)),
+    async (req, reply) => noBody(reply, await resetNotification(deps, t(req), uuidOf(req), reply, principalOf(req))),
   );
   app.post(
     `${B}/:uuid/test`,
@@ -136,7 +136,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, 
       404: missing,
       503: err('The test notification could not be queued'),
     }),
-    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'test', reply),
+    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'test', reply, principalOf(req)),
   );
   app.get(
     `${B}/:uuid/attempts`,
@@ -144,7 +144,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, 
       200: Attempts,
       404: missing,
     }),
-    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'attempts', reply),
+    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'attempts', reply, principalOf(req)),
   );
   app.post(
     `${B}/:uuid/redrive`,
@@ -153,7 +153,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, 
       404: missing,
       503: err('Kafka is unavailable'),
     }),
-    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'redrive', reply),
+    (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'redrive', reply, principalOf(req)),
   );
 }
 

@@ -3,10 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { ValidationError } from '@herald/errors';
 import { scopeOf, VersionConflictError, type NotificationDoc, type NotificationEdit } from '@herald/subscriptions';
 import type { Principal } from '@herald/auth';
+import { createdChanges, deletedChanges, editChanges } from '../audit/changes.js';
+import { notificationScope } from '../audit/auditor.js';
 import type { ApiDeps } from '../deps.js';
 import { ConflictError, NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { notificationView } from '../present/notification-view.js';
-import { checkCreateRequest, type MethodConfigContext } from '../validation/create-request.js';
+import { checkCreateRequest, type CreateRequest, type MethodConfigContext } from '../validation/create-request.js';
 import type { NotificationAction } from './repository-path.js';
 
 /** Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
@@ -103,20 +105,24 @@ export async function createNotification(
 ): Promise<unknown> {
   checkScopeMethod(target, (body as { method: string }).method);
   const req = await checkCreateRequest(body, createContext(deps, target));
-  const doc = await deps.notifications.insert({
-    uuid: randomUUID(),
-    ...target,
-    event: req.event,
-    method: req.method,
-    config: req.config,
-    event_config: req.event_config,
-    title: req.title,
-    signing_secret: newSigningSecret(),
-    created_by: who.subject,
+  const uuid = randomUUID();
+  const audited = { actor: who.subject, action: 'create', scope: notificationScope(target), notification_uuid: uuid, changes: createdChanges(req) } as const;
+  return deps.auditor.record(audited, async () => {
+    const doc = await deps.notifications.insert({
+      uuid,
+      ...target,
+      event: req.event,
+      method: req.method,
+      config: req.config,
+      event_config: req.event_config,
+      title: req.title,
+      signing_secret: newSigningSecret(),
+      created_by: who.subject,
+    });
+    await publish(deps, () => deps.changes.upsert(doc));
+    void reply.code(201);
+    return notificationView(doc, { mask: false, withSigningSecret: true });
   });
-  await publish(deps, () => deps.changes.upsert(doc));
-  void reply.code(201);
-  return notificationView(doc, { mask: false, withSigningSecret: true });
 }
 
 /** What a `PUT` adds to the create body (schemas/notification.ts). */
@@ -131,7 +137,7 @@ interface UpdateExtras {
  * and failure state; a webhook's secret is kept or rotated. Applied only to the version it was based
  * on (`version`, or the one read here): a concurrent edit makes this one a 409, never a silent loss.
  */
-export async function updateNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, body: unknown): Promise<unknown> {
+export async function updateNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, body: unknown, who: Principal): Promise<unknown> {
   const current = await owned(deps, target, uuid);
   const extras = body as UpdateExtras;
   const req = await checkCreateRequest(body, createContext(deps, target));
@@ -140,14 +146,23 @@ export async function updateNotification(deps: ApiDeps, target: ScopeTarget, uui
   const rotate = extras.rotate_secret === true;
   if (rotate && current.method !== 'webhook') throw new ValidationError('rotate_secret', 'only webhooks have a signing secret');
   if (extras.secret_overlap_seconds !== undefined && !rotate) throw new ValidationError('secret_overlap_seconds', 'only with rotate_secret');
+  const changes = editChanges(current.method, current, req, rotate);
+  const audited = { actor: who.subject, action: 'update', scope: notificationScope(current), notification_uuid: uuid, changes } as const;
+  return deps.auditor.record(audited, () => applyUpdate(deps, target, current, req, extras));
+}
+
+/** The checked edit, applied to the version it was based on. */
+async function applyUpdate(deps: ApiDeps, target: ScopeTarget, current: NotificationDoc, req: CreateRequest, extras: UpdateExtras): Promise<unknown> {
+  const { uuid } = current;
+  const rotate = extras.rotate_secret === true;
   const version = extras.version ?? current.version;
   if (version !== current.version) throw new ConflictError(`notification ${uuid} is at version ${current.version}, not ${version}; read it again and re-apply the edit`);
-  const changes: NotificationEdit = { title: req.title, config: req.config, event_config: req.event_config };
+  const edit: NotificationEdit = { title: req.title, config: req.config, event_config: req.event_config };
   let expiresAt: Date | undefined;
   if (rotate) {
     const overlapMs = extras.secret_overlap_seconds === undefined ? deps.secretOverlapMs : extras.secret_overlap_seconds * 1000;
     expiresAt = new Date(Date.now() + overlapMs);
-    Object.assign(changes, {
+    Object.assign(edit, {
       signing_secret: newSigningSecret(),
       previous_signing_secret: overlapMs > 0 ? current.signing_secret : null,
       previous_secret_expires_at: overlapMs > 0 ? expiresAt : null,
@@ -155,7 +170,7 @@ export async function updateNotification(deps: ApiDeps, target: ScopeTarget, uui
   }
   let doc: NotificationDoc | null;
   try {
-    doc = await deps.notifications.edit(uuid, version, changes);
+    doc = await deps.notifications.edit(uuid, version, edit);
   } catch (err) {
     if (err instanceof VersionConflictError) throw new ConflictError(`notification ${uuid} changed while this edit was applied (now version ${err.actual}); read it again and re-apply the edit`);
     throw err;
@@ -170,19 +185,28 @@ export async function getNotification(deps: ApiDeps, target: ScopeTarget, uuid: 
   return notificationView(await owned(deps, target, uuid), { mask: false });
 }
 
-export async function deleteNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply): Promise<void> {
-  await owned(deps, target, uuid);
-  const deleted = await deps.notifications.delete(uuid);
-  if (!deleted) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
-  await publish(deps, () => deps.changes.remove(deleted));
+export async function deleteNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply, who: Principal): Promise<void> {
+  const n = await owned(deps, target, uuid);
+  const audited = { actor: who.subject, action: 'delete', scope: notificationScope(n), notification_uuid: uuid, changes: deletedChanges(n) } as const;
+  await deps.auditor.record(audited, async () => {
+    const deleted = await deps.notifications.delete(uuid);
+    if (!deleted) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
+    await publish(deps, () => deps.changes.remove(deleted));
+  });
   void reply.code(204);
 }
 
-export async function resetNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply): Promise<void> {
-  await owned(deps, target, uuid);
-  const reset = await deps.notifications.reset(uuid);
-  if (!reset) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
-  await publish(deps, () => deps.changes.upsert(reset));
+export async function resetNotification(deps: ApiDeps, target: ScopeTarget, uuid: string, reply: FastifyReply, who: Principal): Promise<void> {
+  const n = await owned(deps, target, uuid);
+  const changes = [
+    { field: 'number_of_failures', before: n.number_of_failures, after: 0 },
+    { field: 'disabled', before: n.disabled, after: false },
+  ];
+  await deps.auditor.record({ actor: who.subject, action: 'reset', scope: notificationScope(n), notification_uuid: uuid, changes }, async () => {
+    const reset = await deps.notifications.reset(uuid);
+    if (!reset) throw new NotFoundError(`notification ${uuid} not found in ${targetName(target)}`);
+    await publish(deps, () => deps.changes.upsert(reset));
+  });
   void reply.code(204);
 }
 
@@ -192,16 +216,23 @@ export async function notificationAction(
   uuid: string,
   action: NotificationAction,
   reply: FastifyReply,
+  who: Principal,
 ): Promise<unknown> {
   const n = await owned(deps, target, uuid);
+  const audited = (a: 'test' | 'redrive') => ({ actor: who.subject, action: a, scope: notificationScope(n), notification_uuid: uuid });
   switch (action) {
     case 'test': {
-      let queued: { delivery_id: string };
-      try {
-        queued = await bounded(deps.testDelivery.send(n));
-      } catch (err) {
-        throw new UpstreamError(503, 'the test notification could not be queued; retry', err);
-      }
+      const queued = await deps.auditor.record(
+        audited('test'),
+        async () => {
+          try {
+            return await bounded(deps.testDelivery.send(n));
+          } catch (err) {
+            throw new UpstreamError(503, 'the test notification could not be queued; retry', err);
+          }
+        },
+        (q) => ({ delivery_id: q.delivery_id }),
+      );
       // Quay answers `{}`; the delivery id (the `webhook-id` the receiver sees) rides in a header.
       void reply.header(DELIVERY_ID_HEADER, queued.delivery_id);
       return {};
@@ -211,12 +242,18 @@ export async function notificationAction(
       return { attempts: attempts.map(({ notification_uuid: _n, ...a }) => a) };
     }
     case 'redrive': {
-      try {
-        const r = await deps.redrive(n);
-        return { found: r.found, redriven: r.redriven, already_redriven: r.alreadyRedriven, undecodable: r.undecodable, delivery_ids: r.deliveryIds };
-      } catch (err) {
-        throw new UpstreamError(503, 'the dead-lettered jobs could not be re-driven; retry', err);
-      }
+      const r = await deps.auditor.record(
+        audited('redrive'),
+        async () => {
+          try {
+            return await deps.redrive(n);
+          } catch (err) {
+            throw new UpstreamError(503, 'the dead-lettered jobs could not be re-driven; retry', err);
+          }
+        },
+        (x) => ({ found: x.found, redriven: x.redriven }),
+      );
+      return { found: r.found, redriven: r.redriven, already_redriven: r.alreadyRedriven, undecodable: r.undecodable, delivery_ids: r.deliveryIds };
     }
   }
 }

@@ -8,7 +8,8 @@ export type RepositoryRoute =
   | { kind: 'notification'; repository: string; uuid: string }
   | { kind: 'notification-action'; repository: string; uuid: string; action: NotificationAction }
   | { kind: 'authorized-email'; repository: string; email: string }
-  | { kind: 'recent-refs'; repository: string };
+  | { kind: 'recent-refs'; repository: string }
+  | { kind: 'audit'; repository: string };
 
 export const ALLOWED_METHODS: Record<RepositoryRoute['kind'], readonly string[]> = {
   notifications: ['GET', 'POST'],
@@ -16,6 +17,7 @@ export const ALLOWED_METHODS: Record<RepositoryRoute['kind'], readonly string[]>
   'notification-action': [],
   'authorized-email': ['GET', 'POST', 'DELETE'],
   'recent-refs': ['GET'],
+  audit: ['GET'],
 };
 
 export const ACTION_METHODS: Record<NotificationAction, readonly string[]> = {
@@ -36,7 +38,7 @@ function decode(segment: string): string | null {
 /**
  * Parses the part of a URL path after `/api/v1/repository/`. Repository names may contain `/`, so
  * the route is recognised from the end: `…/notification/`, `…/notification/{uuid}`,
- * `…/notification/{uuid}/{test|attempts|redrive|replay}`, `…/authorizedemail/{email}`, `…/recentrefs`; what precedes is the
+ * `…/notification/{uuid}/{test|attempts|redrive|replay}`, `…/authorizedemail/{email}`, `…/recentrefs`, `…/audit`; what precedes is the
  * repository. Returns null for anything else.
  */
 export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
@@ -54,5 +56,6 @@ export function parseRepositoryPath(rawRest: string): RepositoryRoute | null {
   }
   if (n >= 3 && at(-2) === 'authorizedemail' && at(-1) !== '') return { kind: 'authorized-email', repository: repo(2), email: at(-1) };
   if (n >= 2 && at(-1) === 'recentrefs') return { kind: 'recent-refs', repository: repo(1) };
+  if (n >= 2 && at(-1) === 'audit') return { kind: 'audit', repository: repo(1) };
   return null;
 }

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../deps.js';
 import { MethodNotAllowedError, NotFoundError } from '../http/http-errors.js';
 import { ADMIN_ERRORS, AuthorizedEmail, BEARER, EmailParams, NotificationParams, RecentRefs, RepositoryParams, err, noContent } from '../schemas/common.js';
 import { deleteAuthorizedEmail, getAuthorizedEmail, requestAuthorizedEmail } from './authorized-email.js';
-import { guard, registerNotificationRoutes } from './notification-routes.js';
+import { guard, principalOf, registerNotificationRoutes } from './notification-routes.js';
 import { repositoryTarget } from './notifications.js';
 import { listRecentRefs } from './recent-refs.js';
 import { ACTION_METHODS, ALLOWED_METHODS, REPOSITORY_PREFIX, parseRepositoryPath, type RepositoryRoute } from './repository-path.js';
@@ -79,12 +79,12 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
       429: err('Too many confirmation mails for this address or repository; nothing sent, the earlier link stays valid (`Retry-After` says when)'),
       502: err('The confirmation mail could not be sent'),
     }),
-    (req) => requestAuthorizedEmail(deps, p(req).repository, p(req).email),
+    (req) => requestAuthorizedEmail(deps, p(req).repository, p(req).email, principalOf(req)),
   );
   app.delete(
     `${R}/authorizedemail/:email`,
     op('Withdraw an authorization', { params: EmailParams }, { 204: noContent('Removed'), 404: err('Never requested') }),
-    async (req, reply) => noBody(reply, await deleteAuthorizedEmail(deps, p(req).repository, p(req).email, reply)),
+    async (req, reply) => noBody(reply, await deleteAuthorizedEmail(deps, p(req).repository, p(req).email, reply, principalOf(req))),
   );
   app.get(
     `${R}/recentrefs`,
