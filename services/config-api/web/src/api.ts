@@ -1,4 +1,5 @@
 import type { NotificationView } from '../../src/present/notification-view.js';
+import { scopeApiPath, type Scope } from './scope.js';
 
 /** A failed API call, carrying what the server's JSON error body says (`error_message`, `field`). */
 export class ApiError extends Error {
@@ -111,13 +112,13 @@ export class Api {
     return res;
   }
 
-  async listNotifications(repository: string): Promise<Notification[]> {
-    const r = await this.call<{ notifications: Notification[] }>('GET', `${repositoryPath(repository)}/notification/`);
+  async listNotifications(scope: Scope): Promise<Notification[]> {
+    const r = await this.call<{ notifications: Notification[] }>('GET', `${scopeApiPath(scope)}/notification/`);
     return r.notifications;
   }
 
-  createNotification(repository: string, req: CreateRequest): Promise<Notification> {
-    return this.call('POST', `${repositoryPath(repository)}/notification/`, req);
+  createNotification(scope: Scope, req: CreateRequest): Promise<Notification> {
+    return this.call('POST', `${scopeApiPath(scope)}/notification/`, req);
   }
 
   /** The refs the repository's recent builds were triggered for, newest first. */
@@ -126,41 +127,41 @@ export class Api {
     return r.refs;
   }
 
-  private notificationPath(repository: string, uuid: string): string {
-    return `${repositoryPath(repository)}/notification/${encodeURIComponent(uuid)}`;
+  private notificationPath(scope: Scope, uuid: string): string {
+    return `${scopeApiPath(scope)}/notification/${encodeURIComponent(uuid)}`;
   }
 
   /** One notification, config unmasked (what the edit form starts from), with its `version`. */
-  getNotification(repository: string, uuid: string): Promise<Notification> {
-    return this.call('GET', this.notificationPath(repository, uuid));
+  getNotification(scope: Scope, uuid: string): Promise<Notification> {
+    return this.call('GET', this.notificationPath(scope, uuid));
   }
 
   /** `PUT`: the notification becomes `req`; 409 when it changed since `version`. */
-  updateNotification(repository: string, uuid: string, req: UpdateRequest): Promise<Notification> {
-    return this.call('PUT', this.notificationPath(repository, uuid), req);
+  updateNotification(scope: Scope, uuid: string, req: UpdateRequest): Promise<Notification> {
+    return this.call('PUT', this.notificationPath(scope, uuid), req);
   }
 
-  deleteNotification(repository: string, uuid: string): Promise<void> {
-    return this.call('DELETE', this.notificationPath(repository, uuid));
+  deleteNotification(scope: Scope, uuid: string): Promise<void> {
+    return this.call('DELETE', this.notificationPath(scope, uuid));
   }
 
-  resetNotification(repository: string, uuid: string): Promise<void> {
-    return this.call('POST', this.notificationPath(repository, uuid));
+  resetNotification(scope: Scope, uuid: string): Promise<void> {
+    return this.call('POST', this.notificationPath(scope, uuid));
   }
 
   /** Quay's `{}` answer; the delivery id comes in the `X-Herald-Delivery-Id` header. */
-  async testNotification(repository: string, uuid: string): Promise<{ delivery_id?: string }> {
-    const res = await this.send('POST', `${this.notificationPath(repository, uuid)}/test`);
+  async testNotification(scope: Scope, uuid: string): Promise<{ delivery_id?: string }> {
+    const res = await this.send('POST', `${this.notificationPath(scope, uuid)}/test`);
     const id = res.headers.get('x-herald-delivery-id');
     return id ? { delivery_id: id } : {};
   }
 
-  attempts(repository: string, uuid: string): Promise<unknown> {
-    return this.call('GET', `${this.notificationPath(repository, uuid)}/attempts`);
+  attempts(scope: Scope, uuid: string): Promise<unknown> {
+    return this.call('GET', `${this.notificationPath(scope, uuid)}/attempts`);
   }
 
-  redrive(repository: string, uuid: string): Promise<unknown> {
-    return this.call('POST', `${this.notificationPath(repository, uuid)}/redrive`);
+  redrive(scope: Scope, uuid: string): Promise<unknown> {
+    return this.call('POST', `${this.notificationPath(scope, uuid)}/redrive`);
   }
 
   private emailPath(repository: string, email: string): string {

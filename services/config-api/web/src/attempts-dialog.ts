@@ -1,6 +1,7 @@
 import { ApiError, type Attempt, type Notification } from './api.js';
 import { formatTime, h, replace } from './dom.js';
 import { openModal } from './modal.js';
+import type { Scope } from './scope.js';
 import type { Session } from './session.js';
 
 /** The attempt list from the API's answer, whether it is a bare array or `{attempts: […]}`. */
@@ -37,7 +38,7 @@ function row(a: Attempt): HTMLTableRowElement {
 }
 
 /** The attempt log of one notification (SPEC §4): time, status code or error, duration. */
-export function openAttemptsDialog(session: Session, repository: string, n: Notification): void {
+export function openAttemptsDialog(session: Session, scope: Scope, n: Notification): void {
   const body = h('div', { class: 'attempts-body', 'aria-live': 'polite' }, h('p', {}, 'Loading…'));
   const close = h('button', { type: 'button', class: 'button-secondary' }, 'Close');
   const dialog = openModal(
@@ -50,7 +51,7 @@ export function openAttemptsDialog(session: Session, repository: string, n: Noti
   close.focus();
   void (async () => {
     try {
-      const attempts = attemptsOf(await session.guard(session.api.attempts(repository, n.uuid)));
+      const attempts = attemptsOf(await session.guard(session.api.attempts(scope, n.uuid)));
       if (attempts.length === 0) return replace(body, h('p', {}, 'No delivery attempts recorded yet.'));
       const head = ['Time', 'Attempt', 'Outcome', 'Status', 'Duration', 'Error'].map((c) => h('th', { scope: 'col' }, c));
       replace(

@@ -4,6 +4,7 @@ import { formatTime, h, replace, say, uid } from './dom.js';
 import { openModal } from './modal.js';
 import { renderNotificationFields, type NotificationFields } from './notification-form.js';
 import { renderSecretPanel } from './secret-panel.js';
+import type { Scope } from './scope.js';
 import type { Session } from './session.js';
 
 /** What the page says when the notification changed between opening the form and saving it (409). */
@@ -28,7 +29,7 @@ function overlapNote(seconds: number | undefined, at: number): string {
  * since) says so and offers a reload. Webhooks can rotate their signing secret: the new one is shown
  * once, in the create flow's panel, with the time the previous one stops signing.
  */
-export function openEditDialog(session: Session, repository: string, listed: Notification, onSaved: (n: Notification, text: string) => void): void {
+export function openEditDialog(session: Session, scope: Scope, listed: Notification, onSaved: (n: Notification, text: string) => void): void {
   const body = h('div', { class: 'edit-body' }, h('p', {}, 'Loading…'));
   const name = listed.title ?? eventLabel(listed.event);
   const dialog = openModal('edit-heading', h('h2', { id: 'edit-heading' }, `Edit: ${name}`), body);
@@ -41,7 +42,7 @@ export function openEditDialog(session: Session, repository: string, listed: Not
     replace(body, h('p', {}, 'Loading…'));
     let current: Notification;
     try {
-      current = await session.guard(session.api.getNotification(repository, listed.uuid));
+      current = await session.guard(session.api.getNotification(scope, listed.uuid));
     } catch (err) {
       const close = h('button', { type: 'button', class: 'button-secondary' }, 'Close');
       close.addEventListener('click', () => dialog.close());
@@ -58,7 +59,7 @@ export function openEditDialog(session: Session, repository: string, listed: Not
     cancel.addEventListener('click', () => dialog.close());
     let rotate = false;
     const rotation = current.method === 'webhook' ? rotationFields() : undefined;
-    const f = renderNotificationFields(session, repository, h('div', { class: 'form-actions' }, save, cancel), current);
+    const f = renderNotificationFields(session, scope, h('div', { class: 'form-actions' }, save, cancel), current);
     fields = f;
     if (rotation) f.form.insertBefore(rotation.root, f.formError);
     rotation?.button.addEventListener('click', () => {
@@ -80,7 +81,7 @@ export function openEditDialog(session: Session, repository: string, listed: Not
       }
       for (const b of [save, rotation?.button]) if (b) b.disabled = true;
       try {
-        const saved = await session.guard(session.api.updateNotification(repository, current.uuid, req));
+        const saved = await session.guard(session.api.updateNotification(scope, current.uuid, req));
         const savedName = saved.title ?? eventLabel(saved.event);
         if (rotating && saved.signing_secret) {
           f.dispose();

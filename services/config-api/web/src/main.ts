@@ -1,8 +1,9 @@
 import { startBell, type Bell } from './bell.js';
 import { byId, replace } from './dom.js';
 import { renderRepositoryPicker } from './repository-picker.js';
-import { renderRepositoryView } from './repository-view.js';
 import { parseRoute, repositoryRoute } from './routes.js';
+import { scopeName } from './scope.js';
+import { renderScopeView } from './scope-view.js';
 import { createSession, type Session } from './session.js';
 import { renderSignIn } from './sign-in.js';
 import { clearToken, storedToken } from './token.js';
@@ -20,9 +21,9 @@ function route(focus: boolean): void {
   teardown = () => undefined;
   if (!session) return;
   const r = parseRoute(location.hash);
-  if (r.view === 'repository') {
-    document.title = `${r.repository} · Herald`;
-    teardown = renderRepositoryView(main, session, r.repository);
+  if (r.view === 'scope') {
+    document.title = `${scopeName(r.scope)} · Herald`;
+    teardown = renderScopeView(main, session, r.scope);
   } else {
     document.title = 'Herald · repository notifications';
     renderRepositoryPicker(main, session, (repo) => {

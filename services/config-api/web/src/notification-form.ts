@@ -4,6 +4,7 @@ import { h, replace, say } from './dom.js';
 import { renderEmailAuthorization } from './email-authorization.js';
 import { clearFieldError, renderField, setPath, showFieldError, valueOf, type FieldView } from './form-fields.js';
 import { EXAMPLES, previewRefs, renderRefPreview, type PreviewRefs } from './ref-preview.js';
+import { scopeAllowsMethod, type Scope } from './scope.js';
 import type { Session } from './session.js';
 import { renderTagFilterField, type TagFilterField } from './tag-filter-field.js';
 
@@ -13,12 +14,12 @@ const EVENT_FIELD: FieldSpec = {
   kind: 'select',
   options: EVENTS.map((e) => ({ value: e.kind, label: e.label })),
 };
-const METHOD_FIELD: FieldSpec = {
+const methodField = (scope: Scope): FieldSpec => ({
   key: 'method',
   label: 'Method',
   kind: 'select',
-  options: METHODS.map((m) => ({ value: m.method, label: m.label })),
-};
+  options: METHODS.filter((m) => scopeAllowsMethod(scope, m.method)).map((m) => ({ value: m.method, label: m.label })),
+});
 const TITLE_FIELD: FieldSpec = { key: 'title', label: 'Title (optional)', kind: 'text', placeholder: 'e.g. Production deploys' };
 
 /** The fields of a notification, as the create form and the edit form both show them. */
@@ -56,9 +57,9 @@ function storedValue(n: Notification, key: string): string {
  * fields), an optional title; `actions` ends the form. With `existing`, the fields show that
  * notification and its event and method are fixed (a PUT cannot change them).
  */
-export function renderNotificationFields(session: Session, repository: string, actions: HTMLElement, existing?: Notification): NotificationFields {
+export function renderNotificationFields(session: Session, scope: Scope, actions: HTMLElement, existing?: Notification): NotificationFields {
   const event = renderField(EVENT_FIELD);
-  const method = renderField(METHOD_FIELD);
+  const method = renderField(methodField(scope));
   const title = renderField(TITLE_FIELD);
   const filters = h('div', { class: 'sub-fields' });
   const methodFields = h('div', { class: 'sub-fields' });
@@ -70,10 +71,13 @@ export function renderNotificationFields(session: Session, repository: string, a
   // Read once, when a build event is first chosen; if they cannot be read, the examples stay.
   let recentRefs: Promise<PreviewRefs> | undefined;
   const loadRecentRefs = (): Promise<PreviewRefs> =>
-    (recentRefs ??= session.guard(session.api.recentRefs(repository)).then(
-      (refs) => previewRefs(refs.map((r) => r.ref)),
-      () => EXAMPLES,
-    ));
+    (recentRefs ??=
+      scope.kind === 'repository'
+        ? session.guard(session.api.recentRefs(scope.repository)).then(
+            (refs) => previewRefs(refs.map((r) => r.ref)),
+            () => EXAMPLES,
+          )
+        : Promise.resolve(EXAMPLES));
 
   const renderFilters = (fill?: Notification): void => {
     const spec = eventSpec(event.control.value);
@@ -93,7 +97,8 @@ export function renderNotificationFields(session: Session, repository: string, a
       let f: FieldView;
       if (s.kind !== 'email') f = renderField(s);
       else {
-        const auth = renderEmailAuthorization(s, session, repository);
+        // Offered in repository scope only (scopeAllowsMethod): addresses are authorized per repository.
+        const auth = renderEmailAuthorization(s, session, scope.kind === 'repository' ? scope.repository : '');
         disposeMethod = auth.dispose;
         f = auth.field;
       }

@@ -4,6 +4,7 @@ import { openEditDialog } from './edit-dialog.js';
 import { describeFilter, describeTarget, eventLabel, methodLabel } from './catalog.js';
 import { h, replace, say } from './dom.js';
 import { confirmDialog } from './modal.js';
+import type { Scope } from './scope.js';
 import type { Session } from './session.js';
 
 export interface NotificationsList {
@@ -21,8 +22,8 @@ function redriveText(result: unknown): string {
   return `Re-driven ${r['redriven']} dead-lettered ${r['redriven'] === 1 ? 'delivery' : 'deliveries'}${again}.`;
 }
 
-/** The repository's notifications with their state and the per-notification actions. */
-export function renderNotificationsList(session: Session, repository: string): NotificationsList {
+/** The scope's notifications with their state and the per-notification actions. */
+export function renderNotificationsList(session: Session, scope: Scope): NotificationsList {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: -1, hidden: true });
   const body = h('div', { class: 'list-body' }, h('p', {}, 'Loading…'));
   const refreshButton = h('button', { type: 'button', class: 'button-quiet' }, 'Refresh');
@@ -63,25 +64,25 @@ export function renderNotificationsList(session: Session, repository: string): N
       { class: 'actions' },
       button('Test', 'button-secondary', () =>
         act('Test', async () => {
-          const r = await api.testNotification(repository, n.uuid);
+          const r = await api.testNotification(scope, n.uuid);
           return `Test notification queued${r?.delivery_id ? ` (delivery ${r.delivery_id})` : ''}.`;
         }, false),
       ),
       n.disabled || n.number_of_failures > 0
         ? button('Re-enable', 'button-secondary', () =>
             act('Re-enable', async () => {
-              await api.resetNotification(repository, n.uuid);
+              await api.resetNotification(scope, n.uuid);
               return `${name}: failures reset, notification enabled.`;
             }),
           )
         : null,
       button('Edit', 'button-secondary', () =>
-        openEditDialog(session, repository, n, (_saved, text) => void act('Edit', async () => text)),
+        openEditDialog(session, scope, n, (_saved, text) => void act('Edit', async () => text)),
       ),
-      button('Attempts', 'button-secondary', () => openAttemptsDialog(session, repository, n)),
+      button('Attempts', 'button-secondary', () => openAttemptsDialog(session, scope, n)),
       button('Re-drive', 'button-secondary', () =>
         act('Re-drive', async () => {
-          const text = redriveText(await api.redrive(repository, n.uuid));
+          const text = redriveText(await api.redrive(scope, n.uuid));
           // Jobs of a disabled notification are dropped on arrival, re-driven or not.
           return n.disabled ? `${text} The notification is disabled: re-enable it, or they are dropped again.` : text;
         }),
@@ -90,7 +91,7 @@ export function renderNotificationsList(session: Session, repository: string): N
         const ok = await confirmDialog(`Delete “${name}”?`, `Its deliveries stop at once, including retries already queued. This cannot be undone.`, 'Delete');
         if (!ok) return;
         await act('Delete', async () => {
-          await api.deleteNotification(repository, n.uuid);
+          await api.deleteNotification(scope, n.uuid);
           return `${name} deleted.`;
         });
       }),
@@ -118,7 +119,7 @@ export function renderNotificationsList(session: Session, repository: string): N
   async function refresh(): Promise<void> {
     let list: Notification[];
     try {
-      list = await session.guard(api.listNotifications(repository));
+      list = await session.guard(api.listNotifications(scope));
     } catch (err) {
       replace(body, h('p', { class: 'notice', role: 'alert' }, `The notifications could not be loaded: ${errorText(err)}`));
       return;

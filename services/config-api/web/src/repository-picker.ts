@@ -1,5 +1,6 @@
 import { h, hashLink, replace, say, uid } from './dom.js';
 import { repositoryRoute } from './routes.js';
+import { scopeRoute } from './scope.js';
 import type { Session } from './session.js';
 
 // The server's rule (Docker distribution path components); checked here only to help typing.
@@ -52,12 +53,19 @@ export function renderRepositoryPicker(main: HTMLElement, session: Session, go: 
           h('h2', { id: 'repos-heading' }, 'Repositories you administer'),
           h('ul', { class: 'repo-list' }, ...repositories.map((r) => h('li', {}, hashLink(repositoryRoute(r), r, { class: 'mono' })))),
         );
-  const forms = namespaces.map((ns) => openForm(ns, go));
+  const forms = namespaces.flatMap((ns) => [
+    openForm(ns, go),
+    h('p', { class: 'scope-entry' }, hashLink(scopeRoute({ kind: 'namespace', namespace: ns }), `Namespace-wide notifications of ${ns}`, { 'data-scope': 'namespace' })),
+  ]);
   // No grants the page can read (a superuser, or a registry with other claims): any name, the server decides.
   if (repositories.length === 0 && namespaces.length === 0) forms.push(openForm(undefined, go));
+  // Shown once the server has said the token is a superuser's (scope-view.ts asks the same way).
+  const registry = h('p', { class: 'scope-entry', hidden: true }, hashLink(scopeRoute({ kind: 'registry' }), 'Registry-wide notifications', { 'data-scope': 'registry' }));
+  void session.superuser().then((yes) => void (registry.hidden = !yes));
   replace(
     main,
     h('h1', {}, 'Repositories'),
+    registry,
     list,
     forms.length === 0
       ? null

@@ -10,6 +10,11 @@ export interface Session {
   signOut(message?: string): void;
   /** Runs an API call; a 401 signs out instead of surfacing as an error. */
   guard<T>(p: Promise<T>): Promise<T>;
+  /**
+   * Whether the server lets this token see registry-wide notifications: asked once (the superuser
+   * list answers, or refuses with 403); the token alone cannot say, superusers are the server's setting.
+   */
+  superuser(): Promise<boolean>;
 }
 
 export function createSession(token: string, onSignOut: (message?: string) => void): Session {
@@ -21,8 +26,10 @@ export function createSession(token: string, onSignOut: (message?: string) => vo
     clearToken();
     onSignOut(message);
   };
+  const api = new Api(token);
+  let superuser: Promise<boolean> | undefined;
   return {
-    api: new Api(token),
+    api,
     info,
     scope: adminScope(info),
     signOut,
@@ -34,5 +41,10 @@ export function createSession(token: string, onSignOut: (message?: string) => vo
         throw err;
       }
     },
+    superuser: () =>
+      (superuser ??= api.listNotifications({ kind: 'registry' }).then(
+        () => true,
+        () => false,
+      )),
   };
 }
