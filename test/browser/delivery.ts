@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createKafka, ensureTopics, setGroupOffsetsToEnd, TOPICS, topicSpecs, type DeliveryMethod } from '@herald/kafka';
+import { ensureTopics, setGroupOffsetsToEnd, TOPICS, topicSpecs, type DeliveryMethod } from '@herald/kafka';
 import { startService, type ServiceProcess } from '@herald/testing';
+import { testKafka } from '../helpers/kafka.js';
 
 export interface Received {
   path: string;
@@ -46,12 +47,13 @@ export async function startReceiver(statusFor: (path: string) => number): Promis
 /**
  * Starts a delivery service (services/<name>) as its own process on the config API's database, with
  * its own consumer group positioned at the end of its job topics (it sees only this test's jobs)
- * and a short one-retry schedule.
+ * and a short one-retry schedule, without circuit breakers.
  */
 export async function startDeliveryService(name: string, method: DeliveryMethod, mongoDb: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const groupId = `herald-test-browser-${method}-${randomBytes(4).toString('hex')}`;
   const topics = [TOPICS.jobs(method), TOPICS.retry(method, 1)];
-  const kafka = createKafka({ brokers: (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','), clientId: 'herald-browser-test' });
+  // The stack's brokers as every test finds them (KAFKA_PORT or KAFKA_BROKERS), not a fixed 9092.
+  const kafka = testKafka('herald-browser-test');
   await ensureTopics(kafka, topicSpecs().filter((s) => topics.includes(s.name)));
   await setGroupOffsetsToEnd(kafka, groupId, topics);
   const service = await startService(
@@ -62,6 +64,9 @@ export async function startDeliveryService(name: string, method: DeliveryMethod,
       DELIVERY_RETRY_DELAYS_MS: '200',
       DELIVERY_ATTEMPT_TIMEOUT_MS: '3000',
       DELIVERY_FAILURE_THRESHOLD: '3',
+      // The page's tests fail deliveries on purpose, on one receiver (one destination): a breaker
+      // opened by them would hold back the re-drive and the other tests' deliveries for its back-off.
+      BREAKER_FAILURES: '0',
       DELIVERY_SESSION_TIMEOUT_MS: '6000',
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...env,

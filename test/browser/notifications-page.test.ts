@@ -158,6 +158,11 @@ describe('notifications page', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('7');
     assert.equal(await page.getByLabel('Days before an image expires').inputValue(), '7');
+    // The tag filter: its kind (all tags, the pattern field stays hidden) and the preview's example tags.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.getByLabel('Only for tags').evaluate((e) => e === e.ownerDocument.activeElement), true);
+    assert.equal(await page.getByLabel('Only for tags').inputValue(), 'all');
+    await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Home');
     assert.equal(await page.getByLabel('Method').inputValue(), 'quay_notification');
