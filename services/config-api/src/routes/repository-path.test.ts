@@ -59,3 +59,11 @@ test('repository paths are rewritten to one encoded segment; other paths are lef
     assert.equal(rewriteRepositoryUrl(same), same);
   }
 });
+
+test('delivery paths below a notification: inspection, one attempt, resend, health (issue 18)', () => {
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/team/app/notification/u-1/attempts/65a0b1c2d3e4f5a6b7c8d9e0'), '/api/v1/repository/ns%2Fteam%2Fapp/notification/u-1/attempts/65a0b1c2d3e4f5a6b7c8d9e0');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/notification/u-1/deliveries/d%2F1/resend'), '/api/v1/repository/ns%2Fapp/notification/u-1/deliveries/d%2F1/resend');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/notification/u-1/health?window=24h'), '/api/v1/repository/ns%2Fapp/notification/u-1/health?window=24h');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/notification/u-1/deliveries?delivery_id=d'), '/api/v1/repository/ns%2Fapp/notification/u-1/deliveries?delivery_id=d');
+  assert.equal(rewriteRepositoryUrl('/api/v1/repository/ns/app/notification/u-1/deliveries/d/nothing'), '/api/v1/repository/ns/app/notification/u-1/deliveries/d/nothing');
+});

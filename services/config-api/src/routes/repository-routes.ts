@@ -4,10 +4,11 @@ import type { ApiDeps } from '../deps.js';
 import { MethodNotAllowedError, NotFoundError } from '../http/http-errors.js';
 import { ADMIN_ERRORS, AuthorizedEmail, BEARER, EmailParams, NotificationParams, RecentRefs, RepositoryParams, err, noContent } from '../schemas/common.js';
 import { deleteAuthorizedEmail, getAuthorizedEmail, requestAuthorizedEmail } from './authorized-email.js';
+import { registerDeliveryRoutes } from './deliveries.js';
 import { guard, principalOf, registerNotificationRoutes } from './notification-routes.js';
 import { repositoryTarget } from './notifications.js';
 import { listRecentRefs } from './recent-refs.js';
-import { ACTION_METHODS, ALLOWED_METHODS, REPOSITORY_PREFIX, parseRepositoryPath, type RepositoryRoute } from './repository-path.js';
+import { ALLOWED_METHODS, REPOSITORY_PREFIX, actionMethods, actionPath, parseRepositoryPath, type RepositoryRoute } from './repository-path.js';
 
 /**
  * Repository names contain `/`, which a route parameter cannot: before routing, a path under
@@ -26,7 +27,7 @@ export function rewriteRepositoryUrl(url: string): string {
   const rest = {
     notifications: () => '/notification/',
     notification: () => `/notification/${e((route as { uuid: string }).uuid)}`,
-    'notification-action': () => `/notification/${e((route as { uuid: string }).uuid)}/${(route as { action: string }).action}`,
+    'notification-action': () => `/notification/${e((route as { uuid: string }).uuid)}${actionPath(route as Parameters<typeof actionPath>[0])}`,
     'authorized-email': () => `/authorizedemail/${e((route as { email: string }).email)}`,
     'recent-refs': () => '/recentrefs',
     audit: () => '/audit',
@@ -35,7 +36,7 @@ export function rewriteRepositoryUrl(url: string): string {
 }
 
 function allowed(route: RepositoryRoute): readonly string[] {
-  return route.kind === 'notification-action' ? ACTION_METHODS[route.action] : ALLOWED_METHODS[route.kind];
+  return route.kind === 'notification-action' ? actionMethods(route) : ALLOWED_METHODS[route.kind];
 }
 
 interface Params {
@@ -56,17 +57,19 @@ export function registerRepositoryRoutes(app: FastifyInstance, deps: ApiDeps): v
     schema: { summary, tags: ['repository'], security: BEARER, ...schema, response: { ...responses, ...ADMIN_ERRORS } },
   });
 
-  registerNotificationRoutes(app, deps, {
+  const scope = {
     base: R,
     tag: 'repository',
     listParams: RepositoryParams,
     notificationParams: NotificationParams,
     preValidation: admin,
-    target: (req) => repositoryTarget(p(req).repository),
+    target: (req: FastifyRequest) => repositoryTarget(p(req).repository),
     listed: 'the repository’s notifications',
     missing: 'No such notification in this repository',
     errors: ADMIN_ERRORS,
-  });
+  };
+  registerNotificationRoutes(app, deps, scope);
+  registerDeliveryRoutes(app, deps, scope);
   app.get(
     `${R}/authorizedemail/:email`,
     op('Authorization status of an address', { params: EmailParams }, { 200: AuthorizedEmail, 404: err('Never requested') }),
