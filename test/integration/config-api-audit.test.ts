@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUDIT_LOG_COLLECTION, AuditLog, type AuditDoc } from '@herald/store';
+import { freePort } from '@herald/testing';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken, testToken, TEST_SUPERUSER } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
@@ -158,6 +159,57 @@ test('every action is one entry with its actor, target, changes and outcome; no 
   const raw = JSON.stringify(await rawEntries());
   for (const s of secrets) assert.ok(!raw.includes(s), `a secret in the audit collection: ${s.slice(0, 12)}…`);
   assert.ok(!/whsec_/.test(raw), 'no signing secret');
+});
+
+test('namespace-wide and registry-wide notifications are recorded under their scope', async () => {
+  const nsName = uniqueRepo('auditscope').split('/')[0] ?? '';
+  const nsAdmin = await adminToken(`${nsName}/*`, 'nsadmin');
+  const root = await testToken(TEST_SUPERUSER);
+  const body = { event: 'repo_push', method: 'webhook', config: { url: 'https://hooks.example.com/scoped' }, eventConfig: {}, title: null };
+  const nsBase = `/api/v1/organization/${nsName}/notification/`;
+  const made = await api.request<{ uuid: string }>('POST', nsBase, { token: nsAdmin, body });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await api.request('DELETE', `${nsBase}${made.body.uuid}`, { token: nsAdmin })).status, 204);
+  const wide = await api.request<{ uuid: string }>('POST', '/api/v1/superuser/notification/', { token: root, body });
+  assert.equal(wide.status, 201, wide.text);
+  // Registry-wide notifications route every event of every test: removed at once.
+  assert.equal((await api.request('DELETE', `/api/v1/superuser/notification/${wide.body.uuid}`, { token: root })).status, 204);
+
+  const nsLog = await readAll(`/api/v1/organization/${nsName}/audit`, nsAdmin);
+  assert.deepEqual(nsLog.map((e) => [e.action, e.actor, e.notification_uuid, e.scope]), [
+    ['delete', 'nsadmin', made.body.uuid, { kind: 'namespace', namespace: nsName }],
+    ['create', 'nsadmin', made.body.uuid, { kind: 'namespace', namespace: nsName }],
+  ]);
+  const all = await readAll('/api/v1/superuser/audit', root, 3);
+  const registry = all.filter((e) => e.notification_uuid === wide.body.uuid);
+  assert.deepEqual(registry.map((e) => [e.action, e.actor, e.scope]), [
+    ['delete', TEST_SUPERUSER, { kind: 'registry' }],
+    ['create', TEST_SUPERUSER, { kind: 'registry' }],
+  ]);
+  assert.ok(!nsLog.some((e) => e.notification_uuid === wide.body.uuid), 'registry entries are not a namespace\'s');
+});
+
+test('when the audit log refuses the entry, the action is refused with 503 and nothing changes', async () => {
+  // A real refusal from FerretDB: a unique index that the second entry of the same actor breaks.
+  const opsPort = await freePort();
+  const strict = await startConfigApi({ env: { OPS_PORT: String(opsPort) } });
+  try {
+    await strict.db.db.collection(AUDIT_LOG_COLLECTION).createIndex({ actor: 1 }, { unique: true, name: 'one_entry_per_actor' });
+    const strictRepo = uniqueRepo('auditstrict');
+    const token = await adminToken(strictRepo, 'carol');
+    const base = `/api/v1/repository/${strictRepo}/notification/`;
+    const made = await strict.request<{ uuid: string }>('POST', base, { token, body: { event: 'repo_push', method: 'webhook', config: { url: 'https://hooks.example.com/s' }, eventConfig: {}, title: null } });
+    assert.equal(made.status, 201, made.text);
+    const refused = await strict.request<{ status: number }>('DELETE', `${base}${made.body.uuid}`, { token });
+    assert.equal(refused.status, 503, refused.text);
+    assert.equal((await strict.request('GET', `${base}${made.body.uuid}`, { token })).status, 200, 'not deleted');
+    const entries = await strict.db.db.collection<AuditDoc>(AUDIT_LOG_COLLECTION).find({}).toArray();
+    assert.deepEqual(entries.map((e) => [e.action, e.outcome]), [['create', 'succeeded']]);
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    assert.match(metrics, /herald_audit_write_failures_total\{stage="begin"[^}]*\} 1\n/);
+  } finally {
+    await strict.stop();
+  }
 });
 
 test('pages return every entry once, newest first; limit and cursor are checked', async () => {
