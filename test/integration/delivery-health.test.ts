@@ -1,5 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { adminToken, testToken, TEST_SUPERUSER } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
 import { DeliveryOpsFixture } from './delivery-ops-fixture.js';
 
@@ -102,4 +104,25 @@ test('a notification without attempts has empty windows; the window parameter is
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.windows['1h'], { attempts: 0, success: 0, retry: 0, dead_letter: 0, success_rate: null, p50_ms: null, p99_ms: null, last_error: null });
   assert.equal((await ops.call(n, 'GET', '/health?window=7d')).status, 400);
+});
+
+test('namespace-wide and registry-wide notifications have the same routes under their scopes', async () => {
+  const rx = await ops.receiver();
+  const base = { event: 'repo_push', method: 'webhook' as const, config: { url: `${rx.url}/scoped` }, event_config: {}, title: 'scoped', signing_secret: 'whsec_c2NvcGVk', created_by: 'alice' };
+  const ns = `hns${Date.now().toString(36)}`;
+  const nsDoc = await ops.svc.store.insert({ ...base, uuid: randomUUID(), repository: '', scope: 'namespace', namespace: ns });
+  const regDoc = await ops.svc.store.insert({ ...base, uuid: randomUUID(), repository: '', scope: 'registry' });
+  const root = await testToken(TEST_SUPERUSER);
+  const nsAdmin = await adminToken(`${ns}/*`);
+  const get = (path: string, token: string) => ops.api.request<Health>('GET', path, { token });
+  const nsHealth = await get(`/api/v1/organization/${ns}/notification/${nsDoc.uuid}/health`, nsAdmin);
+  assert.equal(nsHealth.status, 200);
+  assert.equal(nsHealth.body.windows['24h'].attempts, 0);
+  assert.equal(nsHealth.body.breaker.destination, `127.0.0.1:${rx.port}`);
+  assert.equal((await get(`/api/v1/organization/${ns}/notification/${nsDoc.uuid}/deliveries`, nsAdmin)).status, 200);
+  assert.equal((await get(`/api/v1/organization/${ns}/notification/${nsDoc.uuid}/health`, await adminToken(`${ns}/app`))).status, 403, 'a repository admin is not a namespace admin');
+  assert.equal((await get(`/api/v1/superuser/notification/${regDoc.uuid}/health`, root)).status, 200);
+  assert.equal((await get(`/api/v1/superuser/notification/${nsDoc.uuid}/health`, root)).status, 404, 'no uuid crosses scopes');
+  const resend = await ops.api.request('POST', `/api/v1/superuser/notification/${regDoc.uuid}/deliveries/none/resend`, { token: root });
+  assert.equal(resend.status, 404);
 });

@@ -3,6 +3,7 @@ import { ForbiddenError, requireNamespaceAdmin } from '@herald/auth';
 import type { ApiDeps } from '../deps.js';
 import { compileSchema } from '../schemas/ajv.js';
 import { NAMESPACE_ADMIN_ERRORS, NamespaceName, NamespaceNotificationParams, NamespaceParams, UuidParams } from '../schemas/common.js';
+import { registerDeliveryRoutes } from './deliveries.js';
 import { guard, principalOf, registerMethodFallback, registerNotificationRoutes } from './notification-routes.js';
 import { namespaceTarget } from './notifications.js';
 
@@ -25,7 +26,7 @@ const isNamespaceName = compileSchema(NamespaceName);
 export function registerNamespaceRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const orgAdmin = guard(deps, (who, params) => requireNamespaceAdmin(who, params['namespace'] ?? ''));
   for (const collection of ORGANIZATION_COLLECTIONS) {
-    registerNotificationRoutes(app, deps, {
+    const scope = {
       base: `${ORGANIZATION_PREFIX}:namespace`,
       collection,
       tag: 'namespace',
@@ -36,7 +37,9 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: ApiDeps): vo
       listed: 'the namespace-wide notifications (each covers every repository of the namespace)',
       missing: 'No such notification in this namespace',
       errors: NAMESPACE_ADMIN_ERRORS,
-    });
+    };
+    registerNotificationRoutes(app, deps, scope);
+    registerDeliveryRoutes(app, deps, scope);
   }
   registerMethodFallback(app, ORGANIZATION_PREFIX, (rest) => (rest.length >= 2 && rest[0] !== '' ? rest.slice(1) : null), ORGANIZATION_COLLECTIONS);
 
@@ -45,17 +48,19 @@ export function registerNamespaceRoutes(app: FastifyInstance, deps: ApiDeps): vo
     if (!isNamespaceName(who.subject)) throw new ForbiddenError(`the token's subject is not a namespace name: it has no user namespace`);
     requireNamespaceAdmin(who, who.subject);
   });
-  registerNotificationRoutes(app, deps, {
+  const userScope = {
     base: USER_NAMESPACE_BASE,
     collection: USER_NAMESPACE_COLLECTION,
     tag: 'namespace',
     notificationParams: UuidParams,
     preValidation: userAdmin,
-    target: (req) => namespaceTarget(principalOf(req).subject),
+    target: (req: FastifyRequest) => namespaceTarget(principalOf(req).subject),
     listed: 'the namespace-wide notifications of the caller’s own namespace (the token’s subject)',
     missing: 'No such notification in this namespace',
     errors: NAMESPACE_ADMIN_ERRORS,
-  });
+  };
+  registerNotificationRoutes(app, deps, userScope);
+  registerDeliveryRoutes(app, deps, userScope);
   // Only this collection's paths: the rest of `/api/v1/user/` (the in-app notifications) keeps its 404s.
   registerMethodFallback(
     app,
