@@ -12,7 +12,11 @@ const MAX_CACHED = 10_000;
  */
 export function destinationOf(doc: NotificationDoc): string | undefined {
   const url = doc.config?.['url'];
-  if (typeof url !== 'string') return undefined;
+  return typeof url === 'string' ? destinationOfUrl(url) : undefined;
+}
+
+/** `host:port` of a URL, the port spelled out (443 for https); undefined when it does not parse. */
+export function destinationOfUrl(url: string): string | undefined {
   if (destinations.has(url)) return destinations.get(url);
   let dest: string | undefined;
   try {

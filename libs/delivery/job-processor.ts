@@ -42,6 +42,8 @@ export interface JobProcessorOptions {
   stopSignal: AbortSignal;
   /** The schema registry, as readiness sees it: needed while a job's schema id is not cached and it does not answer. */
   schemaRegistry?: NeededDependency;
+  /** Where attempts go when the notification's config names no URL (Flowdock's, HipChat's API): its breaker and destination limit. */
+  destination?: string | undefined;
   /** Attempt inspection (request and response of each attempt); absent when off. */
   inspections?: { store: InspectionStore; limits: InspectionLimits } | undefined;
   /** Endpoint health aggregates (attempts per notification and minute). */
@@ -114,7 +116,7 @@ export class JobProcessor {
       key: job.notification_uuid,
       dueAt,
       attempt: true,
-      destination: destinationOf(state.doc),
+      destination: destinationOf(state.doc) ?? this.o.destination,
       rateLimit: rateLimitOf(state.doc),
       run: (release, admission) => this.attempt(job, message, source, release, admission),
     };

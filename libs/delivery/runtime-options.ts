@@ -54,6 +54,11 @@ export interface DeliveryRuntimeOptions {
   inspection?: { enabled: boolean; limits: InspectionLimits; retentionMs: number };
   /** Count attempts per notification on a metric too (label cardinality grows with notifications; default false). */
   perNotificationMetrics?: boolean;
+  /**
+   * `host:port` every attempt goes to when the notification's config has no URL (the API host of
+   * Flowdock and HipChat): their breaker and destination rate limit. None by default.
+   */
+  destination?: string | undefined;
   /** Rate limits per destination and circuit breakers (default: breakers on, no destination limit). */
   protection?: ProtectionSettings;
   /** How often finished offsets are committed (default 100 ms). */

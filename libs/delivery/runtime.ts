@@ -310,6 +310,7 @@ export function createDeliveryRuntime(o: DeliveryRuntimeOptions): DeliveryRuntim
         attemptTimeoutMs: o.attemptTimeoutMs ?? 10_000,
         stopSignal: aborter.signal,
         ...(o.schemaRegistry ? { schemaRegistry: o.schemaRegistry } : {}),
+        destination: o.destination,
       });
       await o.records.connect([TOPICS.deliveryResults, TOPICS.dlq(method), ...retryTopics, ...alertMethods.map((m) => TOPICS.jobs(m))]);
       await feed.connect();

@@ -26,6 +26,8 @@ export interface DeliveryAppParts {
   sender(db: Db): Sender | Promise<Sender>;
   /** Releases what the sender holds (connection pools); called after the runtime stopped. */
   close?(): Promise<void> | void;
+  /** `host:port` of the one API every notification's attempts go to (Flowdock, HipChat): its circuit breaker. */
+  destination?: string | undefined;
   /** Fields for the "started" log record (e.g. the allow-list). */
   startInfo?: Record<string, unknown>;
 }
@@ -60,7 +62,7 @@ export function createDeliveryApp(p: DeliveryAppParts): DeliveryApp {
   // up; the schema registry only for a job whose schema id is not cached.
   const schemaRegistry = new NeededDependency('schema-registry');
   const dependencies = new DependencyProbes([kafkaProbe, mongoCheck(mongo), schemaRegistry]);
-  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), lifecycle, dependencies, schemaRegistry });
+  const runtime = createDeliveryRuntime({ method: p.method, sender: late, kafka, records, codec, mongo, dbName: config.MONGO_DB, logger, registry, ...runtimeTuning(config), lifecycle, dependencies, schemaRegistry, destination: p.destination });
   const ops = createOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,

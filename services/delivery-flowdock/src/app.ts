@@ -1,5 +1,5 @@
 import type { Logger } from '@herald/logger';
-import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import { createHttpDeliveryApp, destinationOfUrl, type DeliveryApp } from '@herald/delivery';
 import type { FlowdockConfig } from './config.js';
 import { createFlowdockSender } from './flowdock-sender.js';
 
@@ -15,6 +15,8 @@ export function createApp(config: FlowdockConfig, logger: Logger): DeliveryApp {
     config,
     logger,
     allowList: config.FLOWDOCK_ALLOW_LIST,
+    // Every flow's messages go to one API: one circuit breaker for it.
+    destination: destinationOfUrl(config.FLOWDOCK_API_URL),
     http: { connectionsPerOrigin: config.FLOWDOCK_CONNECTIONS_PER_ORIGIN },
     sender: (http) =>
       createFlowdockSender({

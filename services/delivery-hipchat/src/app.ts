@@ -1,5 +1,5 @@
 import type { Logger } from '@herald/logger';
-import { createHttpDeliveryApp, type DeliveryApp } from '@herald/delivery';
+import { createHttpDeliveryApp, destinationOfUrl, type DeliveryApp } from '@herald/delivery';
 import type { HipchatConfig } from './config.js';
 import { createHipchatSender } from './hipchat-sender.js';
 
@@ -15,6 +15,8 @@ export function createApp(config: HipchatConfig, logger: Logger): DeliveryApp {
     config,
     logger,
     allowList: config.HIPCHAT_ALLOW_LIST,
+    // Every room's messages go to one API: one circuit breaker for it.
+    destination: destinationOfUrl(config.HIPCHAT_API_URL),
     http: { connectionsPerOrigin: config.HIPCHAT_CONNECTIONS_PER_ORIGIN },
     sender: (http) => createHipchatSender({ http, apiUrl: config.HIPCHAT_API_URL, userAgent: config.HIPCHAT_USER_AGENT }),
   });
