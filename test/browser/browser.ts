@@ -56,12 +56,21 @@ export interface WatchedPage {
   close(): Promise<void>;
 }
 
+/**
+ * The page asks the superuser list once per sign-in to learn whether to offer the registry-wide
+ * scope; for everyone else the answer is a 403, which Chromium reports as a console error.
+ */
+function isSuperuserProbe(text: string, url: string): boolean {
+  return /status of 403\b/.test(text) && new URL(url, 'http://x').pathname === '/api/v1/superuser/notification/';
+}
+
 export async function openPage(browser: Browser, baseUrl: string): Promise<WatchedPage> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const w: WatchedPage = { context, page, consoleErrors: [], pageErrors: [], dialogs: [], close: () => context.close() };
   page.on('console', (m) => {
-    if (m.type() === 'error') w.consoleErrors.push(m.text());
+    if (m.type() !== 'error' || isSuperuserProbe(m.text(), m.location().url)) return;
+    w.consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => w.pageErrors.push(String(e)));
   page.on('dialog', (d) => {

@@ -23,7 +23,7 @@ function redriveText(result: unknown): string {
 }
 
 /** The scope's notifications with their state and the per-notification actions. */
-export function renderNotificationsList(session: Session, scope: Scope): NotificationsList {
+export function renderNotificationsList(session: Session, scope: Scope, onRefreshed: () => void = () => undefined): NotificationsList {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: -1, hidden: true });
   const body = h('div', { class: 'list-body' }, h('p', {}, 'Loading…'));
   const refreshButton = h('button', { type: 'button', class: 'button-quiet' }, 'Refresh');
@@ -117,6 +117,7 @@ export function renderNotificationsList(session: Session, scope: Scope): Notific
   };
 
   async function refresh(): Promise<void> {
+    onRefreshed();
     let list: Notification[];
     try {
       list = await session.guard(api.listNotifications(scope));

@@ -1,3 +1,4 @@
+import { renderAuditView } from './audit-view.js';
 import { renderCreateForm } from './create-form.js';
 import { h, hashLink, replace } from './dom.js';
 import { renderNotificationsList } from './notifications-list.js';
@@ -35,9 +36,11 @@ function renderSwitcher(session: Session, scope: Scope): HTMLElement {
   return nav;
 }
 
-/** One scope: the switcher, its notifications, then the create form. Returns a teardown for navigation. */
+/** One scope: the switcher, its notifications, the create form, the audit log. Returns a teardown for navigation. */
 export function renderScopeView(main: HTMLElement, session: Session, scope: Scope): () => void {
-  const list = renderNotificationsList(session, scope);
+  const audit = renderAuditView(session, scope);
+  // Every change the list shows has an audit entry: the log follows the list.
+  const list = renderNotificationsList(session, scope, () => void audit.refresh());
   const form = renderCreateForm(session, scope, () => void list.refresh());
   replace(
     main,
@@ -47,6 +50,7 @@ export function renderScopeView(main: HTMLElement, session: Session, scope: Scop
     h('p', { class: 'hint scope-coverage' }, scopeCoverage(scope)),
     list.root,
     form.root,
+    audit.root,
   );
   void list.refresh();
   return () => form.dispose();
