@@ -46,6 +46,54 @@ export interface Attempt {
   test?: boolean;
 }
 
+/** An HTTP exchange of an inspected attempt (secrets masked by the server). */
+export interface Exchange {
+  method?: string;
+  url?: string;
+  status?: number;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  body_bytes?: number;
+  body_truncated?: boolean;
+}
+
+/** An attempt with its inspection (`GET …/deliveries`, `…/attempts/{attempt_id}`; issue 18). */
+export interface InspectedAttempt extends Attempt {
+  attempt_id: string;
+  delivery_id: string;
+  error_class?: string | null;
+  request: Exchange | null;
+  response: Exchange | null;
+  resent_from?: string | null;
+}
+
+export type HealthWindow = '1h' | '24h';
+
+/** One window's figures of the endpoint health. */
+export interface HealthFigures {
+  attempts?: number;
+  success?: number;
+  retry?: number;
+  dead_letter?: number;
+  success_rate?: number | null;
+  p50_ms?: number | null;
+  p99_ms?: number | null;
+  last_error?: { time?: string; error?: string; status_code?: number | null } | string | null;
+}
+
+export interface HealthPoint {
+  t: string;
+  success: number;
+  retry: number;
+  dead_letter: number;
+}
+
+export interface EndpointHealth {
+  breaker: { state: string; destination: string | null; since?: string | null; next_probe_at?: string | null; consecutive_failures?: number | null };
+  windows: Record<HealthWindow, HealthFigures>;
+  series: { window: HealthWindow; bucket_seconds: number; points: HealthPoint[] };
+}
+
 /** One of a repository's recent build refs (`GET …/recentrefs`). */
 export interface RecentRef {
   ref: string;
@@ -162,6 +210,27 @@ export class Api {
 
   redrive(scope: Scope, uuid: string): Promise<unknown> {
     return this.call('POST', `${this.notificationPath(scope, uuid)}/redrive`);
+  }
+
+  /** Inspected attempts, newest first (request and response without bodies; issue 18). */
+  async deliveries(scope: Scope, uuid: string): Promise<InspectedAttempt[]> {
+    const r = await this.call<{ attempts: InspectedAttempt[] }>('GET', `${this.notificationPath(scope, uuid)}/deliveries?limit=100`);
+    return r.attempts;
+  }
+
+  /** One attempt in full: what was sent (masked) and what was answered. */
+  attempt(scope: Scope, uuid: string, attemptId: string): Promise<InspectedAttempt> {
+    return this.call('GET', `${this.notificationPath(scope, uuid)}/attempts/${encodeURIComponent(attemptId)}`);
+  }
+
+  /** A new attempt of one delivery's job, with the same `webhook-id`. */
+  resend(scope: Scope, uuid: string, deliveryId: string): Promise<{ delivery_id: string; resent_from: string; attempt: number }> {
+    return this.call('POST', `${this.notificationPath(scope, uuid)}/deliveries/${encodeURIComponent(deliveryId)}/resend`);
+  }
+
+  /** Endpoint health over 1 h and 24 h, the breaker, and attempts over time in `window`. */
+  health(scope: Scope, uuid: string, window: HealthWindow): Promise<EndpointHealth> {
+    return this.call('GET', `${this.notificationPath(scope, uuid)}/health?window=${window}`);
   }
 
   private emailPath(repository: string, email: string): string {

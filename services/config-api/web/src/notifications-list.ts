@@ -1,6 +1,7 @@
 import { ApiError, type Notification } from './api.js';
 import { openAttemptsDialog } from './attempts-dialog.js';
 import { openEditDialog } from './edit-dialog.js';
+import { openHealthDialog } from './health-dialog.js';
 import { describeFilter, describeTarget, eventLabel, methodLabel } from './catalog.js';
 import { h, replace, say } from './dom.js';
 import { confirmDialog } from './modal.js';
@@ -80,6 +81,7 @@ export function renderNotificationsList(session: Session, scope: Scope, onRefres
         openEditDialog(session, scope, n, (_saved, text) => void act('Edit', async () => text)),
       ),
       button('Attempts', 'button-secondary', () => openAttemptsDialog(session, scope, n)),
+      button('Health', 'button-secondary', () => openHealthDialog(session, scope, n)),
       button('Re-drive', 'button-secondary', () =>
         act('Re-drive', async () => {
           const text = redriveText(await api.redrive(scope, n.uuid));
