@@ -90,7 +90,8 @@ export function renderAuditView(session: Session, scope: Scope): { root: HTMLEle
     h('table', { class: 'audit' }, h('thead', {}, h('tr', {}, ...['Time', 'Who', 'Action', 'Changes', 'Outcome'].map((c) => h('th', { scope: 'col' }, c)))), tbody),
   );
   const more = h('button', { type: 'button', class: 'button-secondary', hidden: true }, 'Show older entries');
-  const refreshButton = h('button', { type: 'button', class: 'button-quiet' }, 'Refresh');
+  // Not "Refresh": that is the notification list's button, one card up.
+  const refreshButton = h('button', { type: 'button', class: 'button-quiet' }, 'Reload log');
   const root = h(
     'section',
     { class: 'card', 'aria-labelledby': 'audit-heading' },

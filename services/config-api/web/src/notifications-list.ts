@@ -2,6 +2,7 @@ import { ApiError, type Notification } from './api.js';
 import { openAttemptsDialog } from './attempts-dialog.js';
 import { openEditDialog } from './edit-dialog.js';
 import { openHealthDialog } from './health-dialog.js';
+import { openReplayDialog } from './replay-dialog.js';
 import { describeFilter, describeTarget, eventLabel, methodLabel } from './catalog.js';
 import { h, replace, say } from './dom.js';
 import { confirmDialog } from './modal.js';
@@ -82,6 +83,8 @@ export function renderNotificationsList(session: Session, scope: Scope, onRefres
       ),
       button('Attempts', 'button-secondary', () => openAttemptsDialog(session, scope, n)),
       button('Health', 'button-secondary', () => openHealthDialog(session, scope, n)),
+      // Replay reads one repository's events: the API has it for repository notifications.
+      scope.kind === 'repository' ? button('Replay', 'button-secondary', () => openReplayDialog(session, scope, n)) : null,
       button('Re-drive', 'button-secondary', () =>
         act('Re-drive', async () => {
           const text = redriveText(await api.redrive(scope, n.uuid));
