@@ -1,27 +1,27 @@
-// Replay of a time window of repository-events for one notification (issue 18), on the real stack:
-// the config API plans the window by timestamp, applies the notification's current filters (its
-// disabled state aside), and queues one job per matching event with the router's delivery id and a
-// `herald-replayed` header; progress, one replay at a time, cancel, retention and authorization.
+// Replay of a time window of repository-events for one notification (issue 18), on the real stack
+// with a router process: the config API plans the window by timestamp, applies the notification's
+// current filters (its disabled state aside), and queues one job per matching event with the
+// delivery id the router gave (or would have given) it and a `herald-replayed` header; progress,
+// one replay at a time, cancel, retention and authorization.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DELIVERY_JOB_SCHEMA, deliveryId, sampleEvent, SchemaRegistryCodec, type DeliveryJob, type RepositoryEvent } from '@herald/events';
 import { HEADERS, TOPICS, type Kafka } from '@herald/kafka';
-import { createEventPublisher, type EventPublisher } from '@herald/producer';
 import { planReplay, ReplayWindowExpiredError } from '@herald/routing';
-import { NotificationStore, type NotificationDoc } from '@herald/subscriptions';
+import type { NotificationDoc } from '@herald/subscriptions';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { readSince, testKafka, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
-import { adminToken } from '../helpers/tokens.js';
+import { adminToken, testToken } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
 import { header } from '../support/job-reader.js';
+import { RouterFixture } from '../support/router-fixture.js';
 
 const RATE = 200;
 let api: RunningConfigApi;
 let kafka: Kafka;
 let codec: SchemaRegistryCodec;
-let events: EventPublisher;
-let store: NotificationStore;
+const fx = new RouterFixture();
 let token: string;
 const ns = `replay-${randomBytes(4).toString('hex')}`;
 const repo = `${ns}/app`;
@@ -45,11 +45,33 @@ const path = (uuid: string) => `/api/v1/repository/${repo}/notification/${uuid}/
 const push = (tags: string[], repository = repo) => sampleEvent('repo_push', { repository, body: { updated_tags: tags } });
 
 async function notification(event_config: Record<string, unknown> = {}, event = 'repo_push'): Promise<NotificationDoc> {
-  return store.insert({ uuid: randomUUID(), repository: repo, event, method: 'webhook', config: { url: 'http://127.0.0.1:9/hook' }, event_config, title: null, signing_secret: 'whsec_test', created_by: 'alice' });
+  return fx.store.insert({ uuid: randomUUID(), repository: repo, event, method: 'webhook', config: { url: 'http://127.0.0.1:9/hook' }, event_config, title: null, signing_secret: 'whsec_test', created_by: 'alice' });
 }
 
+let published = 0;
 async function publish(e: RepositoryEvent): Promise<RepositoryEvent> {
-  return (await events.publish(e)).event;
+  const out = (await fx.events.publish(e)).event;
+  published++;
+  return out;
+}
+
+let witnesses = 0;
+/**
+ * Publishes `doc` on the subscription feed and waits until the router has applied it: a witness
+ * notification published after it gets a job (the feed is one ordered partition).
+ */
+async function toRouter(doc: NotificationDoc | null): Promise<void> {
+  assert.ok(doc);
+  await fx.feed.upsert(doc);
+  const tag = `witness-${++witnesses}`;
+  const witness = await notification({ 'tag-glob': [tag] });
+  fx.uuids.add(witness.uuid);
+  await fx.feed.upsert(witness);
+  await eventually(async () => {
+    await publish(push([tag]));
+    // With a message: a failing assert.ok without one re-parses this file to write its own.
+    assert.ok(fx.jobsFor(witness.uuid).length > 0, `no job for ${tag} yet`);
+  }, 20_000, 500);
 }
 
 async function finished(uuid: string): Promise<Status> {
@@ -62,8 +84,8 @@ async function finished(uuid: string): Promise<Status> {
 }
 
 /**
- * The replayed jobs of a notification up to a test delivery sent after the replay ended: the test
- * job goes to the same partition (same key), so every job before it has been read.
+ * The replayed jobs (those with the header) of a notification, up to a test delivery sent after the
+ * replay ended: the test job goes to the same partition (same key), so every job before it was read.
  */
 async function replayedJobs(uuid: string): Promise<{ job: DeliveryJob; replayed: string | undefined }[]> {
   const sentinel = await api.request('POST', `/api/v1/repository/${repo}/notification/${uuid}/test`, { token });
@@ -76,52 +98,65 @@ async function replayedJobs(uuid: string): Promise<{ job: DeliveryJob; replayed:
     async (m) => (m.key?.toString() === uuid ? { job: await codec.decode(m.value, DELIVERY_JOB_SCHEMA), replayed: header(m.headers ?? {}, HEADERS.replayed) } : undefined),
     (all) => all.some((j) => j.job.delivery_id === sentinelId),
   );
-  return kept.filter((j) => j.job.delivery_id !== sentinelId);
+  return kept.filter((j) => j.replayed !== undefined);
 }
 
 before(async () => {
   api = await startConfigApi({ env: { REPLAY_MAX_EVENTS_PER_SECOND: String(RATE), REPLAY_MAX_WINDOW_HOURS: String(30 * 24) } });
   kafka = testKafka('herald-test-replay');
   codec = new SchemaRegistryCodec({ url: TEST_SCHEMA_REGISTRY_URL });
-  events = createEventPublisher({ kafka, registryUrl: TEST_SCHEMA_REGISTRY_URL, codec, ensureTopic: true });
-  await events.connect();
-  store = new NotificationStore(api.db.db);
+  // The router reads the config API's database, as deployed.
+  await fx.setup(api.db.name);
+  await fx.startRouter();
   token = await adminToken(repo);
 });
 
 after(async () => {
-  await events?.disconnect();
+  await fx.teardown().catch(() => undefined);
   await api?.stop();
 });
 
-test('a replay queues exactly the window’s matching events, disabled or not, with their original delivery ids', async () => {
+test('a replay queues exactly the window’s matching events, disabled or not, with the router’s delivery ids', async () => {
   const n = await notification({ 'tag-glob': ['v1.*'] });
+  fx.uuids.add(n.uuid);
+  await toRouter(n);
   const before = await publish(push(['v1.0']));
   await tick();
   const from = new Date();
   await tick();
+  const publishedBefore = published;
   const matching: RepositoryEvent[] = [];
   matching.push(await publish(push(['v1.1', 'latest'])));
   await publish(push(['dev'])); // the tag filter refuses it
-  await store.disable(n.uuid, 'test');
-  matching.push(await publish(push(['v1.2']))); // the router dropped it: disabled
+  await toRouter(await fx.store.disable(n.uuid, 'test'));
+  const dropped = await publish(push(['v1.2'])); // the router drops it: disabled
+  matching.push(dropped);
   await publish(sampleEvent('build_success', { repository: repo })); // another event kind
   await publish(push(['v1.3'], `${ns}/other`)); // another repository
-  await store.reset(n.uuid);
+  await toRouter(await fx.store.reset(n.uuid));
   matching.push(await publish(push(['v1.4'])));
+  const inWindow = published - publishedBefore;
   await tick();
   const to = new Date();
   await tick();
   const afterWindow = await publish(push(['v1.5']));
+  const routed = (await eventually(() => {
+    const jobs = fx.jobsFor(n.uuid);
+    assert.equal(jobs.length, 3, `the router routed v1.0, v1.1 and v1.4, not v1.2: ${JSON.stringify(jobs.map((j) => [j.value.event.event_id, (j.value.event.body as { updated_tags?: string[] }).updated_tags, header(j.headers, HEADERS.replayed)]))}`);
+    return jobs;
+  }, 20_000, 100)).filter((j) => j.value.event.event_id !== before.event_id);
+  assert.ok(!routed.some((j) => j.value.event.event_id === dropped.event_id));
 
   const started = await api.request<Status>('POST', path(n.uuid), { token, body: { from: from.toISOString(), to: to.toISOString() } });
   assert.equal(started.status, 202, started.text);
   assert.equal(started.body.from, from.toISOString());
-  assert.equal(started.body.total, 6, 'six events were appended inside the window');
+  // Six events, and the witnesses' pushes (their tags do not pass this notification's filter).
+  assert.ok(inWindow >= 8);
+  assert.equal(started.body.total, inWindow, 'every event appended inside the window, none outside');
   const done = await finished(n.uuid);
   assert.equal(done.state, 'done');
   assert.equal(done.id, started.body.id);
-  assert.deepEqual([done.scanned, done.matched, done.produced, done.done, done.total], [6, 3, 3, 6, 6]);
+  assert.deepEqual([done.scanned, done.matched, done.produced, done.done], [inWindow, 3, 3, inWindow]);
 
   const jobs = await replayedJobs(n.uuid);
   assert.deepEqual(
@@ -129,6 +164,11 @@ test('a replay queues exactly the window’s matching events, disabled or not, w
     matching.map((e) => deliveryId(e.event_id, n.uuid)).sort(),
     'one job per matching event, with the delivery id the router derives',
   );
+  for (const r of routed) {
+    const again = jobs.find((j) => j.job.event.event_id === r.value.event.event_id);
+    assert.equal(again?.job.delivery_id, r.value.delivery_id, 'the same delivery id as the router’s job');
+    assert.equal(header(r.headers, HEADERS.replayed), undefined, 'the router’s jobs carry no replay header');
+  }
   assert.ok(jobs.every((j) => j.replayed === started.body.id), 'each job names the replay');
   assert.deepEqual(jobs.map((j) => j.job.event.event_id).sort(), matching.map((e) => e.event_id).sort());
   assert.ok(!jobs.some((j) => [before.event_id, afterWindow.event_id].includes(j.job.event.event_id)));
@@ -139,7 +179,7 @@ test('a replay runs once at a time per notification, shows its progress and stop
   const n = await notification();
   const from = new Date();
   await tick();
-  await events.publish(Array.from({ length: 600 }, (_, i) => push([`t${i}`])));
+  await fx.events.publish(Array.from({ length: 600 }, (_, i) => push([`t${i}`])));
   await tick();
   const to = new Date();
   const body = { from: from.toISOString(), to: to.toISOString() };
@@ -221,6 +261,36 @@ test('a partition whose oldest records were deleted refuses a window reaching be
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   }
+});
+
+test('a namespace-wide notification’s replay applies its scope', async () => {
+  const n = await fx.store.insert({ uuid: randomUUID(), repository: '', scope: 'namespace', namespace: ns, event: 'repo_push', method: 'webhook', config: { url: 'http://127.0.0.1:9/hook' }, event_config: {}, title: null, signing_secret: 'whsec_test', created_by: 'alice' });
+  const from = new Date();
+  await tick();
+  const covered = [await publish(push(['a'], `${ns}/app`)), await publish(push(['b'], `${ns}/team/tool`))];
+  await publish(push(['c'], `${ns}-elsewhere/app`)); // another namespace
+  await tick();
+  const to = new Date();
+  const nsToken = await testToken('nsadmin', { grants: [`${ns}/*:admin`] });
+  const nsPath = `/api/v1/organization/${ns}/notification/${n.uuid}/replay`;
+  assert.equal((await api.request('POST', nsPath, { token, body: { from: from.toISOString(), to: to.toISOString() } })).status, 403, 'a repository admin is not a namespace admin');
+  assert.equal((await api.request('POST', path(n.uuid), { token, body: { from: from.toISOString(), to: to.toISOString() } })).status, 404, 'not under a repository path');
+  const started = await api.request<Status>('POST', nsPath, { token: nsToken, body: { from: from.toISOString(), to: to.toISOString() } });
+  assert.equal(started.status, 202, started.text);
+  const done = await eventually(async () => {
+    const r = await api.request<Status>('GET', nsPath, { token: nsToken });
+    assert.notEqual(r.body.finished_at, null, r.text);
+    return r.body;
+  }, 30_000, 100);
+  assert.deepEqual([done.state, done.scanned, done.matched, done.produced], ['done', 3, 2, 2]);
+  const jobs = await readSince(
+    kafka,
+    TOPICS.jobs('webhook'),
+    startedAt,
+    async (m) => (m.key?.toString() === n.uuid ? await codec.decode(m.value, DELIVERY_JOB_SCHEMA) : undefined),
+    (all) => all.length >= 2,
+  );
+  assert.deepEqual(jobs.map((j) => j.delivery_id).sort(), covered.map((e) => deliveryId(e.event_id, n.uuid)).sort());
 });
 
 test('replay routes need a token and admin permission on the repository', async () => {

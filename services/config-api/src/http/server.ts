@@ -6,7 +6,6 @@ import { registerConfirmEmail } from '../routes/confirm-email.js';
 import { registerHealth } from '../routes/health.js';
 import { registerOpenApi, registerOpenApiGenerator } from '../routes/openapi.js';
 import { registerNamespaceRoutes } from '../routes/namespace-routes.js';
-import { registerReplayRoutes } from '../routes/replay.js';
 import { registerRepositoryRoutes, rewriteRepositoryUrl } from '../routes/repository-routes.js';
 import { registerSuperuserRoutes } from '../routes/superuser-routes.js';
 import { compileSchema, schemaErrorFormatter } from '../schemas/ajv.js';
@@ -73,7 +72,6 @@ export function buildServer(deps: ApiDeps, logger: Logger): FastifyInstance {
     registerAuditRoutes(api, deps);
     registerNamespaceRoutes(api, deps);
     registerSuperuserRoutes(api, deps);
-    registerReplayRoutes(api, deps);
     registerWeb(api);
   });
   return app;

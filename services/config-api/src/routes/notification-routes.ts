@@ -20,6 +20,7 @@ import {
   type ScopeTarget,
 } from './notifications.js';
 import { ALLOWED_METHODS } from './repository-path.js';
+import { registerReplayRoutes } from './replay.js';
 
 const principals = new WeakMap<FastifyRequest, Principal>();
 
@@ -69,13 +70,13 @@ export interface ScopeRouteSpec {
 }
 
 /** The actions registerNotificationRoutes mounts below `{collection}/{uuid}`, with their methods. */
-const SCOPED_ACTIONS: Readonly<Record<string, readonly string[]>> = { test: ['POST'], attempts: ['GET'], redrive: ['POST'] };
+const SCOPED_ACTIONS: Readonly<Record<string, readonly string[]>> = { test: ['POST'], attempts: ['GET'], redrive: ['POST'], replay: ['GET', 'POST', 'DELETE'] };
 
 const noBody = (reply: FastifyReply, result: unknown): unknown => (reply.statusCode === 204 ? reply.send() : result);
 
 const uuidOf = (req: FastifyRequest): string => (req.params as { uuid: string }).uuid;
 
-/** The notification routes of one scope: list, create, get, edit, delete, reset, test, attempts, re-drive. */
+/** The notification routes of one scope: list, create, get, edit, delete, reset, test, attempts, re-drive, replay. */
 export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, spec: ScopeRouteSpec): void {
   const B = `${spec.base}/${spec.collection ?? 'notification'}`;
   const op = (summary: string, schema: Record<string, unknown>, responses: Record<number, unknown>): RouteShorthandOptions => ({
@@ -155,6 +156,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: ApiDeps, 
     }),
     (req, reply) => notificationAction(deps, t(req), uuidOf(req), 'redrive', reply, principalOf(req)),
   );
+  registerReplayRoutes(app, deps, spec, principalOf);
 }
 
 /**

@@ -38,7 +38,7 @@ function belongsTo(n: NotificationDoc, t: ScopeTarget): boolean {
 }
 
 /** The notification, only if it belongs to the target (Quay did not check this for repositories; we do). */
-async function owned(deps: ApiDeps, target: ScopeTarget, uuid: string): Promise<NotificationDoc> {
+export async function owned(deps: ApiDeps, target: ScopeTarget, uuid: string): Promise<NotificationDoc> {
   const n = uuid.length <= 100 ? await deps.notifications.get(uuid) : null;
   if (!n || !belongsTo(n, target)) throw new NotFoundError(`notification ${uuid.slice(0, 100)} not found in ${targetName(target)}`);
   return n;
