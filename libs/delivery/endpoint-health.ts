@@ -9,6 +9,8 @@ const LATENCY_BUCKETS = 64;
 const MINUTE_MS = 60_000;
 /** Minute buckets are kept a little longer than the widest window. */
 const KEEP_MS = 25 * 3600_000;
+/** Upserts per update command (see writeChunks). */
+const UPSERTS_PER_COMMAND = 50;
 
 export function latencyBucket(ms: number): number {
   if (ms <= 1) return 0;
@@ -92,40 +94,55 @@ export class HealthAggregator {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    const batch = [...this.pending.entries()];
     this.pending = new Map();
-    const ops = [...batch.entries()].map(([key, p]) => ({
-      updateOne: {
-        filter: { _id: key },
-        update: {
-          $setOnInsert: { notification_uuid: p.uuid, t: new Date(p.t) },
-          $inc: p.inc,
-          ...(p.lastError ? { $set: { last_error: p.lastError } } : {}),
+    this.writing = this.writeChunks(batch).finally(() => (this.writing = undefined));
+    await this.writing;
+  }
+
+  /**
+   * One `update` command per UPSERTS_PER_COMMAND minutes, in turn: FerretDB 1.24 (SQLite) never
+   * answers an update command of about a hundred statements or more, and the database stays
+   * blocked for every client afterwards (bench/probes/ferretdb-bulk-update.ts).
+   */
+  private async writeChunks(batch: [string, Pending][]): Promise<void> {
+    for (let i = 0; i < batch.length; i += UPSERTS_PER_COMMAND) {
+      const chunk = batch.slice(i, i + UPSERTS_PER_COMMAND);
+      const ops = chunk.map(([key, p]) => ({
+        updateOne: {
+          filter: { _id: key },
+          update: {
+            $setOnInsert: { notification_uuid: p.uuid, t: new Date(p.t) },
+            $inc: p.inc,
+            ...(p.lastError ? { $set: { last_error: p.lastError } } : {}),
+          },
+          upsert: true,
         },
-        upsert: true,
-      },
-    }));
-    this.writing = this.col
-      .bulkWrite(ops as never, { ordered: false })
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        // Counts are not idempotent: a failed write is merged back whole (a partly applied one may count twice).
-        for (const [key, p] of batch) {
-          const now = this.pending.get(key);
-          if (!now) this.pending.set(key, p);
-          else {
-            for (const [f, n] of Object.entries(p.inc)) now.inc[f] = (now.inc[f] ?? 0) + n;
-            now.lastError ??= p.lastError;
-          }
-        }
+      }));
+      try {
+        await this.col.bulkWrite(ops as never, { ordered: false });
+      } catch (err) {
+        // Counts are not idempotent: what was not written is merged back whole (a partly applied chunk may count twice).
+        this.mergeBack(batch.slice(i));
         this.opts.logger?.warn({ err, pending: this.pending.size }, 'endpoint health write failed, will retry');
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
           void this.write();
         }, 5_000);
-      })
-      .finally(() => (this.writing = undefined));
-    await this.writing;
+        return;
+      }
+    }
+  }
+
+  private mergeBack(entries: [string, Pending][]): void {
+    for (const [key, p] of entries) {
+      const now = this.pending.get(key);
+      if (!now) this.pending.set(key, p);
+      else {
+        for (const [f, n] of Object.entries(p.inc)) now.inc[f] = (now.inc[f] ?? 0) + n;
+        now.lastError ??= p.lastError;
+      }
+    }
   }
 
   async flush(): Promise<void> {

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { HealthAggregator, readEndpointHealth } from '@herald/delivery';
 import { adminToken, testToken, TEST_SUPERUSER } from '../helpers/tokens.js';
 import { eventually } from '../helpers/wait.js';
 import { DeliveryOpsFixture } from './delivery-ops-fixture.js';
@@ -125,4 +126,17 @@ test('namespace-wide and registry-wide notifications have the same routes under 
   assert.equal((await get(`/api/v1/superuser/notification/${nsDoc.uuid}/health`, root)).status, 404, 'no uuid crosses scopes');
   const resend = await ops.api.request('POST', `/api/v1/superuser/notification/${regDoc.uuid}/deliveries/none/resend`, { token: root });
   assert.equal(resend.status, 404);
+});
+
+test('aggregates of many notifications are written and counted again (FerretDB leaves an update command of 100+ statements unanswered)', async () => {
+  const agg = new HealthAggregator(ops.svc.db.db, { flushIntervalMs: 60_000 });
+  const uuids = Array.from({ length: 150 }, () => randomUUID());
+  const now = Date.now();
+  for (let round = 0; round < 2; round++) {
+    for (const u of uuids) agg.record(u, now, 'success', 20);
+    await agg.flush();
+  }
+  const [first, last] = await Promise.all([readEndpointHealth(ops.svc.db.db, uuids[0]!, { now }), readEndpointHealth(ops.svc.db.db, uuids[149]!, { now })]);
+  // 20 ms falls in the bucket up to 1.25^14 ≈ 23 ms.
+  assert.deepEqual([first.windows['1h'].success, last.windows['1h'].success, last.windows['1h'].p50_ms], [2, 2, 23]);
 });
