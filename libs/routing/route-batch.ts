@@ -9,7 +9,7 @@ import {
   type RepositoryEvent,
   type SchemaRegistryCodec,
 } from '@herald/events';
-import { HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
+import { DELIVERY_METHODS, HEADERS, TOPICS, type DeliveryMethod, type IHeaders, type KafkaMessage, type Message, type TopicMessages } from '@herald/kafka';
 import type { MessageTraces } from '@herald/observability';
 import { routeEvent, type SubscriptionLookup } from './route-event.js';
 import { EventSpan } from './route-traced.js';
@@ -22,6 +22,10 @@ export interface RouteBatchMetrics {
   skippedDisabled: { inc(n?: number): void };
   deadLettered: { inc(labels: { reason: string }): void };
 }
+
+/** Each method's job subject and topic, made once rather than as new strings for every job. */
+const JOB_SUBJECTS = new Map<string, string>(DELIVERY_METHODS.map((m) => [m, SUBJECTS.jobs(m)]));
+const JOB_TOPICS = new Map<string, string>(DELIVERY_METHODS.map((m) => [m, TOPICS.jobs(m)]));
 
 /**
  * Routes one consumed batch: every decodable event becomes its delivery jobs (one topic per method,
@@ -74,17 +78,23 @@ export async function routeBatch(
       const out = routeEvent(head, view);
       filtered += out.filtered;
       disabled += out.disabled;
+      // The event's own bytes when its writer schema is the jobs' event type: looked up once per
+      // subject for the event's jobs (the methods' subjects share the job schema).
+      let bytesSubject: string | undefined;
+      let eventBytes: Buffer | undefined;
       for (const sub of out.matched) {
-        const subject = SUBJECTS.jobs(sub.method);
-        // The event's own bytes when its writer schema is the jobs' event type.
-        const eventBytes = codec.fieldBytes(m.value, subject, 'event');
+        const subject = JOB_SUBJECTS.get(sub.method) ?? SUBJECTS.jobs(sub.method);
+        if (subject !== bytesSubject) {
+          eventBytes = codec.fieldBytes(m.value, subject, 'event');
+          bytesSubject = subject;
+        }
         let value: Buffer;
         if (eventBytes) value = codec.encodeAround(subject, 'event', jobFieldsAround(head, sub.uuid, sub.method, now), eventBytes);
         else {
           event ??= await codec.decode(m.value, REPOSITORY_EVENT_SCHEMA);
           value = codec.encode(subject, createDeliveryJob({ event, notificationUuid: sub.uuid, method: sub.method, now }));
         }
-        add(TOPICS.jobs(sub.method), span ? { key: sub.uuid, value, headers: span.headers } : { key: sub.uuid, value });
+        add(JOB_TOPICS.get(sub.method) ?? TOPICS.jobs(sub.method), span ? { key: sub.uuid, value, headers: span.headers } : { key: sub.uuid, value });
         jobsByMethod.set(sub.method, (jobsByMethod.get(sub.method) ?? 0) + 1);
       }
       span?.end(out.matched.length);

@@ -9,9 +9,7 @@ function sub(uuid: string, event: string, event_config: Record<string, unknown>)
 }
 
 const lookup = (subs: Subscription[]) => ({
-  forRepository: (_repo: string, event: string) => subs.filter((s) => s.event === event),
-  forNamespaceOf: () => [],
-  forRegistry: () => [],
+  forEvent: (_repo: string, event: string) => subs.filter((s) => s.event === event),
 });
 
 test('the head carries the body tags of the kinds that list them, and eventFacts passes them on', () => {

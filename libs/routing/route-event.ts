@@ -3,15 +3,14 @@ import type { Subscription } from '@herald/subscriptions';
 import { passesFilter, priorityIndex, type EventFacts } from './filters.js';
 
 /**
- * Where the router finds the subscriptions an event reaches (the in-memory view), one lookup per
- * scope: the event's repository's, its namespace's (the part of the repository before the first
- * `/`, so repositories first seen after the subscription are covered) and the registry's. A
- * subscription has one scope, so it is in one of the three answers at most.
+ * Where the router finds the subscriptions an event reaches (the in-memory view): the event's
+ * repository's, its namespace's (the part of the repository before the first `/`, so repositories
+ * first seen after the subscription are covered) and the registry's, in that order, in one answer
+ * (SubscriptionIndex keeps it per repository and event). A subscription has one scope, so it is in
+ * the answer once at most.
  */
 export interface SubscriptionLookup {
-  forRepository(repository: string, event: string): readonly Subscription[];
-  forNamespaceOf(repository: string, event: string): readonly Subscription[];
-  forRegistry(event: string): readonly Subscription[];
+  forEvent(repository: string, event: string): readonly Subscription[];
 }
 
 export interface RouteOutcome {
@@ -50,22 +49,14 @@ const NONE: RouteOutcome = Object.freeze({ matched: [], filtered: 0, disabled: 0
  * the repository first, then the namespace's, then the registry's. Each subscription once at most.
  */
 export function routeEvent(head: EventHead, lookup: SubscriptionLookup): RouteOutcome {
-  const repository = lookup.forRepository(head.repository, head.kind);
-  const namespace = lookup.forNamespaceOf(head.repository, head.kind);
-  const registry = lookup.forRegistry(head.kind);
-  if (repository.length === 0 && namespace.length === 0 && registry.length === 0) return NONE;
+  const subs = lookup.forEvent(head.repository, head.kind);
+  if (subs.length === 0) return NONE;
   const out: RouteOutcome = { matched: [], filtered: 0, disabled: 0 };
   const facts = eventFacts(head);
-  match(repository, facts, out);
-  match(namespace, facts, out);
-  match(registry, facts, out);
-  return out;
-}
-
-function match(subs: readonly Subscription[], facts: EventFacts, out: RouteOutcome): void {
   for (const sub of subs) {
     if (sub.disabled) out.disabled++;
     else if (!passesFilter(sub, facts)) out.filtered++;
     else out.matched.push(sub);
   }
+  return out;
 }

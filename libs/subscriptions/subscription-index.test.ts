@@ -129,3 +129,55 @@ test('scopes: updates, disables and removals of scoped subscriptions', () => {
   assert.deepEqual(ix.forNamespaceOf('ns/app', 'repo_push'), []);
   assert.equal(ix.size, 0);
 });
+
+test('forEvent: the three scopes in order, each once, and current after every kind of change', () => {
+  const ix = new SubscriptionIndex();
+  const three = (repository: string, event: string) => uuids([...ix.forRepository(repository, event), ...ix.forNamespaceOf(repository, event), ...ix.forRegistry(event)]);
+  const repos = ['ns/app', 'ns/other', 'ns/first-seen-later', 'elsewhere/app', 'ns'];
+  const events = ['repo_push', 'build_failure'];
+  const check = (step: string) => {
+    for (const r of repos) for (const e of events) assert.deepEqual(uuids(ix.forEvent(r, e)), three(r, e), `${step}: ${r} ${e}`);
+  };
+  check('empty');
+  ix.upsert(sub({ uuid: 'repo' }));
+  check('a repository subscription only');
+  ix.upsert(ns({ uuid: 'ns' }));
+  check('a namespace subscription added');
+  assert.deepEqual(uuids(ix.forEvent('ns/app', 'repo_push')), ['repo', 'ns']);
+  ix.upsert(everywhere({ uuid: 'all' }));
+  check('a registry subscription added');
+  assert.deepEqual(uuids(ix.forEvent('ns/app', 'repo_push')), ['repo', 'ns', 'all']);
+  assert.deepEqual(uuids(ix.forEvent('ns/first-seen-later', 'repo_push')), ['ns', 'all'], 'a repository never subscribed to');
+  ix.upsert(sub({ uuid: 'repo2', repository: 'ns/other' }));
+  check('a repository subscription of another repository added');
+  ix.upsert(sub({ uuid: 'repo', version: 2, disabled: true }));
+  check('a repository subscription disabled');
+  assert.equal(ix.forEvent('ns/app', 'repo_push')[0]?.disabled, true);
+  ix.upsert(ns({ uuid: 'ns', version: 2, event_config: { 'tag-glob': ['v*'] } }));
+  check('a namespace subscription edited');
+  assert.deepEqual(ix.forEvent('ns/other', 'repo_push')[1]?.event_config, { 'tag-glob': ['v*'] });
+  ix.upsert(ns({ uuid: 'ns', version: 3, event: 'build_failure' }));
+  check('a namespace subscription moved to another event');
+  ix.upsert(everywhere({ uuid: 'all', version: 2, disabled: true }));
+  check('a registry subscription disabled');
+  ix.remove('repo', 3);
+  check('a repository subscription removed');
+  ix.remove('ns', 4);
+  check('the namespace subscription removed');
+  ix.remove('all', 3);
+  check('the registry subscription removed');
+  assert.deepEqual(uuids(ix.forEvent('ns/other', 'repo_push')), ['repo2']);
+});
+
+test('forEvent: answers are reused until a change touches them', () => {
+  const ix = new SubscriptionIndex();
+  ix.upsert(sub({ uuid: 'repo' }));
+  ix.upsert(ns({ uuid: 'ns' }));
+  const first = ix.forEvent('ns/app', 'repo_push');
+  assert.equal(ix.forEvent('ns/app', 'repo_push'), first, 'the same array while nothing changed');
+  ix.upsert(sub({ uuid: 'x', repository: 'ns/other' }));
+  assert.equal(ix.forEvent('ns/app', 'repo_push'), first, 'another repository changing keeps it');
+  ix.upsert(sub({ uuid: 'repo2' }));
+  assert.deepEqual(uuids(ix.forEvent('ns/app', 'repo_push')), ['repo', 'repo2', 'ns'], 'its repository changing drops it');
+  assert.throws(() => (ix.forEvent('ns/app', 'repo_push') as Subscription[]).push(sub()), TypeError, 'a joined answer cannot be modified');
+});

@@ -28,6 +28,11 @@ class Bucket {
  * one or two map reads (nested maps: the router already has the repository and kind as strings,
  * and building a composite key would cost more). Applies changes by version so a replayed, older
  * change never overwrites a newer state.
+ *
+ * The router asks `forEvent`: the three scopes' subscriptions of an event in one array, kept per
+ * (repository, event) until a change touches them, so an event costs the same two map reads
+ * whether namespace-wide and registry-wide subscriptions exist or not (no namespace cut out of the
+ * repository, no third lookup, no arrays joined per event).
  */
 export class SubscriptionIndex {
   private readonly byUuid = new Map<string, Subscription>();
@@ -39,6 +44,12 @@ export class SubscriptionIndex {
   private readonly registry = new Map<string, Bucket>();
   /** Highest version seen for deleted uuids, so a late upsert cannot resurrect them. */
   private readonly deleted = new Map<string, number>();
+  /**
+   * forEvent's answers while namespace or registry subscriptions exist: repository → event → the
+   * three scopes' subscriptions. A repository change drops its repository's entry; a namespace or
+   * registry change, or more than MAX_REACHED repositories, drops them all.
+   */
+  private readonly reached = new Map<string, Map<string, readonly Subscription[]>>();
 
   get size(): number {
     return this.byUuid.size;
@@ -65,12 +76,31 @@ export class SubscriptionIndex {
     return this.registry.get(event)?.subscriptions ?? NONE;
   }
 
+  /**
+   * Every subscription (enabled or not) an event of kind `event` in `repository` reaches: the
+   * repository's, then its namespace's, then the registry's, each once; do not modify the array.
+   */
+  forEvent(repository: string, event: string): readonly Subscription[] {
+    if (this.namespaces.size === 0 && this.registry.size === 0) return this.forRepository(repository, event);
+    let byEvent = this.reached.get(repository);
+    let subs = byEvent?.get(event);
+    if (subs !== undefined) return subs;
+    if (!byEvent) {
+      if (this.reached.size >= MAX_REACHED) this.reached.clear();
+      this.reached.set(repository, (byEvent = new Map()));
+    }
+    subs = joined(this.forRepository(repository, event), this.forNamespaceOf(repository, event), this.forRegistry(event));
+    byEvent.set(event, subs);
+    return subs;
+  }
+
   /** Applies an upsert; returns false when it was stale and ignored. */
   upsert(s: Subscription): boolean {
     const current = this.byUuid.get(s.uuid);
     if (current && current.version > s.version) return false;
     if ((this.deleted.get(s.uuid) ?? 0) >= s.version) return false;
     if (current) this.unlink(current);
+    this.forget(s);
     this.byUuid.set(s.uuid, s);
     this.bucket(s, true).set(s);
     return true;
@@ -87,7 +117,15 @@ export class SubscriptionIndex {
     return true;
   }
 
+  /** Drops forEvent's answers that `s` is (or was) in. */
+  private forget(s: Subscription): void {
+    if (this.reached.size === 0) return;
+    if (s.scope === 'namespace' || s.scope === 'registry') this.reached.clear();
+    else this.reached.delete(s.repository);
+  }
+
   private unlink(s: Subscription): void {
+    this.forget(s);
     const b = this.bucket(s, false);
     if (!b) return;
     b.delete(s.uuid);
@@ -119,3 +157,14 @@ export class SubscriptionIndex {
 }
 
 const NONE: readonly Subscription[] = Object.freeze([]);
+
+/** Repositories whose forEvent answers are kept at most (about 200 bytes each); past it they start over. */
+const MAX_REACHED = 50_000;
+
+/** The three lists as one; an empty scope costs nothing, and a single non-empty one is returned as it is. */
+function joined(a: readonly Subscription[], b: readonly Subscription[], c: readonly Subscription[]): readonly Subscription[] {
+  if (b.length === 0 && c.length === 0) return a;
+  if (a.length === 0 && c.length === 0) return b;
+  if (a.length === 0 && b.length === 0) return c;
+  return Object.freeze([...a, ...b, ...c]);
+}

@@ -65,6 +65,10 @@ export class SubscriptionView {
     return this.index.forRegistry(event);
   }
 
+  forEvent(repository: string, event: string): readonly Subscription[] {
+    return this.index.forEvent(repository, event);
+  }
+
   get(uuid: string): Subscription | undefined {
     return this.index.get(uuid);
   }
