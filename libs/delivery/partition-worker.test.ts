@@ -254,3 +254,32 @@ test('jobs for an open breaker wait without a slot until the probe; success lets
   assert.deepEqual(started.slice(4), ['down@3']);
   assert.equal(w.waiting, 0);
 });
+
+test('jobs waiting on protection do not pause fetching, up to the allowance', async () => {
+  const p = new EndpointProtection({ destinationRatePerSecond: 0 });
+  const paused: boolean[] = [];
+  const w = new PartitionWorker({
+    topic: 't',
+    partition: 0,
+    isRetry: false,
+    slots: new SlotPool(100, 100),
+    concurrency: 100,
+    maxBuffered: 10,
+    protection: p,
+    prepare: async (m): Promise<Task> => ({ key: m.key?.toString() ?? '', dueAt: 0, attempt: true, rateLimit: 0.001, run: () => new Promise<void>(() => undefined) }),
+    setFetchPaused: (on) => paused.push(on),
+    wake: () => undefined,
+  });
+  w.add(Array.from({ length: 12 }, (_, i) => msg(i, 'burst')), '11');
+  assert.deepEqual(paused, [true], 'twelve jobs not yet looked at: paused as before');
+  await tick();
+  w.pump(0);
+  assert.equal(w.waiting, 11, 'one went, eleven wait');
+  assert.deepEqual(paused, [true, false], 'waiting jobs give the buffer back: a neighbour can still be fetched');
+  w.add(Array.from({ length: 28 }, (_, i) => msg(12 + i, 'burst')), '39');
+  await tick();
+  w.pump(0);
+  assert.equal(w.pending, 40);
+  assert.deepEqual(paused, [true, false, true], 'paused again at four times the buffer');
+  w.close();
+});

@@ -34,7 +34,11 @@ export interface PartitionWorkerOptions {
   slots: SlotPool;
   /** Attempts in flight from this partition at most. */
   concurrency: number;
-  /** Messages held (not yet committed) before fetching from this partition pauses. */
+  /**
+   * Messages held (not yet committed) before fetching from this partition pauses. Jobs waiting on
+   * endpoint protection do not count, up to WAITING_ALLOWANCE times this in all: a rate-limited
+   * burst does not stop its neighbours' jobs from being fetched.
+   */
   maxBuffered: number;
   /** Decodes and looks up a message; rejects only with Abandoned. */
   prepare(message: KafkaMessage): Promise<Task>;
@@ -72,6 +76,9 @@ export interface PartitionProgress {
   /** Messages waiting on endpoint protection. */
   waiting: number;
 }
+
+/** Held messages, waiting ones included, at most this many times maxBuffered (memory stays bounded). */
+const WAITING_ALLOWANCE = 4;
 
 /** Back-off before a message whose step failed unexpectedly is tried again. */
 const ERROR_RETRY_MS = 1_000;
@@ -163,6 +170,7 @@ export class PartitionWorker {
     // Saturated and nothing to drop: nothing can start, and the due timer is already set.
     if (this.readyFree === 0 && !this.hasCapacity()) return;
     this.compact();
+    const waitingBefore = this.waitingCount;
     // Queues held by protection first: their jobs are older than anything the scan finds.
     let earliest = this.waitQueues.size > 0 ? this.pumpWaiting(now) : Infinity;
     let first = true;
@@ -196,6 +204,7 @@ export class PartitionWorker {
     }
     this.headWaitsForDue = headWaits;
     if (this.opts.isRetry) this.setPause('due', headWaits);
+    if (this.waitingCount !== waitingBefore) this.updateBufferPause();
     if (earliest < Infinity) this.wakeAt(earliest, now);
   }
 
@@ -388,8 +397,11 @@ export class PartitionWorker {
   }
 
   private updateBufferPause(): void {
-    if (this.undone >= this.opts.maxBuffered) this.setPause('buffer', true);
-    else if (this.undone < this.opts.maxBuffered / 2) this.setPause('buffer', false);
+    const max = this.opts.maxBuffered;
+    const active = this.undone - this.waitingCount;
+    const cap = max * WAITING_ALLOWANCE;
+    if (active >= max || this.undone >= cap) this.setPause('buffer', true);
+    else if (active < max / 2 && this.undone < cap - max / 2) this.setPause('buffer', false);
   }
 
   private setPause(reason: 'due' | 'buffer', on: boolean): void {
