@@ -140,12 +140,15 @@ test('a replay queues exactly the window’s matching events, disabled or not, w
   const to = new Date();
   await tick();
   const afterWindow = await publish(push(['v1.5']));
-  const routed = (await eventually(() => {
+  // The router's own jobs: every push the filter passes while enabled (v1.2 came while disabled).
+  const routedAll = await eventually(() => {
     const jobs = fx.jobsFor(n.uuid);
-    assert.equal(jobs.length, 3, `the router routed v1.0, v1.1 and v1.4, not v1.2: ${JSON.stringify(jobs.map((j) => [j.value.event.event_id, (j.value.event.body as { updated_tags?: string[] }).updated_tags, header(j.headers, HEADERS.replayed)]))}`);
+    assert.equal(jobs.length, 4, `the router routed v1.0, v1.1, v1.4 and v1.5, not v1.2: ${JSON.stringify(jobs.map((j) => (j.value.event.body as { updated_tags?: string[] }).updated_tags))}`);
     return jobs;
-  }, 20_000, 100)).filter((j) => j.value.event.event_id !== before.event_id);
-  assert.ok(!routed.some((j) => j.value.event.event_id === dropped.event_id));
+  }, 20_000, 100);
+  const byRouter = [before, matching[0]!, matching[2]!, afterWindow].map((e) => e.event_id).sort();
+  assert.deepEqual(routedAll.map((j) => j.value.event.event_id).sort(), byRouter);
+  const routed = routedAll.filter((j) => j.value.event.event_id !== before.event_id && j.value.event.event_id !== afterWindow.event_id);
 
   const started = await api.request<Status>('POST', path(n.uuid), { token, body: { from: from.toISOString(), to: to.toISOString() } });
   assert.equal(started.status, 202, started.text);
@@ -209,6 +212,40 @@ test('a replay runs once at a time per notification, shows its progress and stop
   assert.equal(again.status, 202, again.text);
   assert.notEqual(again.body.id, first.body.id);
   await api.request('DELETE', path(n.uuid), { token });
+});
+
+test('a running replay whose instance stopped writing progress is shown failed, and may be started again', async () => {
+  const n = await notification();
+  const now = Date.now();
+  // What a config API that died mid-replay leaves: running, its last heartbeat a minute old.
+  await api.db.db.collection<{ _id: string } & Record<string, unknown>>('notification_replays').insertOne({
+    _id: n.uuid,
+    id: 'crashed-replay',
+    notification_uuid: n.uuid,
+    state: 'running',
+    from: new Date(now - 120_000),
+    to: new Date(now - 60_000),
+    scanned: 10,
+    matched: 4,
+    produced: 4,
+    done: 10,
+    total: 50,
+    requested_by: 'alice',
+    created_at: new Date(now - 65_000),
+    heartbeat_at: new Date(now - 60_000),
+    finished_at: null,
+    error: null,
+  });
+  const shown = await api.request<Status & { error: string | null }>('GET', path(n.uuid), { token });
+  assert.equal(shown.status, 200, shown.text);
+  assert.deepEqual([shown.body.id, shown.body.state, shown.body.produced], ['crashed-replay', 'failed', 4]);
+  assert.match(shown.body.error ?? '', /stopped/);
+  assert.notEqual(shown.body.finished_at, null);
+  const body = { from: new Date(now - 60_000).toISOString(), to: new Date(now - 1_000).toISOString() };
+  const again = await api.request<Status>('POST', path(n.uuid), { token, body });
+  assert.equal(again.status, 202, again.text);
+  assert.notEqual(again.body.id, 'crashed-replay');
+  await finished(n.uuid);
 });
 
 test('the window is checked, and one older than the topic retains is refused with the earliest time available', async () => {
