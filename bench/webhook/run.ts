@@ -7,6 +7,9 @@
 // (e.g. 0.1): after the latency part, the throughput rounds again with a service that traces
 // (parentbased_traceidratio at that ratio, exported over OTLP/HTTP to a local receiver that drops the
 // spans), alternating with the raw loop as before: `ratio_tracing`, `tracing_vs_off` = ratio_tracing / ratio.
+// The service runs with attempt inspection on (the default); BENCH_INSPECTION=compare runs the
+// throughput rounds again with INSPECTION=off: `ratio_inspection_off`, `inspection_vs_off` = ratio /
+// ratio_inspection_off, and the stored bytes per attempt (`inspection_bytes_per_attempt`).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ensureStack, kafkaBrokerPid, stackServerPid } from '@herald/infra';
@@ -35,6 +38,7 @@ const LEVELS = 6;
 // BENCH_ONLY=throughput measures only part 1 (for profiling: HERALD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR").
 const ONLY_THROUGHPUT = process.env['BENCH_ONLY'] === 'throughput';
 const TRACING = process.env['BENCH_TRACING'] ? Number(process.env['BENCH_TRACING']) : undefined;
+const INSPECTION_COMPARE = process.env['BENCH_INSPECTION'] === 'compare';
 if (TRACING !== undefined && !(TRACING > 0 && TRACING <= 1)) throw new Error('BENCH_TRACING: a sampling ratio above 0, at most 1');
 
 const log = (msg: string) => console.log(`[bench:webhook] ${msg}`);
@@ -222,11 +226,50 @@ async function tracingRounds(): Promise<Record<string, number | number[]>> {
   return figures;
 }
 
+/**
+ * What attempt inspection costs: the stored bytes per attempt (the records the rounds above wrote,
+ * as FerretDB stores them: JSON text), then the throughput rounds again with INSPECTION=off.
+ */
+async function inspectionRounds(): Promise<Record<string, number | number[]>> {
+  if (!INSPECTION_COMPARE) return {};
+  const sample = await db.collection('delivery_inspections').find({}).limit(2_000).toArray();
+  const count = await db.collection('delivery_inspections').countDocuments();
+  const bytes = sample.length === 0 ? NaN : sample.reduce((n, d) => n + Buffer.byteLength(JSON.stringify(d)), 0) / sample.length;
+  const group = `herald-bench-webhook-${id}-noinspect`;
+  await positionAtEnd(kafka, group, LEVELS);
+  const off = await startDelivery(group, 'noinspect', { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY), INSPECTION: 'off' });
+  const warm = jobsFor(hooks, 10_000);
+  const warmWatch = fast.watch(new Set(warm.map((j) => j.delivery_id)));
+  await publishJobs(producer, codec, warm);
+  await rateOf(warmWatch, warm.length);
+  const loops = [await baseline(200)];
+  const runs: Awaited<ReturnType<typeof service>>[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    runs.push(await service(200 + r, off));
+    loops.push(await baseline(200 + r));
+  }
+  await off.kill('SIGTERM');
+  const offRatios = runs.map((x, i) => x.value / (((loops[i]?.value ?? NaN) + (loops[i + 1]?.value ?? NaN)) / 2));
+  const figures = {
+    inspection_records: count,
+    inspection_bytes_per_attempt: Math.round(bytes),
+    throughput_inspection_off: Math.round(median(runs.map((x) => x.value))),
+    ratio_inspection_off: Number(median(offRatios).toFixed(3)),
+    round_ratios_inspection_off: offRatios.map((x) => Number(x.toFixed(3))),
+    inspection_vs_off: Number((ratio / median(offRatios)).toFixed(3)),
+    service_cpu_ms_per_delivery_inspection_off: cpuOf(runs, 'service'),
+    ferretdb_cpu_ms_per_delivery_inspection_off: cpuOf(runs, 'ferretdb'),
+  };
+  log(`inspection: ${figures.inspection_bytes_per_attempt} bytes per attempt stored; off: ratio ${figures.ratio_inspection_off} (rounds ${figures.round_ratios_inspection_off.join(', ')}); on/off ${figures.inspection_vs_off}`);
+  return figures;
+}
+
 if (ONLY_THROUGHPUT) {
   await svc.kill('SIGTERM');
   const tracingFigures = await tracingRounds();
+  const inspectionFigures = await inspectionRounds();
   await fast.close();
-  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', ...throughputFigures, ...tracingFigures }));
+  console.log(JSON.stringify({ bench: 'webhook', part: 'throughput', ...throughputFigures, ...tracingFigures, ...inspectionFigures }));
   await producer.disconnect();
   await feed.disconnect();
   await db.dropDatabase();
@@ -248,6 +291,7 @@ const latencies = latencyJobs.map((j) => (latencyWatch.firstArrival.get(j.delive
 const rss = rssMb(svc.child.pid ?? 0) ?? 0;
 await svc.kill('SIGTERM');
 const tracingFigures = await tracingRounds();
+const inspectionFigures = await inspectionRounds();
 await fast.close();
 
 // 3. A receiver that answers after 50 ms: one delivery process vs two (same per-process concurrency).
@@ -302,6 +346,7 @@ console.log(
     p99_ms: pct(99),
     rss_mb: rss,
     ...tracingFigures,
+    ...inspectionFigures,
   }),
 );
 process.exit(0);
