@@ -50,7 +50,8 @@ const CHECKS: Readonly<Record<string, (c: Config, ctx: MethodConfigContext) => P
         `${address} is not authorized for ${ctx.repository}: request authorization (POST …/authorizedemail/${address}) and confirm it first`,
       );
     }
-    return { email: address };
+    // The schema's other keys (rate_limit) stay; the address is stored normalized.
+    return { ...c, email: address };
   },
 };
 

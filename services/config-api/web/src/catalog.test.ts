@@ -17,6 +17,7 @@ const SAMPLE: Record<string, unknown> = {
   'config.notification_token': 'room-token',
   'config.target.kind': 'team',
   'config.target.name': 'acme/owners',
+  'config.rate_limit': 5,
   'eventConfig.ref-regex': '(refs/heads/somebranch)|(refs/tags/sometag)',
   'eventConfig.level': 2,
   'eventConfig.days': 7,
