@@ -17,20 +17,21 @@ function drain(b: TokenBucket, untilMs: number): number[] {
 }
 
 test('a bucket lets its rate through, with a burst of a tenth of a second', () => {
-  const b = new TokenBucket(20, 0);
-  assert.equal(b.burst, 2);
+  const b = new TokenBucket(40, 0);
+  assert.equal(b.burst, 4);
   const taken = drain(b, 30_000);
-  // 2 at once, then one every 50 ms.
-  assert.equal(taken.length, 2 + 30_000 / 50 - 1);
+  // 4 at once, then one every 25 ms.
+  assert.equal(taken.length, 4 + 30_000 / 25 - 1);
   for (let s = 0; s < 30; s++) {
     const inSecond = taken.filter((t) => t >= s * 1000 && t < (s + 1) * 1000).length;
-    assert.ok(inSecond >= 20 && inSecond <= 22, `second ${s}: ${inSecond}`);
+    assert.ok(inSecond >= 40 && inSecond <= 44, `second ${s}: ${inSecond}`);
   }
 });
 
-test('a slow rate waits whole intervals; the burst is at least one token', () => {
+test('a slow rate waits whole intervals; the burst is at least two tokens', () => {
   const b = new TokenBucket(0.5, 0);
-  assert.equal(b.burst, 1);
+  assert.equal(b.burst, 2);
+  b.take(0);
   assert.equal(b.waitUntil(0), 0);
   b.take(0);
   assert.equal(b.waitUntil(0), 2_000);
@@ -44,7 +45,8 @@ test('an idle bucket fills up to its burst only', () => {
   assert.equal(b.isFull(0), false);
   assert.equal(b.isFull(60_000), true);
   b.take(60_000);
-  assert.ok(b.waitUntil(60_000) > 60_000, 'after an hour idle, still one token at once, not 600');
+  b.take(60_000);
+  assert.ok(b.waitUntil(60_000) > 60_000, 'after a minute idle, two tokens at once, not 600');
 });
 
 test('a key gets a new bucket when its rate changes', () => {
