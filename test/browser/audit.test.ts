@@ -67,6 +67,11 @@ test('the audit view pages through a repository’s entries, newest first, with 
 
 test('a change made on the page appears in the log; the namespace scope lists its repositories’ entries', async () => {
   const { page } = w;
+  // A test leaves the list as it is; its entry still appears, with the delivery id.
+  await page.getByRole('button', { name: 'Test: v22' }).click();
+  await page.getByRole('status').filter({ hasText: 'Test notification queued' }).waitFor();
+  await page.locator('table.audit tbody tr[data-action="test"]').waitFor();
+  assert.match((await rows(page).first().locator('.audit-changes .sub').textContent()) ?? '', /^delivery_id: [0-9a-f-]{36}$/);
   await page.getByRole('button', { name: 'Delete: v22' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('status').filter({ hasText: 'v22 deleted.' }).waitFor();
