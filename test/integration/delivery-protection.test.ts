@@ -96,7 +96,8 @@ test(`rate limit: ${RATE}/s holds within 10 % over ${MEASURE_S} s; a neighbour o
   };
   console.log(JSON.stringify(figures));
   assert.ok(Math.abs(figures.ratio - 1) <= 0.1, `${inWindow} deliveries in ${MEASURE_S} s at ${RATE}/s`);
-  assert.ok(figures.per_second_max <= RATE * 1.1 + 1, `a second saw ${figures.per_second_max}`);
+  // Any second: the rate, plus at most the bucket's burst of two, plus a request's jitter.
+  assert.ok(figures.per_second_max <= RATE * 1.1 + 2, `a second saw ${figures.per_second_max}`);
   assert.ok(limitedRx.requests.length < burst.length, 'the burst is still being paced when the window ends');
   assert.equal(latencies.length, neighbourJobs.size, 'every neighbour job delivered once');
   assert.ok(figures.neighbour_p99_ms < 1_000, `neighbour p99 ${figures.neighbour_p99_ms} ms`);
