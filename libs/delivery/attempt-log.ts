@@ -1,6 +1,7 @@
 import type { DeliveryOutcome } from '@herald/events';
 import { ObjectId, type Collection, type Db } from '@herald/mongo';
 import type { Logger } from '@herald/logger';
+import { esc, unesc } from './line-escape.js';
 
 export const DELIVERY_ATTEMPTS_COLLECTION = 'delivery_attempts';
 
@@ -61,17 +62,6 @@ interface Bucket {
 
 const OUTCOME_CODES: Record<DeliveryOutcome, string> = { success: 's', retry: 'r', dead_letter: 'd', dropped: 'x' };
 const OUTCOMES_BY_CODE = new Map<string, DeliveryOutcome>(Object.entries(OUTCOME_CODES).map(([o, c]) => [c, o as DeliveryOutcome]));
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-/** Backslash, tab and line breaks escaped, so that a field never splits a line or another field. */
-function esc(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-function unesc(s: string): string {
-  if (!s.includes('\\')) return s;
-  return s.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
-}
 
 /**
  * One entry as a line of tab-separated fields: delivery id, attempt, time (epoch ms, base 36),

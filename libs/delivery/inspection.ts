@@ -60,8 +60,18 @@ export interface InspectionLimits {
  */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|passw|api-?key|auth/i;
 
+type SecretSource = Pick<NotificationDoc, 'config' | 'signing_secret' | 'previous_signing_secret'>;
+/** Per notification document (the lookup hands out the same object until it changes): computed once. */
+const secretsByDoc = new WeakMap<SecretSource, string[]>();
+
 /** Strings of a notification that must never be stored: its signing secrets, and token-like config values. */
-export function secretsOf(n: Pick<NotificationDoc, 'config' | 'signing_secret' | 'previous_signing_secret'>): string[] {
+export function secretsOf(n: SecretSource): string[] {
+  let out = secretsByDoc.get(n);
+  if (!out) secretsByDoc.set(n, (out = collectSecrets(n)));
+  return out;
+}
+
+function collectSecrets(n: SecretSource): string[] {
   const out: string[] = [];
   if (n.signing_secret) out.push(n.signing_secret);
   if (n.previous_signing_secret) out.push(n.previous_signing_secret);
@@ -93,6 +103,19 @@ export function scrub(s: string, secrets: readonly string[]): string {
   let out = s;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
   return out;
+}
+
+/** Masked URLs by URL: a notification posts to the same URL every time. */
+const maskedUrls = new Map<string, string>();
+
+function maskedUrl(url: string, secrets: readonly string[]): string {
+  const key = secrets.length === 0 ? url : `${url}\n${secrets.join('\n')}`;
+  let m = maskedUrls.get(key);
+  if (m === undefined) {
+    if (maskedUrls.size >= 10_000) maskedUrls.delete(maskedUrls.keys().next().value as string);
+    maskedUrls.set(key, (m = scrub(maskWebhookUrl(url), secrets)));
+  }
+  return m;
 }
 
 function cap(body: string | Buffer, max: number): { text: string; bytes: number; truncated: boolean } {
@@ -150,7 +173,7 @@ export class AttemptCapture {
       const b = cap(this.req.body, this.limits.requestBodyBytes);
       request = {
         method: this.req.method,
-        url: scrub(maskWebhookUrl(this.req.url), secrets),
+        url: maskedUrl(this.req.url, secrets),
         headers: maskHeaders(this.req.headers, secrets),
         body: scrub(b.text, secrets),
         body_bytes: b.bytes,

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DELIVERY_INSPECTIONS_COLLECTION } from '@herald/delivery';
+import { randomUUID } from 'node:crypto';
+import { DELIVERY_INSPECTIONS_COLLECTION, InspectionStore } from '@herald/delivery';
 import { eventually } from '../helpers/wait.js';
 import { adminToken } from '../helpers/tokens.js';
 import { DeliveryOpsFixture } from './delivery-ops-fixture.js';
@@ -99,4 +100,20 @@ test('unknown attempt ids are 404; other repositories’ admins get 403', async 
   const stranger = await adminToken('someone/else');
   assert.equal((await ops.call(n, 'GET', '/deliveries', stranger)).status, 403);
   assert.equal((await ops.call(n, 'GET', '/attempts/0123456789abcdef01234567', stranger)).status, 403);
+});
+
+test('records older than the retention are purged (explicitly: FerretDB v1 has no TTL indexes)', async () => {
+  const store = new InspectionStore(ops.svc.db.db, { retentionMs: 3_600_000 });
+  const uuid = randomUUID();
+  const base = { notification_uuid: uuid, attempt: 1, outcome: 'success' as const, duration_ms: 3, status_code: 200, error_class: null, error: null, kind: 'repo_push', test: false, request: null, response: null, resent_from: null };
+  // Records are written in buckets per notification and flush; a bucket goes when its newest record is past the retention.
+  store.record({ ...base, delivery_id: 'old', time: new Date(Date.now() - 2 * 3_600_000) }, Buffer.from('job'));
+  await store.flush();
+  store.record({ ...base, delivery_id: 'new', time: new Date() }, Buffer.from('job'));
+  await store.flush();
+  assert.deepEqual((await store.list(uuid)).map((a) => a.delivery_id), ['new', 'old']);
+  assert.equal(await store.purge(), 1);
+  assert.deepEqual((await store.list(uuid)).map((a) => a.delivery_id), ['new']);
+  assert.equal((await store.job(uuid, 'old')), undefined, 'a purged delivery cannot be resent');
+  assert.deepEqual((await store.job(uuid, 'new'))?.value, Buffer.from('job'));
 });
