@@ -232,9 +232,11 @@ async function tracingRounds(): Promise<Record<string, number | number[]>> {
  */
 async function inspectionRounds(): Promise<Record<string, number | number[]>> {
   if (!INSPECTION_COMPARE) return {};
-  const sample = await db.collection('delivery_inspections').find({}).limit(2_000).toArray();
+  // Records are stored in buckets (one document per notification and flush, `n` records each).
+  const sample = await db.collection<{ n?: number }>('delivery_inspections').find({}).limit(2_000).toArray();
   const count = await db.collection('delivery_inspections').countDocuments();
-  const bytes = sample.length === 0 ? NaN : sample.reduce((n, d) => n + Buffer.byteLength(JSON.stringify(d)), 0) / sample.length;
+  const records = sample.reduce((n, d) => n + (d.n ?? 1), 0);
+  const bytes = records === 0 ? NaN : sample.reduce((n, d) => n + Buffer.byteLength(JSON.stringify(d)), 0) / records;
   const group = `herald-bench-webhook-${id}-noinspect`;
   await positionAtEnd(kafka, group, LEVELS);
   const off = await startDelivery(group, 'noinspect', { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY), INSPECTION: 'off' });
@@ -251,7 +253,7 @@ async function inspectionRounds(): Promise<Record<string, number | number[]>> {
   await off.kill('SIGTERM');
   const offRatios = runs.map((x, i) => x.value / (((loops[i]?.value ?? NaN) + (loops[i + 1]?.value ?? NaN)) / 2));
   const figures = {
-    inspection_records: count,
+    inspection_documents: count,
     inspection_bytes_per_attempt: Math.round(bytes),
     throughput_inspection_off: Math.round(median(runs.map((x) => x.value))),
     ratio_inspection_off: Number(median(offRatios).toFixed(3)),
