@@ -102,7 +102,7 @@ async function replayedJobs(uuid: string): Promise<{ job: DeliveryJob; replayed:
 }
 
 before(async () => {
-  api = await startConfigApi({ env: { REPLAY_MAX_EVENTS_PER_SECOND: String(RATE), REPLAY_MAX_WINDOW_HOURS: String(30 * 24) } });
+  api = await startConfigApi({ env: { REPLAY_MAX_EVENTS_PER_SECOND: String(RATE), REPLAY_MAX_WINDOW_HOURS: String(30 * 24), REPLAY_MAX_CONCURRENT: '1' } });
   kafka = testKafka('herald-test-replay');
   codec = new SchemaRegistryCodec({ url: TEST_SCHEMA_REGISTRY_URL });
   // The router reads the config API's database, as deployed.
@@ -186,12 +186,17 @@ test('a replay runs once at a time per notification, shows its progress and stop
   await tick();
   const to = new Date();
   const body = { from: from.toISOString(), to: to.toISOString() };
-  // Two at once: both pass the check for a running replay, and MongoDB's unique _id lets one in.
+  // Two at once: one is refused (in one instance by its bookkeeping; across replicas by the unique _id of notification_replays).
   const [a, b] = await Promise.all([api.request<Status>('POST', path(n.uuid), { token, body }), api.request<Status>('POST', path(n.uuid), { token, body })]);
   assert.deepEqual([a.status, b.status].sort(), [202, 409], `${a.text} ${b.text}`);
   const first = a.status === 202 ? a : b;
   const third = await api.request('POST', path(n.uuid), { token, body });
   assert.equal(third.status, 409, third.text);
+  // REPLAY_MAX_CONCURRENT is 1 here: another notification's replay waits for this one to end.
+  const other = await notification();
+  const refused = await api.request('POST', path(other.uuid), { token, body });
+  assert.equal(refused.status, 429, refused.text);
+  assert.equal(refused.headers.get('retry-after'), '10');
   // At RATE events per second the 600 take 3 s: it is seen moving, then cancelled.
   const moving = await eventually(async () => {
     const r = (await api.request<Status>('GET', path(n.uuid), { token })).body;
@@ -214,6 +219,12 @@ test('a replay runs once at a time per notification, shows its progress and stop
   assert.equal(again.status, 202, again.text);
   assert.notEqual(again.body.id, first.body.id);
   await api.request('DELETE', path(n.uuid), { token });
+  await finished(n.uuid);
+  // Ended, it no longer counts against REPLAY_MAX_CONCURRENT.
+  const now = await api.request('POST', path(other.uuid), { token, body });
+  assert.equal(now.status, 202, now.text);
+  await api.request('DELETE', path(other.uuid), { token });
+  await finished(other.uuid);
 });
 
 test('a running replay whose instance stopped writing progress is shown failed, and may be started again', async () => {

@@ -102,6 +102,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
     topic: TOPICS.repositoryEvents,
     maxEventsPerSecond: config.REPLAY_MAX_EVENTS_PER_SECOND,
     maxWindowMs: config.REPLAY_MAX_WINDOW_HOURS * 3_600_000,
+    maxConcurrent: config.REPLAY_MAX_CONCURRENT,
     logger,
   });
 

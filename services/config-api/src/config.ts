@@ -53,6 +53,8 @@ export const configShape = {
   REPLAY_MAX_EVENTS_PER_SECOND: int(2_000, 1, 1_000_000),
   /** The longest window a replay may cover (the event log's retention is 7 days). */
   REPLAY_MAX_WINDOW_HOURS: int(7 * 24, 1, 90 * 24),
+  /** Replays one instance runs at once (over all notifications); more are refused with 429 until one ends. */
+  REPLAY_MAX_CONCURRENT: int(2, 1, 100),
   /** Audit log entries (every change to notifications and e-mail authorizations) are deleted after this many days. */
   AUDIT_RETENTION_DAYS: int(90, 1, 3650),
   /** As the delivery services keep attempt inspection records (and so the jobs a resend needs): named in the API's 404s. */

@@ -3,9 +3,9 @@ import { ValidationError } from '@herald/errors';
 import type { SchemaRegistryCodec } from '@herald/events';
 import type { Kafka } from '@herald/kafka';
 import type { Logger } from '@herald/logger';
-import { checkReplayWindow, planReplay, ReplayWindowExpiredError, runReplay, type ReplayCounts, type ReplayPlan } from '@herald/routing';
+import { checkReplayWindow, planReplay, ReplayWindowExpiredError, runReplay, type ReplayCounts, type ReplayPlan, type ReplayWindow } from '@herald/routing';
 import { toSubscription, type NotificationDoc } from '@herald/subscriptions';
-import { ConflictError, UpstreamError } from '../http/http-errors.js';
+import { ConflictError, TooManyRequestsError, UpstreamError } from '../http/http-errors.js';
 import type { ReplayDoc, ReplayStore } from './replay-store.js';
 
 export interface ReplayTasksOptions {
@@ -16,6 +16,8 @@ export interface ReplayTasksOptions {
   topic: string;
   maxEventsPerSecond: number;
   maxWindowMs: number;
+  /** Replays this process runs at once; beyond, start() is refused (429). */
+  maxConcurrent: number;
   logger: Logger;
 }
 
@@ -35,6 +37,8 @@ interface Running {
  */
 export class ReplayTasks {
   private readonly running = new Map<string, Running>();
+  /** Notifications whose replay is between the checks and its start (planning the window). */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly o: ReplayTasksOptions) {}
 
@@ -42,7 +46,24 @@ export class ReplayTasks {
   async start(n: NotificationDoc, from: Date, to: Date, requestedBy: string): Promise<ReplayDoc> {
     const window = checkReplayWindow(from, to, Date.now(), this.o.maxWindowMs);
     const store = this.o.store();
-    if ((await store.get(n.uuid))?.state === 'running') throw alreadyRunning(n.uuid);
+    const current = await store.get(n.uuid);
+    // From here to starting.add nothing waits: two requests for one notification cannot both pass.
+    if (current?.state === 'running' || this.starting.has(n.uuid) || this.running.has(n.uuid)) throw alreadyRunning(n.uuid);
+    // Each replay reads at its own rate: bounding how many run bounds what they take from routing.
+    const busy = this.running.size + this.starting.size;
+    if (busy >= this.o.maxConcurrent) {
+      throw new TooManyRequestsError(`this instance runs ${busy} replay(s), the most it runs at once (REPLAY_MAX_CONCURRENT); retry when one has ended`, 10);
+    }
+    this.starting.add(n.uuid);
+    try {
+      return await this.startCounted(n, window, requestedBy);
+    } finally {
+      this.starting.delete(n.uuid);
+    }
+  }
+
+  private async startCounted(n: NotificationDoc, window: ReplayWindow, requestedBy: string): Promise<ReplayDoc> {
+    const store = this.o.store();
     let plan: ReplayPlan;
     try {
       plan = await planReplay(this.o.kafka, this.o.topic, window);

@@ -50,6 +50,7 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, spec: 
         202: { ...ReplayStatus, description: 'Started; follow it with GET' },
         404: missing,
         409: err('A replay of this notification is running'),
+        429: err('This instance runs `REPLAY_MAX_CONCURRENT` replays already (`Retry-After` says when to ask again)'),
         503: err('The event log could not be read'),
       },
     ),
