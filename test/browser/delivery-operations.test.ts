@@ -89,7 +89,7 @@ test('attempt inspection: the request and response of a test delivery as the rec
   await dialog.waitFor({ state: 'detached' });
 });
 
-test('endpoint health: the figures and the chart count the attempts made', { timeout: 60_000 }, async () => {
+test('endpoint health: the figures, the chart and the list’s chart count the attempts made', { timeout: 60_000 }, async () => {
   const { page } = w;
   const dialog = page.getByRole('dialog', { name: `Endpoint health: ${TITLE}` });
   // The health aggregates are flushed every couple of seconds: reopen until both attempts are in.
@@ -112,5 +112,13 @@ test('endpoint health: the figures and the chart count the attempts made', { tim
   await dialog.getByLabel('Chart window').selectOption('24h');
   await chart.and(page.locator('[aria-label*="last 24h"]')).waitFor();
   assert.equal(await dialog.locator('svg.health-chart').getAttribute('data-total'), '2');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The list charts each notification's last hour too.
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  const spark = row(page).locator('[data-col="health"] svg.health-spark');
+  await spark.waitFor();
+  assert.equal(await spark.getAttribute('data-total'), '2');
+  assert.equal(await spark.getAttribute('aria-label'), 'Last 1h: 2 attempts, 2 succeeded, 0 retried, 0 dead-lettered');
   assert.deepEqual([...w.consoleErrors, ...w.pageErrors], []);
 });

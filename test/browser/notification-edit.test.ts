@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { adminToken } from '../helpers/tokens.js';
+import { eventually } from '../helpers/wait.js';
 import { launchBrowser, openPage, openRepository, screenshot, signIn, type TestBrowser, type WatchedPage } from './browser.js';
 
 const REPO = 'acme/tags';
@@ -161,7 +162,7 @@ test('edit: a change made elsewhere since the form opened is a 409 the page expl
   assert.equal((await notifications().findOne({ uuid }))?.['title'], 'Theirs', 'the other edit was not overwritten');
 
   await conflict.getByRole('button', { name: 'Reload' }).click();
-  await page.waitForFunction('document.querySelector(\'dialog [data-field="title"]\')?.value === "Theirs"');
+  await eventually(async () => assert.equal(await dialog.getByLabel('Title (optional)').inputValue(), 'Theirs'), 10_000, 100);
   assert.equal(await dialog.getByLabel('Webhook URL').inputValue(), 'https://hooks.example.com/theirs');
   assert.equal(await dialog.getByLabel('Only for tags').inputValue(), 'all');
   await dialog.getByLabel('Title (optional)').fill('Mine');

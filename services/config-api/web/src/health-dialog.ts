@@ -61,6 +61,29 @@ export function renderHealthChart(series: EndpointHealth['series']): SVGSVGEleme
   return chart;
 }
 
+/** The last hour in a list row: the same bars, small, with the counts in words for assistive technology. */
+export function renderHealthSparkline(series: EndpointHealth['series']): SVGSVGElement {
+  const width = 120;
+  const height = 24;
+  const sums = { success: 0, retry: 0, dead_letter: 0 };
+  for (const p of series.points) for (const o of OUTCOMES) sums[o] += p[o];
+  const total = sums.success + sums.retry + sums.dead_letter;
+  const spark = s('svg', {
+    class: 'health-spark',
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-label': `Last ${series.window}: ${total} attempts, ${sums.success} succeeded, ${sums.retry} retried, ${sums.dead_letter} dead-lettered`,
+    'data-total': total,
+  });
+  spark.append(s('line', { class: 'axis', x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5 }));
+  for (const b of barLayout(series.points, width, height - 1)) {
+    spark.append(s('rect', { class: `bar bar-${b.outcome}`, x: b.x.toFixed(1), y: b.y.toFixed(1), width: b.w.toFixed(1), height: b.h.toFixed(1), 'data-outcome': b.outcome, 'data-count': b.count }));
+  }
+  return spark;
+}
+
 const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)} %`);
 const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `≤ ${v} ms`);
 

@@ -1,7 +1,7 @@
 import { ApiError, type Notification } from './api.js';
 import { openAttemptsDialog } from './attempts-dialog.js';
 import { openEditDialog } from './edit-dialog.js';
-import { openHealthDialog } from './health-dialog.js';
+import { openHealthDialog, renderHealthSparkline } from './health-dialog.js';
 import { openReplayDialog } from './replay-dialog.js';
 import { describeFilter, describeTarget, eventLabel, methodLabel } from './catalog.js';
 import { h, replace, say } from './dom.js';
@@ -13,6 +13,9 @@ export interface NotificationsList {
   root: HTMLElement;
   refresh(): Promise<void>;
 }
+
+/** Rows whose last hour is charted in the list (one health request each). */
+const MAX_SPARKLINES = 50;
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : 'request failed');
 
@@ -119,6 +122,7 @@ export function renderNotificationsList(session: Session, scope: Scope, onRefres
       h('td', { class: 'mono target' }, describeTarget(n.method, n.config)),
       h('td', { class: 'num', 'data-col': 'failures' }, n.number_of_failures),
       h('td', { 'data-col': 'state' }, state, n.disabled && n.disabled_reason ? h('span', { class: 'sub' }, n.disabled_reason) : null),
+      h('td', { 'data-col': 'health', 'data-uuid': n.uuid }),
       h('td', {}, actions(n)),
     );
   };
@@ -136,12 +140,29 @@ export function renderNotificationsList(session: Session, scope: Scope, onRefres
       replace(body, h('p', { class: 'empty' }, 'No notifications yet: create one below.'));
       return;
     }
-    const head = ['Title', 'When this event occurs', 'Then', 'Target', 'Failures', 'State', 'Actions'].map((c) => h('th', { scope: 'col' }, c));
+    const head = ['Title', 'When this event occurs', 'Then', 'Target', 'Failures', 'State', 'Last hour', 'Actions'].map((c) => h('th', { scope: 'col' }, c));
     replace(
       body,
       h('div', { class: 'table-scroll' }, h('table', { class: 'notifications' }, h('thead', {}, h('tr', {}, ...head)), h('tbody', {}, ...list.map(row)))),
     );
+    fillSparklines(list);
   }
+
+  /**
+   * Each row's last hour of attempts by outcome, a small chart (the Health dialog has the figures).
+   * Read after the list is shown, for the first rows only; a row whose health cannot be read stays empty.
+   */
+  const fillSparklines = (list: Notification[]): void => {
+    for (const n of list.slice(0, MAX_SPARKLINES)) {
+      void session.api.health(scope, n.uuid, '1h').then(
+        (health) => {
+          const cell = body.querySelector(`td[data-col="health"][data-uuid="${CSS.escape(n.uuid)}"]`);
+          if (cell) replace(cell, renderHealthSparkline(health.series));
+        },
+        () => undefined,
+      );
+    }
+  };
 
   refreshButton.addEventListener('click', () => void refresh());
   return { root, refresh };
