@@ -78,6 +78,15 @@ test('hostile titles and event data render as text: no dialog, no console error'
   await confirm.getByRole('heading', { name: `Delete “${TITLE}”?` }).waitFor();
   await confirm.getByRole('button', { name: 'Cancel' }).click();
 
+  // The edit dialog and the audit log show it as text too (issue 17).
+  await page.getByRole('button', { name: `Edit: ${TITLE}` }).click();
+  const edit = page.getByRole('dialog', { name: `Edit: ${TITLE}` });
+  await edit.locator('form').waitFor();
+  assert.equal(await edit.getByLabel('Title (optional)').inputValue(), TITLE);
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await edit.waitFor({ state: 'detached' });
+  await page.locator('table.audit .audit-changes li', { hasText: `title: ${TITLE}` }).waitFor();
+
   await page.locator('#bell-button').click();
   const items = page.locator('.bell-item');
   await items.nth(1).waitFor();
