@@ -21,7 +21,7 @@ export interface ReadRangesOptions {
  * Reads the given offset ranges of a topic once, with a consumer of its own: a throwaway group
  * (never the router's), positioned by seek, that commits nothing and is deleted afterwards, so the
  * live consumers' groups and offsets are untouched. Transaction markers and aborted records count
- * as read (kafkajs reports batches of them only through its END_BATCH_PROCESS event).
+ * as read (kafkajs reports a batch of only those through its END_BATCH_PROCESS event alone).
  */
 export async function readRanges(o: ReadRangesOptions): Promise<{ stopped: boolean }> {
   const pending = new Map(o.ranges.filter((r) => r.end > r.start).map((r) => [r.partition, r]));
@@ -34,6 +34,8 @@ export async function readRanges(o: ReadRangesOptions): Promise<{ stopped: boole
     allowAutoTopicCreation: false,
     maxBytesPerPartition: o.maxBytesPerPartition ?? 1_048_576,
   });
+  /** Per partition, the next offset to hand on. */
+  const next = new Map<number, bigint>();
   let lastMove = Date.now();
   let settle!: (stopped: boolean) => void;
   let fail!: (err: unknown) => void;
@@ -59,9 +61,10 @@ export async function readRanges(o: ReadRangesOptions): Promise<{ stopped: boole
   }, Math.min(5_000, stallMs));
   try {
     await consumer.connect();
+    // A batch of only transaction markers or aborted records never reaches eachBatch: only this event tells.
     consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-      const { partition, lastOffset } = e.payload as { partition: number; lastOffset: string };
-      advance(partition, BigInt(lastOffset) + 1n);
+      const { partition, lastOffset, batchSize } = e.payload as { partition: number; lastOffset: string; batchSize: number };
+      if (batchSize === 0) advance(partition, BigInt(lastOffset) + 1n);
     });
     consumer.on(consumer.events.CRASH, (e) => fail((e.payload as { error: unknown }).error));
     await consumer.subscribe({ topic: o.topic, fromBeginning: true });
@@ -69,13 +72,19 @@ export async function readRanges(o: ReadRangesOptions): Promise<{ stopped: boole
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
         const r = pending.get(batch.partition);
-        if (!r || o.signal?.aborted) return;
-        // A fetch made before the seek took effect can start below the range.
+        if (!r || o.signal?.aborted || !isRunning() || isStale()) return;
+        // A fetch made before the seek took effect can start below the range, or overlap what was
+        // read: each offset is handed on once, in order.
+        const from = next.get(batch.partition) ?? r.start;
         const records = batch.messages.filter((m) => {
           const offset = BigInt(m.offset);
-          return offset >= r.start && offset < r.end;
+          return offset >= from && offset < r.end;
         });
-        if (records.length > 0 && isRunning() && !isStale()) await o.onRecords(batch.partition, records, heartbeat);
+        if (records.length > 0) await o.onRecords(batch.partition, records, heartbeat);
+        // Past the batch's transaction markers too, which are not among its messages.
+        const after = BigInt(batch.lastOffset()) + 1n;
+        next.set(batch.partition, after > from ? after : from);
+        advance(batch.partition, after);
       },
     });
     for (const r of pending.values()) consumer.seek({ topic: o.topic, partition: r.partition, offset: r.start.toString() });

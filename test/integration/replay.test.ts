@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DELIVERY_JOB_SCHEMA, deliveryId, sampleEvent, SchemaRegistryCodec, type DeliveryJob, type RepositoryEvent } from '@herald/events';
 import { HEADERS, TOPICS, type Kafka } from '@herald/kafka';
-import { planReplay, ReplayWindowExpiredError } from '@herald/routing';
+import { planReplay, readRanges, ReplayWindowExpiredError } from '@herald/routing';
 import type { NotificationDoc } from '@herald/subscriptions';
 import { startConfigApi, type RunningConfigApi } from '../helpers/config-api.js';
 import { readSince, testKafka, TEST_SCHEMA_REGISTRY_URL } from '../helpers/kafka.js';
@@ -341,6 +341,41 @@ test('a namespace-wide notification’s replay applies its scope', async () => {
     (all) => all.length >= 2,
   );
   assert.deepEqual(jobs.map((j) => j.delivery_id).sort(), covered.map((e) => deliveryId(e.event_id, n.uuid)).sort());
+});
+
+test('the reader hands on each committed record of a range once and ends past transaction markers and aborted records', async () => {
+  const topic = `herald-test-replay-tx-${randomBytes(4).toString('hex')}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer({ transactionalId: `herald-test-replay-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const send = async (values: string[], commit: boolean) => {
+      const tx = await producer.transaction();
+      await tx.send({ topic, messages: values.map((value) => ({ value })) });
+      await (commit ? tx.commit() : tx.abort());
+    };
+    await send(['a', 'b'], true);
+    await send(['x'], false);
+    await send(['c'], true); // the range ends with this transaction's commit marker
+    const [end] = await admin.fetchTopicOffsets(topic);
+    assert.equal(end?.high, '7', 'three transactions: four records and three markers');
+    const seen: string[] = [];
+    const { stopped } = await readRanges({
+      kafka,
+      topic,
+      ranges: [{ partition: 0, start: 0n, end: 7n }],
+      stallMs: 20_000,
+      onRecords: async (_p, records) => void seen.push(...records.map((m) => m.value?.toString() ?? '')),
+    });
+    assert.equal(stopped, false);
+    assert.deepEqual(seen, ['a', 'b', 'c']);
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
 });
 
 test('replay routes need a token and admin permission on the repository', async () => {
