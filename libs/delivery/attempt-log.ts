@@ -176,7 +176,7 @@ interface Queued {
  * an earlier attempt wrote (its reply was lost); when the driver accounts for every document (an
  * unordered insert that failed for some), the others were written too.
  */
-function storedDespite(err: unknown, docs: number): Set<number> {
+export function storedDespite(err: unknown, docs: number): Set<number> {
   const e = err as { name?: string; writeErrors?: unknown; insertedCount?: number };
   const list = Array.isArray(e.writeErrors) ? (e.writeErrors as { index?: number; code?: number }[]) : e.writeErrors ? [e.writeErrors as { index?: number; code?: number }] : [];
   const failed = new Set(list.filter((w) => w.code !== DUPLICATE_KEY).map((w) => w.index));

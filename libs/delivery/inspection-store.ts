@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db } from '@herald/mongo';
 import type { Logger } from '@herald/logger';
 import type { AttemptInspection, InspectedRequest, InspectedResponse } from './inspection.js';
+import { storedDespite } from './attempt-log.js';
 import { esc, unesc } from './line-escape.js';
 
 export const DELIVERY_INSPECTIONS_COLLECTION = 'delivery_inspections';
@@ -168,6 +169,8 @@ export class InspectionStore {
   readonly retentionMs: number;
   private buffer: Queued[] = [];
   private unsent: Bucket[] = [];
+  /** Records in `unsent` (kept, not summed per record: while MongoDB is down there are many buckets). */
+  private unsentRecords = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
 
@@ -182,7 +185,7 @@ export class InspectionStore {
   }
 
   get pending(): number {
-    return this.buffer.length + this.unsent.reduce((n, b) => n + b.n, 0);
+    return this.buffer.length + this.unsentRecords;
   }
 
   /** Queues a record (with the job message for a resend); written within the flush interval. */
@@ -209,26 +212,32 @@ export class InspectionStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.unsent.push(...this.buckets(this.buffer));
+    this.unsentRecords += this.buffer.length;
     this.buffer = [];
     if (this.unsent.length === 0) return;
     const docs = this.unsent;
     this.writing = this.col
       .insertMany(docs, { ordered: false })
-      .then(() => {
-        this.unsent = this.unsent.filter((b) => !docs.includes(b));
-      })
-      .catch((err: { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }) => {
-        const list = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : undefined;
-        // A duplicate id is a bucket an earlier write stored (its reply was lost); without a
-        // per-document account every bucket is kept for the next try.
-        const failed = new Set(list ? list.filter((w) => w.code !== 11000).map((w) => docs[w.index]) : docs);
-        this.unsent = this.unsent.filter((b) => !docs.includes(b) || failed.has(b));
+      .then(() => this.keep(docs, new Set()))
+      .catch((err: unknown) => {
+        // Stored despite the error: duplicates of an earlier write whose reply was lost, or, when
+        // the driver accounts for every document, those it did not name (the attempt log's rule).
+        const stored = storedDespite(err, docs.length);
+        const failed = new Set(docs.filter((_, i) => !stored.has(i)));
+        this.keep(docs, failed);
         if (failed.size === 0) return;
         this.opts.logger?.warn({ error: (err as unknown as Error).message, pending: this.pending }, 'inspection write failed, will retry');
         this.schedule(5_000);
       })
       .finally(() => (this.writing = undefined));
     await this.writing;
+  }
+
+  /** After a write of `docs`: those not in `failed` are stored and leave `unsent`. */
+  private keep(docs: Bucket[], failed: Set<Bucket | undefined>): void {
+    const written = new Set(docs.filter((b) => !failed.has(b)));
+    this.unsent = this.unsent.filter((b) => !written.has(b));
+    for (const b of written) this.unsentRecords -= b.n;
   }
 
   /** At shutdown: one last write; what is still unwritten is dropped (and counted). */
@@ -240,6 +249,7 @@ export class InspectionStore {
     if (lost > 0) this.opts.onDropped?.(lost);
     this.buffer = [];
     this.unsent = [];
+    this.unsentRecords = 0;
   }
 
   private buckets(queued: Queued[]): Bucket[] {
