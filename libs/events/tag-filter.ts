@@ -1,6 +1,7 @@
 import { ValidationError } from '@herald/errors';
 import { RE2JS } from 're2js';
 import { isTagListEventKind, TAG_LIST_FIELDS } from './constants.js';
+import { globToPattern } from './tag-glob.js';
 import type { RepositoryEvent } from './event-types.js';
 
 /** `event_config` key of the glob filter: a list of patterns, a tag fires when it matches one. */
@@ -20,42 +21,9 @@ export interface TagMatcher {
 /** What a tag filter is checked against: the notification's `event_config` as stored. */
 type EventConfig = Readonly<Record<string, unknown>>;
 
-/**
- * A glob as an RE2 pattern matching the whole tag: `*` any run of characters, `?` one character,
- * `[abc]`, `[a-z]`, `[!a-z]` (or `[^a-z]`) one character of (not of) a class, `\x` the character x;
- * everything else stands for itself. Throws a message (not an error) for a malformed glob.
- */
+/** A glob as an RE2 pattern matching the whole tag (the syntax: tag-glob.ts). Throws a message for a malformed glob. */
 export function globToRe2(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '\\') {
-      const next = glob[++i];
-      if (next === undefined) throw new Error('ends with an unfinished escape "\\"');
-      out += RE2JS.quote(next);
-    } else if (c === '[') {
-      const end = classEnd(glob, i);
-      if (end < 0) throw new Error(`has an unclosed "[" at ${i + 1}`);
-      let body = glob.slice(i + 1, end);
-      const negated = body.startsWith('!') || body.startsWith('^');
-      if (negated) body = body.slice(1);
-      // Inside a class only `\`, `]`, `[` and `^` mean something to RE2; `-` keeps its range meaning.
-      out += `[${negated ? '^' : ''}${body.replace(/[\\\]^[]/g, (m) => `\\${m}`)}]`;
-      i = end;
-    } else out += RE2JS.quote(c);
-  }
-  return out;
-}
-
-/** Index of the `]` closing the class opened at `open` (a `]` first in the class is literal), or -1. */
-function classEnd(glob: string, open: number): number {
-  let j = open + 1;
-  if (glob[j] === '!' || glob[j] === '^') j++;
-  if (glob[j] === ']') j++;
-  const end = glob.indexOf(']', j);
-  return end > open + 1 ? end : -1;
+  return globToPattern(glob, (c) => RE2JS.quote(c));
 }
 
 /**

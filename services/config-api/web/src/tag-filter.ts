@@ -7,6 +7,8 @@
  * tag-filter.test.ts keeps both equal to libs/events.
  */
 
+import { globToPattern } from '@herald/events/tag-glob';
+
 export type TagFilterMode = 'all' | 'glob' | 'regex';
 
 export const TAG_GLOB_KEY = 'tag-glob';
@@ -32,37 +34,9 @@ export function splitList(text: string): string[] {
 
 const quote = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, (m) => `\\${m}`);
 
-/** Index of the `]` closing the class opened at `open` (a `]` first in the class is literal), or -1. */
-function classEnd(glob: string, open: number): number {
-  let j = open + 1;
-  if (glob[j] === '!' || glob[j] === '^') j++;
-  if (glob[j] === ']') j++;
-  const end = glob.indexOf(']', j);
-  return end > open + 1 ? end : -1;
-}
-
-/** A glob as a regular expression source over a whole tag; throws the server's wording ("has an unclosed …"). */
+/** A glob as a regular expression source over a whole tag (the router's translation); throws the server's wording ("has an unclosed …"). */
 export function globSource(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '\\') {
-      const next = glob[++i];
-      if (next === undefined) throw new Error('ends with an unfinished escape "\\"');
-      out += quote(next);
-    } else if (c === '[') {
-      const end = classEnd(glob, i);
-      if (end < 0) throw new Error(`has an unclosed "[" at ${i + 1}`);
-      let body = glob.slice(i + 1, end);
-      const negated = body.startsWith('!') || body.startsWith('^');
-      if (negated) body = body.slice(1);
-      out += `[${negated ? '^' : ''}${body.replace(/[\\\]^[]/g, (m) => `\\${m}`)}]`;
-      i = end;
-    } else out += quote(c);
-  }
-  return out;
+  return globToPattern(glob, quote);
 }
 
 // RE2 refuses these, with these messages (given the construct and the pattern from it on); JavaScript would accept them.
