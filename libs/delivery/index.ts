@@ -24,7 +24,7 @@ export type { DeliveryApp, DeliveryAppParts, HttpDeliveryAppParts } from './serv
 export { deliveryShape, runtimeTuning } from './service-config.js';
 export type { DeliveryConfig } from './service-config.js';
 export { postJson } from './post-json.js';
-export { destinationOfUrl } from './endpoint-target.js';
+export { destinationOf, destinationOfUrl } from './endpoint-target.js';
 export { AttemptCancel, DeadlineSweep, attemptTimeout } from './attempt-cancel.js';
 export { timedOut } from '@herald/http-guard';
 export type { Cancellation } from '@herald/http-guard';

@@ -144,6 +144,7 @@ export function createApp(config: ConfigApiConfig, logger: Logger): ConfigApi {
       get: (uuid, id) => lazy(() => stores?.inspections, 'inspection store').get(uuid, id),
       health: (uuid, window) => readEndpointHealth(lazy(() => db, 'database'), uuid, { window }),
       breaker: (method, destination) => lazy(() => stores?.breakers, 'breaker store').get(method, destination),
+      breakers: (method) => lazy(() => stores?.breakers, 'breaker store').list(method),
       resend: (n, deliveryId) =>
         resendDelivery({ producer: kafkaSide.jobs, codec: kafkaSide.codec, inspections: lazy(() => stores?.inspections, 'inspection store'), notification: n, deliveryId }),
       retentionDays: config.INSPECTION_RETENTION_DAYS,

@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import type { AttemptInspection, EndpointHealth } from '@herald/delivery';
+import { destinationOf, type AttemptInspection, type EndpointHealth } from '@herald/delivery';
 import type { BreakerState } from '@herald/store';
-import { scopeOf, type NotificationDoc } from '@herald/subscriptions';
+import type { NotificationDoc } from '@herald/subscriptions';
 import type { ApiDeps } from '../deps.js';
 import { NotFoundError, UpstreamError } from '../http/http-errors.js';
 import { BEARER, err } from '../schemas/common.js';
-import { targetName, type ScopeTarget } from './notifications.js';
+import type { Principal } from '@herald/auth';
+import { notificationScope } from '../audit/auditor.js';
+import { principalOf } from './notification-routes.js';
+import { owned, type ScopeTarget } from './notifications.js';
 
 /** What the delivery routes need: inspection records, health aggregates, breaker state, resend. */
 export interface DeliveryOps {
@@ -16,6 +19,8 @@ export interface DeliveryOps {
   health(uuid: string, window: '1h' | '24h'): Promise<EndpointHealth>;
   /** The breaker of a method's destination (`host:port`): its last transition, undefined when it never opened. */
   breaker(method: string, destination: string): Promise<BreakerState | undefined>;
+  /** Every breaker of a method that ever opened (Flowdock and HipChat have one: their API host's). */
+  breakers(method: string): Promise<BreakerState[]>;
   /** Publishes the delivery's stored job again; undefined when the delivery is not known. */
   resend(n: NotificationDoc, deliveryId: string): Promise<{ delivery_id: string; resent_from: string; attempt: number } | undefined>;
   /** Days inspection records (and so resendable jobs) are kept, for messages. */
@@ -33,29 +38,6 @@ export interface DeliveryRouteSpec {
   target(req: FastifyRequest): ScopeTarget;
   missing: string;
   errors: Record<number, unknown>;
-}
-
-function belongsTo(n: NotificationDoc, t: ScopeTarget): boolean {
-  const scope = scopeOf(n);
-  return scope === scopeOf(t) && n.repository === t.repository && (scope !== 'namespace' || n.namespace === t.namespace);
-}
-
-async function owned(deps: ApiDeps, target: ScopeTarget, uuid: string): Promise<NotificationDoc> {
-  const n = uuid.length <= 100 ? await deps.notifications.get(uuid) : null;
-  if (!n || !belongsTo(n, target)) throw new NotFoundError(`notification ${uuid.slice(0, 100)} not found in ${targetName(target)}`);
-  return n;
-}
-
-/** The `host:port` a notification posts to (the breaker's key), when its config has a URL. */
-export function destinationOf(n: Pick<NotificationDoc, 'config'>): string | undefined {
-  const url = n.config['url'];
-  if (typeof url !== 'string') return undefined;
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
-  } catch {
-    return undefined;
-  }
 }
 
 const present = (a: AttemptInspection) => {
@@ -87,27 +69,46 @@ export async function getAttempt(deps: ApiDeps, target: ScopeTarget, uuid: strin
   return present(a);
 }
 
-export async function resend(deps: ApiDeps, target: ScopeTarget, uuid: string, deliveryId: string): Promise<unknown> {
+export async function resend(deps: ApiDeps, target: ScopeTarget, uuid: string, deliveryId: string, who: Principal): Promise<unknown> {
   const n = await owned(deps, target, uuid);
-  let r: Awaited<ReturnType<DeliveryOps['resend']>>;
-  try {
-    r = await deps.deliveries.resend(n, deliveryId);
-  } catch (e) {
-    throw new UpstreamError(503, 'the delivery could not be resent; retry', e);
-  }
-  if (!r) throw new NotFoundError(`delivery ${deliveryId.slice(0, 100)} of notification ${n.uuid} is not known (never attempted with inspection on, or older than ${deps.deliveries.retentionDays} days)`);
-  return r;
+  const audited = { actor: who.subject, action: 'resend', scope: notificationScope(n), notification_uuid: n.uuid } as const;
+  return deps.auditor.record(
+    audited,
+    async () => {
+      let r: Awaited<ReturnType<DeliveryOps['resend']>>;
+      try {
+        r = await deps.deliveries.resend(n, deliveryId);
+      } catch (e) {
+        throw new UpstreamError(503, 'the delivery could not be resent; retry', e);
+      }
+      if (!r) throw new NotFoundError(`delivery ${deliveryId.slice(0, 100)} of notification ${n.uuid} is not known (never attempted with inspection on, or older than ${deps.deliveries.retentionDays} days)`);
+      return r;
+    },
+    (r) => ({ delivery_id: r.delivery_id, attempt: r.attempt }),
+  );
+}
+
+/**
+ * The breaker in front of `n`: its URL's destination's, or, for a method whose config has no URL
+ * (Flowdock, HipChat: the delivery service's one API host), the method's only breaker if it has one.
+ */
+async function breakerOf(deps: ApiDeps, n: NotificationDoc, destination: string | undefined): Promise<BreakerState | undefined> {
+  if (destination) return deps.deliveries.breaker(n.method, destination);
+  if (n.method !== 'flowdock' && n.method !== 'hipchat') return undefined;
+  const all = await deps.deliveries.breakers(n.method);
+  return all.length === 1 ? all[0] : undefined;
 }
 
 export async function endpointHealth(deps: ApiDeps, target: ScopeTarget, uuid: string, window: '1h' | '24h'): Promise<unknown> {
   const n = await owned(deps, target, uuid);
   const destination = destinationOf(n);
-  const [h, b] = await Promise.all([deps.deliveries.health(n.uuid, window), destination ? deps.deliveries.breaker(n.method, destination) : undefined]);
-  const breaker = !destination
+  const [h, b] = await Promise.all([deps.deliveries.health(n.uuid, window), breakerOf(deps, n, destination)]);
+  const at = destination ?? b?.destination;
+  const breaker = !at
     ? { state: 'unknown', destination: null, since: null, next_probe_at: null, consecutive_failures: null }
     : b
-      ? { state: b.state, destination, since: b.since, next_probe_at: b.next_probe_at, consecutive_failures: b.consecutive_failures }
-      : { state: 'closed', destination, since: null, next_probe_at: null, consecutive_failures: 0 };
+      ? { state: b.state, destination: at, since: b.since, next_probe_at: b.next_probe_at, consecutive_failures: b.consecutive_failures }
+      : { state: 'closed', destination: at, since: null, next_probe_at: null, consecutive_failures: 0 };
   return { notification_uuid: n.uuid, breaker, ...h };
 }
 
@@ -193,7 +194,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: ApiDeps, spec
       503: err('Kafka is unavailable'),
     }),
     async (req, reply) => {
-      const r = await resend(deps, t(req), prm(req)['uuid'] ?? '', prm(req)['delivery_id'] ?? '');
+      const r = await resend(deps, t(req), prm(req)['uuid'] ?? '', prm(req)['delivery_id'] ?? '', principalOf(req));
       void reply.code(202);
       return r;
     },
