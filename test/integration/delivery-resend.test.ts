@@ -20,6 +20,21 @@ interface Attempt {
   resent_from: string | null;
 }
 
+interface AuditEntry {
+  action: string;
+  notification_uuid?: string;
+  outcome: string;
+  status?: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The repository's audit entries for `n`'s resends, newest first. */
+async function resendsAudited(n: Parameters<DeliveryOpsFixture['call']>[0]): Promise<AuditEntry[]> {
+  const r = await ops.api.request<{ entries: AuditEntry[] }>('GET', `/api/v1/repository/${n.repository}/audit?limit=200`, { token: await adminToken(n.repository) });
+  assert.equal(r.status, 200);
+  return r.body.entries.filter((e) => e.action === 'resend' && e.notification_uuid === n.uuid);
+}
+
 const attemptsOf = (n: Parameters<DeliveryOpsFixture['call']>[0], count: number) =>
   eventually(async () => {
     const r = await ops.call<{ attempts: Attempt[] }>(n, 'GET', '/deliveries');
@@ -43,6 +58,12 @@ test('resend after a success: the receiver gets the same job again with the same
   const log = await attemptsOf(n, 2);
   assert.deepEqual([log[0]?.attempt, log[0]?.outcome, log[0]?.resent_from], [2, 'success', done!.attempt_id]);
   assert.equal(rx.seen.length, 2);
+  const audited = await resendsAudited(n);
+  assert.deepEqual(
+    audited.map((e) => [e.outcome, e.detail]),
+    [['succeeded', { delivery_id: job.delivery_id, attempt: 2 }]],
+    'the resend is in the audit log, once',
+  );
 });
 
 test('resend after a dead letter: attempted again (now answered), same webhook-id', async () => {
@@ -76,6 +97,8 @@ test('an unknown delivery is 404 naming it; a delivery of another notification i
   assert.match(JSON.stringify(r.body), /no-such-delivery/);
   assert.equal((await ops.call(n, 'POST', `/deliveries/${job.delivery_id}/resend`)).status, 404);
   assert.equal(rx.seen.length, 1, 'nothing resent');
+  const audited = await resendsAudited(n);
+  assert.deepEqual(audited.map((e) => [e.outcome, e.status]), [['failed', 404], ['failed', 404]], 'both refused resends are audited as failed');
 });
 
 test('only the repository’s admins may resend', async () => {

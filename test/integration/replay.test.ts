@@ -225,6 +225,20 @@ test('a replay runs once at a time per notification, shows its progress and stop
   assert.equal(now.status, 202, now.text);
   await api.request('DELETE', path(other.uuid), { token });
   await finished(other.uuid);
+  // Every start and cancel is in the audit log, with its outcome (the refused ones as failed 409).
+  const audit = await api.request<{ entries: { action: string; notification_uuid?: string; outcome: string; status?: number; detail?: Record<string, unknown> }[] }>(
+    'GET',
+    `/api/v1/repository/${repo}/audit?limit=200`,
+    { token },
+  );
+  assert.equal(audit.status, 200, audit.text);
+  const mine = audit.body.entries.filter((e) => e.notification_uuid === n.uuid && e.action.startsWith('replay'));
+  assert.deepEqual(
+    mine.map((e) => `${e.action} ${e.outcome} ${e.status ?? ''}`.trim()).sort(),
+    ['replay failed 409', 'replay failed 409', 'replay succeeded', 'replay succeeded', 'replay_cancel failed 409', 'replay_cancel succeeded', 'replay_cancel succeeded'],
+  );
+  const started = mine.filter((e) => e.action === 'replay' && e.outcome === 'succeeded').map((e) => e.detail?.['replay_id']).sort();
+  assert.deepEqual(started, [first.body.id, again.body.id].sort(), 'each started replay is named by its id');
 });
 
 test('a running replay whose instance stopped writing progress is shown failed, and may be started again', async () => {

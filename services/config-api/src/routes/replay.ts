@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@herald/auth';
+import { notificationScope } from '../audit/auditor.js';
 import type { ApiDeps } from '../deps.js';
 import { ConflictError, NotFoundError } from '../http/http-errors.js';
 import type { ReplayDoc } from '../replay/replay-store.js';
@@ -57,7 +58,13 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, spec: 
     async (req: FastifyRequest, reply: FastifyReply) => {
       const n = await notification(req);
       const body = req.body as { from: string; to: string };
-      const doc = await deps.replays.start(n, new Date(body.from), new Date(body.to), principalOf(req).subject);
+      const who = principalOf(req).subject;
+      const audited = { actor: who, action: 'replay', scope: notificationScope(n), notification_uuid: n.uuid } as const;
+      const doc = await deps.auditor.record(
+        audited,
+        () => deps.replays.start(n, new Date(body.from), new Date(body.to), who),
+        (d) => ({ replay_id: d.id, from: d.from.toISOString(), to: d.to.toISOString() }),
+      );
       void reply.code(202);
       return replayView(doc);
     },
@@ -77,8 +84,16 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, spec: 
     }),
     async (req) => {
       const n = await notification(req);
-      const doc = await deps.replays.cancel(n.uuid);
-      if (!doc) throw new ConflictError(`no replay of notification ${n.uuid} is running`);
+      const audited = { actor: principalOf(req).subject, action: 'replay_cancel', scope: notificationScope(n), notification_uuid: n.uuid } as const;
+      const doc = await deps.auditor.record(
+        audited,
+        async () => {
+          const cancelled = await deps.replays.cancel(n.uuid);
+          if (!cancelled) throw new ConflictError(`no replay of notification ${n.uuid} is running`);
+          return cancelled;
+        },
+        (d) => ({ replay_id: d.id }),
+      );
       return replayView(doc);
     },
   );

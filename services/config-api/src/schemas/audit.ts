@@ -25,7 +25,7 @@ export const AuditEntry = Type.Object({
   at: Type.String({ format: 'date-time', description: 'When the action was requested (ISO 8601)' }),
   actor: Type.String({ description: "The token's subject; `email:<address>` for a confirmation through the mailed link (no token)" }),
   action: Type.Enum([...AUDIT_ACTIONS], {
-    description: 'reset is the re-enable (POST on the notification); email_* are authorization changes: request (mail sent), confirm (link followed), withdraw',
+    description: 'reset is the re-enable (POST on the notification); resend is one delivery sent again, replay and replay_cancel start and cancel a replay of a time window; email_* are authorization changes: request (mail sent), confirm (link followed), withdraw',
   }),
   scope: Type.Object({
     kind: Type.Enum(['repository', 'namespace', 'registry']),
