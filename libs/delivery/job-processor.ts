@@ -19,10 +19,12 @@ import { InfrastructureFailure, isInfrastructureFailure } from './infrastructure
 import type { FailureAccounting } from './failure-accounting.js';
 import { dlqHeaders, dueAtOf, headerValue, resultOf, retryHeaders, type MessageSource, type ResultFields } from './job-messages.js';
 import type { DeliveryMetrics } from './metrics.js';
+import type { NotificationDoc } from '@herald/subscriptions';
 import type { NotificationLookup, NotificationState } from './notification-lookup.js';
 import { RESENT_FROM_HEADER } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { Sender } from './sender.js';
+import { tagFilterRejects } from './tag-filtered-sender.js';
 import { Abandoned, type Task } from './task.js';
 import { untilDone } from './until-done.js';
 
@@ -148,6 +150,20 @@ export class JobProcessor {
     return doc ? { state: 'active', doc } : { state: 'deleted' };
   }
 
+  /**
+   * The notification as stored now, for a job its known version's tag filter rejects entirely (an
+   * edit crossed the job between the router and here): delivered with the stored version if that
+   * one lets a tag through (the router was ahead of this process's view), else `filtered`.
+   */
+  private async current(job: DeliveryJob, known: NotificationDoc): Promise<NotificationState | { state: 'filtered' }> {
+    this.o.lookup.invalidate(job.notification_uuid);
+    const doc = await this.step('look up notification', () => this.o.lookup.document(job.notification_uuid));
+    if (!doc) return { state: 'deleted' };
+    if (doc.disabled) return { state: 'disabled', doc };
+    if (doc.version !== known.version) this.o.logger.debug({ notificationUuid: job.notification_uuid, known: known.version, stored: doc.version }, 'notification read again for a job its tag filter rejected');
+    return tagFilterRejects(job, doc) ? { state: 'filtered' } : { state: 'active', doc };
+  }
+
   private now(key: string, run: () => Promise<void>): Task {
     return { key, dueAt: 0, attempt: false, run };
   }
@@ -155,7 +171,8 @@ export class JobProcessor {
   private async attempt(job: DeliveryJob, message: KafkaMessage, source: MessageSource, release: () => void, admission?: Admission): Promise<void> {
     // The job may have waited (retry topic, queue): the notification may be disabled or gone by now.
     const known = this.resolve(job);
-    const state = known instanceof Promise ? await known : known;
+    let state: NotificationState | { state: 'filtered' } = known instanceof Promise ? await known : known;
+    if (state.state === 'active' && tagFilterRejects(job, state.doc)) state = await this.current(job, state.doc);
     if (state.state !== 'active') {
       release();
       admission?.settle('neutral');
@@ -260,12 +277,13 @@ export class JobProcessor {
   }
 
   /** Not attempted: the notification is deleted or disabled (SPEC §4), also for queued retries. */
-  private async drop(job: DeliveryJob, state: Exclude<NotificationState, { state: 'active' }>): Promise<void> {
-    const f: ResultFields = { outcome: 'dropped', attempt: job.attempt + 1, durationMs: 0, errorClass: state.state, errorMessage: `notification ${state.state}` };
+  private async drop(job: DeliveryJob, state: Exclude<NotificationState, { state: 'active' }> | { state: 'filtered' }): Promise<void> {
+    const message = state.state === 'filtered' ? 'the notification’s tag filter (edited since the job was routed) matches none of the event’s tags' : `notification ${state.state}`;
+    const f: ResultFields = { outcome: 'dropped', attempt: job.attempt + 1, durationMs: 0, errorClass: state.state, errorMessage: message };
     await this.step('publish result', () => this.o.out.send(TOPICS.deliveryResults, this.resultMessage(job, f)));
     this.o.metrics.dropped.inc({ method: this.o.method, reason: state.state });
     this.o.logger.info({ deliveryId: job.delivery_id, notificationUuid: job.notification_uuid, reason: state.state }, 'job dropped');
-    if (state.state === 'disabled') this.log(job, f);
+    if (state.state === 'disabled' || state.state === 'filtered') this.log(job, f);
   }
 
   /** A message that is not a job of this method: kept on the dead-letter topic as it was, with the reason. */

@@ -16,7 +16,7 @@ export function createDeliveryMetrics(registry: Registry, sources: { inFlight: (
     }),
     dropped: new Counter({
       name: 'herald_delivery_dropped_total',
-      help: 'Jobs dropped without an attempt because their notification is deleted or disabled',
+      help: 'Jobs dropped without an attempt because their notification is deleted or disabled, or its edited tag filter matches none of the event’s tags (reason filtered)',
       labelNames: ['method', 'reason'] as const,
       registers,
     }),

@@ -4,7 +4,7 @@ import { createDeliveryJob, sampleEvent, type RepositoryEventOf } from '@herald/
 import type { NotificationDoc } from '@herald/subscriptions';
 import { AttemptCancel } from './attempt-cancel.js';
 import type { SendRequest } from './sender.js';
-import { tagFilteredSender } from './tag-filtered-sender.js';
+import { tagFilterRejects, tagFilteredSender } from './tag-filtered-sender.js';
 
 function request(eventConfig: Record<string, unknown>, opts: { test?: boolean } = {}): SendRequest {
   const event = sampleEvent('repo_push', { repository: 'ns/app', body: { updated_tags: ['latest', 'v1.0', 'v2.0', 'dev'] } });
@@ -41,4 +41,18 @@ test('the job itself is not changed (retries and dead letters keep the event as 
   const req = request({ 'tag-glob': ['dev'] });
   assert.deepEqual(await sentTags(req), ['dev']);
   assert.deepEqual((req.job.event as RepositoryEventOf<'repo_push'>).body.updated_tags, ['latest', 'v1.0', 'v2.0', 'dev']);
+});
+
+test('tagFilterRejects: only when the filter lets none of a listed tag through (an edit crossed the job)', () => {
+  const rejects = (eventConfig: Record<string, unknown>, opts: { test?: boolean } = {}) => {
+    const r = request(eventConfig, opts);
+    return tagFilterRejects(r.job, r.notification);
+  };
+  assert.equal(rejects({ 'tag-glob': ['prod-*'] }), true, 'no tag matches');
+  assert.equal(rejects({ 'tag-regex': 'rc[0-9]+' }), true, 'no tag matches the regex');
+  assert.equal(rejects({ 'tag-glob': ['prod-*', 'dev'] }), false, 'one tag matches');
+  assert.equal(rejects({}), false, 'no filter');
+  assert.equal(rejects({ 'tag-glob': ['prod-*'] }, { test: true }), false, 'a test job is delivered as the sample is');
+  const build = createDeliveryJob({ event: sampleEvent('build_success', { repository: 'ns/app' }), notificationUuid: 'n1', method: 'webhook', test: false });
+  assert.equal(tagFilterRejects(build, { uuid: 'n1', event_config: { 'tag-glob': ['prod-*'] } } as unknown as NotificationDoc), false, 'a kind without a tag list');
 });

@@ -1,5 +1,19 @@
-import { filterEventTags } from '@herald/events';
+import { filterEventTags, hasTagFilter, isTagListEventKind, TAG_LIST_FIELDS, type DeliveryJob } from '@herald/events';
+import type { NotificationDoc } from '@herald/subscriptions';
 import type { SendRequest, Sender } from './sender.js';
+
+/**
+ * Whether `doc`'s tag filter lets none of the job's tags through although the event lists some: the
+ * router fired the job under another version of the notification (an edit of its filter crossed
+ * the job). Delivered as is, the body would list no tag; the job processor reads the notification
+ * again and drops the job if the current version still rejects it. Tests and alerts never.
+ */
+export function tagFilterRejects(job: DeliveryJob, doc: NotificationDoc): boolean {
+  if (job.test || job.alert || !hasTagFilter(doc.event_config) || !isTagListEventKind(job.event.kind)) return false;
+  const field = TAG_LIST_FIELDS[job.event.kind];
+  const listed = (e: DeliveryJob['event']) => ((e.body as unknown as Record<string, readonly string[] | undefined>)[field] ?? []).length;
+  return listed(job.event) > 0 && listed(filterEventTags(job.event, doc.event_config)) === 0;
+}
 
 /**
  * The request as the notification delivers it: an event whose body lists tags carries only those

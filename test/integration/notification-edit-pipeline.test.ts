@@ -91,8 +91,9 @@ test('100 edits (URL and tag filter) each reach routing and delivery within 1 s 
     latencies.push((await firstArrival(`e${i}`, `t${i}`, 20, 10_000)) - edited);
   }
   // Nothing went to a URL with a tag its filter never matched. In the moment between the router and
-  // delivery taking an edit, a push of the new tag can reach the old URL, rendered with the old
-  // filter (no tag matches it): counted, not refused.
+  // delivery taking an edit, a job the router fired for the new tag can meet the old version in
+  // delivery, whose filter matches none of its tags: delivery reads the notification again and sends
+  // it to the new URL, or drops it if the stored version rejects it too — never with an empty tag list.
   let transitional = 0;
   const wrong = rx.requests.filter((r) => {
     const m = /^\/e(\d+)$/.exec(r.url);
@@ -102,10 +103,11 @@ test('100 edits (URL and tag filter) each reach routing and delivery within 1 s 
     return !(tags.length === 0 || (tags.length === 1 && tags[0] === `t${m[1]}`));
   });
   assert.deepEqual(wrong.map((r) => `${r.url} ${r.body}`), []);
+  assert.equal(transitional, 0, 'no request listed an empty tag list');
   const sorted = [...latencies].sort((a, b) => a - b);
   const p50 = quantile(sorted, 0.5);
   const p99 = quantile(sorted, 0.99);
-  console.log(`edit propagation over ${sorted.length} edits (PUT answered → first delivery at the new URL with the new filter): p50 ${p50} ms, p99 ${p99} ms, max ${sorted.at(-1)} ms; ${transitional} of ${rx.requests.length} requests in a router-ahead-of-delivery moment`);
+  console.log(`edit propagation over ${sorted.length} edits (PUT answered → first delivery at the new URL with the new filter): p50 ${p50} ms, p99 ${p99} ms, max ${sorted.at(-1)} ms`);
   assert.ok(p99 < 1000, `p99 ${p99} ms`);
 });
 
