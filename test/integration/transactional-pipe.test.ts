@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@herald/logger';
@@ -16,6 +16,12 @@ const PARTITIONS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const logger = createLogger({ service: 'pipe-it', level: (process.env['PIPE_IT_LOG'] as 'warn' | undefined) ?? 'silent' });
 
+/** What a test opened, closed after the file's tests even when one fails midway (else the process never exits). */
+const opened: (() => Promise<unknown>)[] = [];
+after(async () => {
+  for (const close of opened.reverse()) await close().catch(() => undefined);
+});
+
 async function setup(name: string) {
   const id = randomBytes(3).toString('hex');
   const kafka = testKafka(`herald-pipe-it-${name}`);
@@ -31,8 +37,9 @@ async function setup(name: string) {
     }
   };
   const fatal: Error[] = [];
-  const pipe = (instance: string): TransactionalPipe =>
-    createTransactionalPipe({
+  opened.push(() => producer.disconnect());
+  const pipe = (instance: string): TransactionalPipe => {
+    const p = createTransactionalPipe({
       kafka,
       logger,
       groupId: `it-pipe-${name}-${id}`,
@@ -46,6 +53,9 @@ async function setup(name: string) {
       },
       onFatal: (err) => fatal.push(err),
     });
+    opened.push(() => p.stop());
+    return p;
+  };
   return { kafka, topics, publish, pipe, fatal, txId: (instance: string) => `it-pipe-${name}-${id}-${instance}`, sent: () => sent, close: () => producer.disconnect() };
 }
 
@@ -107,6 +117,7 @@ test('a producer fenced mid-stream: the pipe stops for good without taking the i
   // and the transaction it has open is aborted by the coordinator.
   const fencer = s.kafka.producer({ transactionalId: s.txId('a'), idempotent: true, maxInFlightRequests: 1 });
   await fencer.connect();
+  opened.push(() => fencer.disconnect());
   await (await fencer.transaction()).abort(); // kafkajs inits its producer id (the fence) with the first transaction
   await s.publish(2_000); // the pipe's next transaction finds its producer fenced
   // The fenced pipe stops for good (settling would fence the fencer in turn: two instances taking
