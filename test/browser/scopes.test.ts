@@ -22,6 +22,17 @@ before(async () => {
 after(async () => {
   await w?.close();
   await browser?.close();
+  // Registry-wide notifications reach every router through the one change feed: later tests' routers
+  // would give their events extra jobs, as would namespace-wide ones for acme/*. The lists hold only
+  // this test's (its own database).
+  if (api) {
+    const root = await testToken(TEST_SUPERUSER);
+    const list = await api.request<{ notifications: { uuid: string }[] }>('GET', '/api/v1/superuser/notification/', { token: root });
+    for (const n of list.body?.notifications ?? []) await api.request('DELETE', `/api/v1/superuser/notification/${n.uuid}`, { token: root });
+    const acme = await adminToken('acme/*');
+    const ns = await api.request<{ notifications: { uuid: string }[] }>('GET', '/api/v1/organization/acme/notification/', { token: acme });
+    for (const n of ns.body?.notifications ?? []) await api.request('DELETE', `/api/v1/organization/acme/notification/${n.uuid}`, { token: acme });
+  }
   await api?.stop();
 });
 

@@ -15,7 +15,11 @@ import { SystemFixture } from '../support/system-fixture.js';
 
 // The whole system as deployed: every service its own process, real Kafka, registry and FerretDB;
 // an admin configures through the API, the registry side publishes with the emit CLI.
-const sys = new SystemFixture({ DELIVERY_RETRY_DELAYS_MS: '300,300' });
+// Every receiver here is one loopback server (one destination): with circuit breakers on, the
+// flaky receiver's failures would open the breaker of all of them and its jobs would wait out the
+// back-off instead of being counted (delivery-protection.test.ts covers breakers); this test is about
+// disabling after failed deliveries.
+const sys = new SystemFixture({ DELIVERY_RETRY_DELAYS_MS: '300,300', BREAKER_FAILURES: '0' });
 const repository = sys.repository;
 const mails = sys.mails;
 let inbox: SystemFixture['inbox'];

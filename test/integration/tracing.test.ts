@@ -37,7 +37,13 @@ async function startPair(fx: RouterFixture, extra: Record<string, string>, label
   const group = `herald-tracing-${fx.id}`;
   await setGroupOffsetsToEnd(kafka, group, [TOPICS.jobs('webhook'), TOPICS.retry('webhook', 1), TOPICS.retry('webhook', 2)]);
   await setGroupOffsetsToEnd(kafka, fx.env['ROUTER_GROUP_ID']!, [TOPICS.repositoryEvents]);
-  const webhook = startService('delivery-webhook', { ...fx.env, ...extra, DELIVERY_GROUP_ID: group, DELIVERY_RETRY_DELAYS_MS: '200,400', WEBHOOK_ALLOW_LIST: '127.0.0.1' }, `webhook-${label}-${fx.id}`);
+  // The receivers fail each delivery's first attempt on purpose: no circuit breaker (a burst of such
+  // failures would open it and the retries would wait out its back-off).
+  const webhook = startService(
+    'delivery-webhook',
+    { ...fx.env, ...extra, DELIVERY_GROUP_ID: group, DELIVERY_RETRY_DELAYS_MS: '200,400', WEBHOOK_ALLOW_LIST: '127.0.0.1', BREAKER_FAILURES: '0' },
+    `webhook-${label}-${fx.id}`,
+  );
   const router = startService('router', { ...fx.env, ...extra }, `router-${label}-${fx.id}`);
   const pair = [await webhook, await router];
   processes.push(...pair);
