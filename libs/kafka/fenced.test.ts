@@ -11,7 +11,7 @@ test('a fencing error is found however deep kafkajs wrapped it', () => {
   const wrapped = Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('retries'), { cause: protocolError('INVALID_PRODUCER_EPOCH') }) });
   assert.deepEqual(fencedCause(wrapped), { type: 'INVALID_PRODUCER_EPOCH', message: 'broker says INVALID_PRODUCER_EPOCH' });
   assert.equal(fencedCause(protocolError('PRODUCER_FENCED'))?.type, 'PRODUCER_FENCED');
-  assert.equal(fencedCause(protocolError('UNKNOWN_SERVER_ERROR'))?.type, 'UNKNOWN_SERVER_ERROR', 'what Kafka 3.9 answers an EndTxn racing a fence');
+  assert.equal(fencedCause(protocolError('UNKNOWN_SERVER_ERROR'))?.type, 'UNKNOWN_SERVER_ERROR', 'what Kafka 4.4 answers an EndTxn racing a fence');
 });
 
 test('other failures are not fencing', () => {

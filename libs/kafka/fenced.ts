@@ -5,7 +5,7 @@
  * INVALID_PRODUCER_EPOCH (what brokers answer its old request versions instead of PRODUCER_FENCED),
  * PRODUCER_FENCED is listed for newer clients.
  *
- * UNKNOWN_SERVER_ERROR is counted too: Kafka 3.9's transaction coordinator answers it to an EndTxn
+ * UNKNOWN_SERVER_ERROR is counted too: Kafka 4.4's transaction coordinator (its EndTxn path for transaction version 1) answers it to an EndTxn
  * that races an epoch fence (its log: "IllegalStateException: Preparing transaction state transition
  * to ONGOING while it already a pending state PREPARE_EPOCH_FENCE"; seen in CI when another producer
  * took the id mid-commit). Taking the id back then would fence the new owner; stopping for good is
