@@ -1,5 +1,7 @@
 import type { DeliveryOutcome } from '@herald/events';
-import { ObjectId, type Collection, type Db } from '@herald/mongo';
+import { bucketLines } from './line-buckets.js';
+import type { ObjectId} from '@herald/mongo';
+import { type Collection, type Db } from '@herald/mongo';
 import type { Logger } from '@herald/logger';
 import { esc, unesc } from './line-escape.js';
 
@@ -377,26 +379,7 @@ export class AttemptLog {
   }
 
   private buckets(queued: Queued[]): Bucket[] {
-    const byUuid = new Map<string, Queued[]>();
-    for (const q of queued) {
-      const list = byUuid.get(q.uuid);
-      if (list) list.push(q);
-      else byUuid.set(q.uuid, [q]);
-    }
-    const out: Bucket[] = [];
-    for (const [uuid, list] of byUuid) {
-      for (let i = 0; i < list.length; i += BUCKET_ENTRIES) {
-        const part = list.slice(i, i + BUCKET_ENTRIES);
-        let first = Infinity;
-        let last = -Infinity;
-        for (const q of part) {
-          if (q.t < first) first = q.t;
-          if (q.t > last) last = q.t;
-        }
-        out.push({ _id: new ObjectId(), notification_uuid: uuid, first: new Date(first), last: new Date(last), n: part.length, lines: part.map((q) => q.line).join('\n') });
-      }
-    }
-    return out;
+    return bucketLines(queued, BUCKET_ENTRIES);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db } from '@herald/mongo';
+import { bucketLines } from './line-buckets.js';
 import type { Logger } from '@herald/logger';
 import type { AttemptInspection, InspectedRequest, InspectedResponse } from './inspection.js';
 import { storedDespite } from './attempt-log.js';
@@ -253,21 +254,7 @@ export class InspectionStore {
   }
 
   private buckets(queued: Queued[]): Bucket[] {
-    const byUuid = new Map<string, Queued[]>();
-    for (const q of queued) {
-      const list = byUuid.get(q.uuid);
-      if (list) list.push(q);
-      else byUuid.set(q.uuid, [q]);
-    }
-    const out: Bucket[] = [];
-    for (const [uuid, list] of byUuid) {
-      for (let i = 0; i < list.length; i += BUCKET_RECORDS) {
-        const part = list.slice(i, i + BUCKET_RECORDS);
-        const times = part.map((q) => q.t);
-        out.push({ _id: new ObjectId(), notification_uuid: uuid, first: new Date(Math.min(...times)), last: new Date(Math.max(...times)), n: part.length, lines: part.map((q) => q.line).join('\n') });
-      }
-    }
-    return out;
+    return bucketLines(queued, BUCKET_RECORDS);
   }
 
   /**
