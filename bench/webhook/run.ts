@@ -7,9 +7,10 @@
 // (e.g. 0.1): after the latency part, the throughput rounds again with a service that traces
 // (parentbased_traceidratio at that ratio, exported over OTLP/HTTP to a local receiver that drops the
 // spans), alternating with the raw loop as before: `ratio_tracing`, `tracing_vs_off` = ratio_tracing / ratio.
-// The service runs with attempt inspection on (the default); BENCH_INSPECTION=compare runs the
-// throughput rounds again with INSPECTION=off: `ratio_inspection_off`, `inspection_vs_off` = ratio /
-// ratio_inspection_off, and the stored bytes per attempt (`inspection_bytes_per_attempt`).
+// The service runs with attempt inspection on (the default); BENCH_INSPECTION=compare then runs
+// rounds of a fresh service with inspection on and one with INSPECTION=off, interleaved, each
+// between raw-loop rounds: `ratio_inspection_on`, `ratio_inspection_off`, `inspection_vs_off` (their
+// quotient), and the stored bytes per attempt (`inspection_bytes_per_attempt`).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ensureStack, kafkaBrokerPid, stackServerPid } from '@herald/infra';
@@ -228,7 +229,10 @@ async function tracingRounds(): Promise<Record<string, number | number[]>> {
 
 /**
  * What attempt inspection costs: the stored bytes per attempt (the records the rounds above wrote,
- * as FerretDB stores them: JSON text), then the throughput rounds again with INSPECTION=off.
+ * as FerretDB stores them: JSON text), then rounds of a service with inspection on and one with it
+ * off, interleaved (on, off, off, on, …) so that the machine's drift falls on both alike: each round
+ * starts a fresh service of its kind in its own group (positioned at the end), warms it up, and is
+ * measured between two raw-loop rounds as above. `inspection_vs_off` = median on-ratio / median off-ratio.
  */
 async function inspectionRounds(): Promise<Record<string, number | number[]>> {
   if (!INSPECTION_COMPARE) return {};
@@ -237,32 +241,44 @@ async function inspectionRounds(): Promise<Record<string, number | number[]>> {
   const count = await db.collection('delivery_inspections').countDocuments();
   const records = sample.reduce((n, d) => n + (d.n ?? 1), 0);
   const bytes = records === 0 ? NaN : sample.reduce((n, d) => n + Buffer.byteLength(JSON.stringify(d)), 0) / records;
-  const group = `herald-bench-webhook-${id}-noinspect`;
-  await positionAtEnd(kafka, group, LEVELS);
-  const off = await startDelivery(group, 'noinspect', { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY), INSPECTION: 'off' });
-  const warm = jobsFor(hooks, 10_000);
-  const warmWatch = fast.watch(new Set(warm.map((j) => j.delivery_id)));
-  await publishJobs(producer, codec, warm);
-  await rateOf(warmWatch, warm.length);
-  const loops = [await baseline(200)];
-  const runs: Awaited<ReturnType<typeof service>>[] = [];
+  const kinds = { on: {}, off: { INSPECTION: 'off' } } as const;
+  const runs: Record<keyof typeof kinds, { ratio: number; round: Awaited<ReturnType<typeof service>> }[]> = { on: [], off: [] };
+  let before = await baseline(200);
   for (let r = 1; r <= ROUNDS; r++) {
-    runs.push(await service(200 + r, off));
-    loops.push(await baseline(200 + r));
+    const order: (keyof typeof kinds)[] = r % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
+    for (const kind of order) {
+      const group = `herald-bench-webhook-${id}-inspection-${kind}-${r}`;
+      await positionAtEnd(kafka, group, LEVELS);
+      const target = await startDelivery(group, `inspection-${kind}-${r}`, { DELIVERY_CONCURRENCY: String(CONCURRENCY), WEBHOOK_CONNECTIONS_PER_ORIGIN: String(CONCURRENCY), ...kinds[kind] });
+      const warm = jobsFor(hooks, 10_000);
+      const warmWatch = fast.watch(new Set(warm.map((j) => j.delivery_id)));
+      await publishJobs(producer, codec, warm);
+      await rateOf(warmWatch, warm.length);
+      const round = await service(200 + r, target);
+      const after = await baseline(200 + r);
+      runs[kind].push({ ratio: round.value / ((before.value + after.value) / 2), round });
+      log(`round ${r}: inspection ${kind}: ratio ${(runs[kind].at(-1)?.ratio ?? NaN).toFixed(3)}`);
+      before = after;
+      await target.kill('SIGTERM');
+    }
   }
-  await off.kill('SIGTERM');
-  const offRatios = runs.map((x, i) => x.value / (((loops[i]?.value ?? NaN) + (loops[i + 1]?.value ?? NaN)) / 2));
+  const on = median(runs.on.map((x) => x.ratio));
+  const off = median(runs.off.map((x) => x.ratio));
   const figures = {
     inspection_documents: count,
     inspection_bytes_per_attempt: Math.round(bytes),
-    throughput_inspection_off: Math.round(median(runs.map((x) => x.value))),
-    ratio_inspection_off: Number(median(offRatios).toFixed(3)),
-    round_ratios_inspection_off: offRatios.map((x) => Number(x.toFixed(3))),
-    inspection_vs_off: Number((ratio / median(offRatios)).toFixed(3)),
-    service_cpu_ms_per_delivery_inspection_off: cpuOf(runs, 'service'),
-    ferretdb_cpu_ms_per_delivery_inspection_off: cpuOf(runs, 'ferretdb'),
+    ratio_inspection_on: Number(on.toFixed(3)),
+    round_ratios_inspection_on: runs.on.map((x) => Number(x.ratio.toFixed(3))),
+    throughput_inspection_off: Math.round(median(runs.off.map((x) => x.round.value))),
+    ratio_inspection_off: Number(off.toFixed(3)),
+    round_ratios_inspection_off: runs.off.map((x) => Number(x.ratio.toFixed(3))),
+    inspection_vs_off: Number((on / off).toFixed(3)),
+    service_cpu_ms_per_delivery_inspection_on: cpuOf(runs.on.map((x) => x.round), 'service'),
+    service_cpu_ms_per_delivery_inspection_off: cpuOf(runs.off.map((x) => x.round), 'service'),
+    ferretdb_cpu_ms_per_delivery_inspection_on: cpuOf(runs.on.map((x) => x.round), 'ferretdb'),
+    ferretdb_cpu_ms_per_delivery_inspection_off: cpuOf(runs.off.map((x) => x.round), 'ferretdb'),
   };
-  log(`inspection: ${figures.inspection_bytes_per_attempt} bytes per attempt stored; off: ratio ${figures.ratio_inspection_off} (rounds ${figures.round_ratios_inspection_off.join(', ')}); on/off ${figures.inspection_vs_off}`);
+  log(`inspection: ${figures.inspection_bytes_per_attempt} bytes per attempt stored; on: ratio ${figures.ratio_inspection_on} (rounds ${figures.round_ratios_inspection_on.join(', ')}); off: ratio ${figures.ratio_inspection_off} (rounds ${figures.round_ratios_inspection_off.join(', ')}); on/off ${figures.inspection_vs_off}`);
   return figures;
 }
 

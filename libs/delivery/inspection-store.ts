@@ -3,7 +3,7 @@ import { bucketLines } from './line-buckets.js';
 import type { Logger } from '@herald/logger';
 import type { AttemptInspection, InspectedRequest, InspectedResponse } from './inspection.js';
 import { storedDespite } from './attempt-log.js';
-import { esc, unesc } from './line-escape.js';
+import { esc, needsEscape, unesc } from './line-escape.js';
 
 export const DELIVERY_INSPECTIONS_COLLECTION = 'delivery_inspections';
 
@@ -49,9 +49,17 @@ const BUCKET_RECORDS = 200;
 /** Buckets read at most when looking for one delivery (the newest first). */
 const MAX_SCAN_BUCKETS = 2_000;
 
-function headerText(h: Record<string, string>): string {
+/**
+ * Headers as one escaped field: `name: value` lines, a value's line breaks turned into spaces (a
+ * header value cannot hold one as sent), joined by an escaped line break; the same text as
+ * `esc` of the plain lines, built in one pass.
+ */
+function headerField(h: Record<string, string>): string {
   let out = '';
-  for (const [k, v] of Object.entries(h)) out += `${k}: ${v.replace(/[\r\n]+/g, ' ')}\n`;
+  for (const k in h) {
+    const v = h[k] as string;
+    out += `${k}: ${needsEscape(v) ? esc(v.replace(/[\r\n]+/g, ' ')) : v}\\n`;
+  }
   return out;
 }
 
@@ -90,12 +98,12 @@ function lineOf(r: Omit<AttemptInspection, 'id'>, job: Buffer | null): string {
     r.error === null ? '' : `e${esc(r.error)}`,
     q ? esc(q.method) : '',
     q ? esc(q.url) : '',
-    q ? esc(headerText(q.headers)) : '',
+    q ? headerField(q.headers) : '',
     q ? esc(q.body) : '',
     q ? q.body_bytes : '',
     q?.body_truncated ? '1' : '',
     s ? s.status : '',
-    s ? esc(headerText(s.headers)) : '',
+    s ? headerField(s.headers) : '',
     s ? esc(s.body) : '',
     s ? s.body_bytes : '',
     s?.body_truncated ? '1' : '',

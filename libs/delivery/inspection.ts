@@ -119,17 +119,33 @@ function maskedUrl(url: string, secrets: readonly string[]): string {
 }
 
 function cap(body: string | Buffer, max: number): { text: string; bytes: number; truncated: boolean } {
+  // A string that fits whatever its characters (at most 3 UTF-8 bytes per UTF-16 unit) is kept as is.
+  if (typeof body === 'string' && body.length * 3 <= max) return { text: body, bytes: Buffer.byteLength(body, 'utf8'), truncated: false };
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   if (buf.length <= max) return { text: buf.toString('utf8'), bytes: buf.length, truncated: false };
   return { text: buf.subarray(0, max).toString('utf8'), bytes: buf.length, truncated: true };
 }
 
+/** Header names as stored (lower case), and whether their values are secrets: names repeat, tested once. */
+const headerNames = new Map<string, { stored: string; secret: boolean }>();
+
+function headerName(name: string): { stored: string; secret: boolean } {
+  let n = headerNames.get(name);
+  if (n === undefined) {
+    n = { stored: name.toLowerCase(), secret: SECRET_HEADER.test(name) };
+    // Names come from endpoints' answers too: the cache is bounded.
+    if (headerNames.size < 1_000) headerNames.set(name, n);
+  }
+  return n;
+}
+
 function maskHeaders(h: Record<string, string | string[] | undefined>, secrets: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, v] of Object.entries(h)) {
+  for (const name in h) {
+    const v = h[name];
     if (v === undefined) continue;
-    const value = Array.isArray(v) ? v.join(', ') : String(v);
-    out[name.toLowerCase()] = SECRET_HEADER.test(name) ? MASK : scrub(value, secrets);
+    const n = headerName(name);
+    out[n.stored] = n.secret ? MASK : scrub(Array.isArray(v) ? v.join(', ') : String(v), secrets);
   }
   return out;
 }
