@@ -30,7 +30,7 @@ export { timedOut } from '@herald/http-guard';
 export type { Cancellation } from '@herald/http-guard';
 export { AttemptCapture, secretsOf } from './inspection.js';
 export type { AttemptInspection, InspectedRequest, InspectedResponse, InspectionLimits } from './inspection.js';
-export { InspectionStore, DELIVERY_INSPECTIONS_COLLECTION } from './inspection-store.js';
+export { bucketText, InspectionStore, DELIVERY_INSPECTIONS_COLLECTION } from './inspection-store.js';
 export type { InspectionStoreOptions, StoredJob } from './inspection-store.js';
 export { HealthAggregator, readEndpointHealth, DELIVERY_HEALTH_COLLECTION } from './endpoint-health.js';
 export type { EndpointHealth, HealthWindow, HealthPoint } from './endpoint-health.js';

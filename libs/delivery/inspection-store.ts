@@ -1,5 +1,7 @@
-import { ObjectId, type Collection, type Db } from '@herald/mongo';
-import { bucketLines } from './line-buckets.js';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
+import { Binary, ObjectId, type Collection, type Db } from '@herald/mongo';
+import { bucketLines, type LineBucket } from './line-buckets.js';
 import type { Logger } from '@herald/logger';
 import type { AttemptInspection, InspectedRequest, InspectedResponse } from './inspection.js';
 import { storedDespite } from './attempt-log.js';
@@ -9,10 +11,13 @@ export const DELIVERY_INSPECTIONS_COLLECTION = 'delivery_inspections';
 
 /**
  * A bucket: the inspection records of one notification written together, one line per record
- * (tab-separated, escaped fields: see lineOf). One document per notification and flush instead of
- * one per attempt: FerretDB's cost is mostly per document and per stored value (a document per
- * attempt with its sub-documents cost it 0.56 ms of CPU per attempt in bench:webhook, more than
- * the delivery itself), and lines have no quotes for it to escape.
+ * (tab-separated, escaped fields: see lineOf), the lines compressed (brotli, quality 1). One
+ * document per notification and flush instead of one per attempt: FerretDB's cost is mostly per
+ * document and per stored value (a document per attempt with its sub-documents cost it 0.56 ms of
+ * CPU per attempt in bench:webhook, more than the delivery itself), and the rest is per byte: it
+ * stores documents as JSON text, where a record's request body needs its quotes escaped, ~1.3 KB
+ * per attempt as plain lines against ~0.2 KB compressed (records of one endpoint are much alike).
+ * Compression runs on libuv's thread pool, not the event loop.
  */
 interface Bucket {
   _id: ObjectId;
@@ -20,7 +25,31 @@ interface Bucket {
   first: Date;
   last: Date;
   n: number;
-  lines: string;
+  /** The lines, brotli-compressed. */
+  z?: Binary;
+  /** The lines as text: buckets written before compression (read, never written). */
+  lines?: string;
+}
+
+const compress = promisify(brotliCompress);
+const decompress = promisify(brotliDecompress);
+
+/** A bucket as stored: its lines compressed (as text should compression ever fail: still readable). */
+async function packed(b: LineBucket): Promise<Bucket> {
+  const { lines, ...rest } = b;
+  const text = Buffer.from(lines, 'utf8');
+  try {
+    const z = await compress(text, { params: { [zlib.BROTLI_PARAM_QUALITY]: 1, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: text.length } });
+    return { ...rest, z: new Binary(z) };
+  } catch {
+    return { ...rest, lines };
+  }
+}
+
+/** A bucket's lines as text. */
+export async function bucketText(b: Pick<Bucket, 'z' | 'lines'>): Promise<string> {
+  if (b.z) return (await decompress(b.z.buffer)).toString('utf8');
+  return typeof b.lines === 'string' ? b.lines : '';
 }
 
 /** A stored job message of a delivery, for a resend. */
@@ -149,12 +178,12 @@ function fromLine(uuid: string, id: string, line: string): Parsed | undefined {
   };
 }
 
-/** Records of a bucket, in the order written; `attempt_id` is `<bucket id>-<line index>`. */
-function recordsOf(b: Pick<Bucket, '_id' | 'notification_uuid' | 'lines'>): Parsed[] {
+/** Records of a bucket (its lines as text), in the order written; `attempt_id` is `<bucket id>-<line index>`. */
+function recordsOf(b: Pick<Bucket, '_id' | 'notification_uuid'>, lines: string): Parsed[] {
   const out: Parsed[] = [];
-  if (typeof b.lines !== 'string') return out;
+  if (lines === '') return out;
   const id = b._id.toHexString();
-  b.lines.split('\n').forEach((line, i) => {
+  lines.split('\n').forEach((line, i) => {
     const p = fromLine(b.notification_uuid, `${id}-${i}`, line);
     if (p) out.push(p);
   });
@@ -220,26 +249,31 @@ export class InspectionStore {
     while (this.writing) await this.writing;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.unsent.push(...this.buckets(this.buffer));
-    this.unsentRecords += this.buffer.length;
+    this.writing = this.writeNow().finally(() => (this.writing = undefined));
+    await this.writing;
+  }
+
+  private async writeNow(): Promise<void> {
+    const queued = this.buffer;
     this.buffer = [];
+    // Counted as pending while they are compressed, so the buffer bound holds.
+    this.unsentRecords += queued.length;
+    if (queued.length > 0) this.unsent.push(...(await Promise.all(this.buckets(queued).map(packed))));
     if (this.unsent.length === 0) return;
     const docs = this.unsent;
-    this.writing = this.col
-      .insertMany(docs, { ordered: false })
-      .then(() => this.keep(docs, new Set()))
-      .catch((err: unknown) => {
-        // Stored despite the error: duplicates of an earlier write whose reply was lost, or, when
-        // the driver accounts for every document, those it did not name (the attempt log's rule).
-        const stored = storedDespite(err, docs.length);
-        const failed = new Set(docs.filter((_, i) => !stored.has(i)));
-        this.keep(docs, failed);
-        if (failed.size === 0) return;
-        this.opts.logger?.warn({ error: (err as unknown as Error).message, pending: this.pending }, 'inspection write failed, will retry');
-        this.schedule(5_000);
-      })
-      .finally(() => (this.writing = undefined));
-    await this.writing;
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+      this.keep(docs, new Set());
+    } catch (err) {
+      // Stored despite the error: duplicates of an earlier write whose reply was lost, or, when
+      // the driver accounts for every document, those it did not name (the attempt log's rule).
+      const stored = storedDespite(err, docs.length);
+      const failed = new Set(docs.filter((_, i) => !stored.has(i)));
+      this.keep(docs, failed);
+      if (failed.size === 0) return;
+      this.opts.logger?.warn({ error: (err as Error).message, pending: this.pending }, 'inspection write failed, will retry');
+      this.schedule(5_000);
+    }
   }
 
   /** After a write of `docs`: those not in `failed` are stored and leave `unsent`. */
@@ -261,7 +295,7 @@ export class InspectionStore {
     this.unsentRecords = 0;
   }
 
-  private buckets(queued: Queued[]): Bucket[] {
+  private buckets(queued: Queued[]): LineBucket[] {
     return bucketLines(queued, BUCKET_RECORDS);
   }
 
@@ -285,9 +319,10 @@ export class InspectionStore {
         out.sort((x, y) => y.record.time.getTime() - x.record.time.getTime());
         if (b.last.getTime() < (out[limit - 1] as Parsed).record.time.getTime()) break;
       }
+      const lines = await bucketText(b);
       // Parsing is the cost: a bucket without the delivery id in its text has none of its records.
-      if (opts.deliveryId !== undefined && !b.lines.includes(esc(opts.deliveryId))) continue;
-      for (const p of recordsOf(b)) {
+      if (opts.deliveryId !== undefined && !lines.includes(esc(opts.deliveryId))) continue;
+      for (const p of recordsOf(b, lines)) {
         if (opts.before && p.record.time >= opts.before) continue;
         if (opts.deliveryId !== undefined && p.record.delivery_id !== opts.deliveryId) continue;
         out.push(p);
@@ -302,7 +337,7 @@ export class InspectionStore {
     if (!m) return undefined;
     const b = await this.col.findOne({ _id: new ObjectId(m[1] as string), notification_uuid: notificationUuid });
     if (!b) return undefined;
-    return recordsOf(b).find((p) => p.record.id === id)?.record;
+    return recordsOf(b, await bucketText(b)).find((p) => p.record.id === id)?.record;
   }
 
   /** The newest stored job message of a delivery of this notification, with its newest attempt number. */

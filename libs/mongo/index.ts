@@ -2,4 +2,4 @@ export { createMongoClient, connectDb, isDuplicateKey, mongoCheck } from './clie
 export { withDocLock } from './doc-lock.js';
 export type { MongoOptions } from './client.js';
 export type { MongoClient, Db, Collection, Filter, Document, IndexDescription } from 'mongodb';
-export { ObjectId } from 'mongodb';
+export { Binary, ObjectId } from 'mongodb';

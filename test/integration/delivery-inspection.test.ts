@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_INSPECTIONS_COLLECTION, InspectionStore } from '@herald/delivery';
+import { bucketText, DELIVERY_INSPECTIONS_COLLECTION, InspectionStore } from '@herald/delivery';
+import { ObjectId } from '@herald/mongo';
 import { eventually } from '../helpers/wait.js';
 import { adminToken } from '../helpers/tokens.js';
 import { DeliveryOpsFixture } from './delivery-ops-fixture.js';
@@ -70,7 +71,12 @@ test('the stored request is what the receiver saw, with the URL credentials, que
 
   // Nothing secret in the stored documents: the signing secret, the URL password (also as sent in
   // Basic authorization), the query value, the response cookie.
-  const raw = JSON.stringify(await ops.svc.db.db.collection(DELIVERY_INSPECTIONS_COLLECTION).find({ notification_uuid: n.uuid }).toArray());
+  // The buckets' lines are compressed: the scan covers the documents and their decompressed text.
+  const docs = await ops.svc.db.db.collection<Parameters<typeof bucketText>[0]>(DELIVERY_INSPECTIONS_COLLECTION).find({ notification_uuid: n.uuid }).toArray();
+  const text = (await Promise.all(docs.map((d) => bucketText(d)))).join('\n');
+  assert.ok(docs.length > 0 && docs.every((d) => d.z !== undefined && d.lines === undefined), 'buckets stored compressed');
+  assert.ok(text.includes(job.delivery_id) && text.includes('webhook-signature'), 'the decompressed text is the record');
+  const raw = `${JSON.stringify(docs)}\n${text}`;
   for (const secret of [n.signing_secret!, n.signing_secret!.slice('whsec_'.length), password, query, Buffer.from(`hookuser:${password}`).toString('base64'), 'cookie-secret-99']) {
     assert.ok(!raw.includes(secret), `the stored record holds no ${secret.slice(0, 6)}…`);
   }
@@ -116,4 +122,11 @@ test('records older than the retention are purged (explicitly: FerretDB v1 has n
   assert.deepEqual((await store.list(uuid)).map((a) => a.delivery_id), ['new']);
   assert.equal((await store.job(uuid, 'old')), undefined, 'a purged delivery cannot be resent');
   assert.deepEqual((await store.job(uuid, 'new'))?.value, Buffer.from('job'));
+
+  // Buckets written before compression (plain `lines`) are still read.
+  const [stored] = await store.col.find({ notification_uuid: uuid }).toArray();
+  const legacy = randomUUID();
+  await store.col.insertOne({ _id: new ObjectId(), notification_uuid: legacy, first: stored!.first, last: stored!.last, n: stored!.n, lines: await bucketText(stored!) });
+  assert.deepEqual((await store.list(legacy)).map((a) => [a.delivery_id, a.status_code]), [['new', 200]]);
+  assert.deepEqual((await store.job(legacy, 'new'))?.value, Buffer.from('job'));
 });
