@@ -40,7 +40,12 @@ async function suite(name, dirs, { exclude = [], rerun = false, ...opts }) {
   const files = dirs.flatMap((d) => findTests(join(root, d), exclude.map((e) => join(root, e))));
   console.log(`\n== ${name} tests: ${files.length} files`);
   if (files.length === 0) return;
-  const r = await runNodeTests(files, { cwd: root, env, ...opts });
+  await runFiles(name, files, { rerun, env, ...opts });
+}
+
+/** Runs `files`, adds to the totals and the failures; with `rerun`, as described below. */
+async function runFiles(name, files, { rerun = false, env: runEnv = env, ...opts }) {
+  const r = await runNodeTests(files, { cwd: root, ...opts, env: runEnv });
   totals.tests += r.tests;
   totals.pass += r.pass;
   const failedFiles = [...new Set(r.failures.map((f) => f.file).filter((f) => files.includes(f)))];
@@ -49,9 +54,11 @@ async function suite(name, dirs, { exclude = [], rerun = false, ...opts }) {
   // then. Its first failure stays in the summary below, marked flaky, so it is fixed, not forgotten.
   if (rerun && r.code !== 0 && r.fail > 0 && failedFiles.length > 0 && failedFiles.length <= RERUN_AT_MOST && failedFiles.length === new Set(r.failures.map((f) => f.file)).size) {
     console.log(`\n== ${name}: ${r.fail} failed in ${failedFiles.length} file(s); running them once more`);
-    const again = await runNodeTests(failedFiles, { cwd: root, env, ...opts });
+    const again = await runNodeTests(failedFiles, { cwd: root, ...opts, env: runEnv });
     const stillFailing = new Set(again.failures.map((f) => f.file));
-    for (const f of r.failures) (stillFailing.has(f.file) || again.code !== 0 ? failures : flaky).push({ suite: name, ...f });
+    // A second run that failed without naming a test (it crashed) clears none of them.
+    const crashed = again.code !== 0 && again.failures.length === 0;
+    for (const f of r.failures) (crashed || stillFailing.has(f.file) ? failures : flaky).push({ suite: name, ...f });
     for (const f of again.failures) failures.push({ suite: `${name} (second run)`, ...f });
     totals.pass += again.pass;
     totals.fail += again.fail;
@@ -91,12 +98,7 @@ async function kafka3Subset() {
     const apply = spawnSync(process.execPath, [join(root, 'scripts', 'herald.mjs'), 'topics', 'apply'], { cwd: root, stdio: 'inherit', env: withK3 });
     if (apply.status !== 0) throw new Error('topics apply on kafka 3.9.2 failed');
     const files = KAFKA3_SUBSET.map((f) => join(root, 'test', 'integration', f));
-    const r = await runNodeTests(files, { cwd: root, env: withK3, concurrency: 1, timeoutMs: 600_000 });
-    totals.tests += r.tests;
-    totals.pass += r.pass;
-    totals.fail += r.fail;
-    failures.push(...r.failures.map((f) => ({ suite: 'kafka 3.9.2 subset', ...f })));
-    if (r.code !== 0 || r.fail > 0) failed = true;
+    await runFiles('kafka 3.9.2 subset', files, { env: withK3, concurrency: 1, timeoutMs: 600_000, rerun: true });
   } catch (err) {
     console.error(`kafka 3.9.2 subset: ${err.message}`);
     failed = true;

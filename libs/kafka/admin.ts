@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { applyTopicPlan, brokerCount } from './provision-admin.js';
 import { desiredTopics, replicationSettings } from './provision.js';
 import { topicSpecs, type TopicSpec } from './topics.js';
@@ -59,6 +59,22 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
  * Commits through a transaction's TxnOffsetCommit, which needs no group membership: kafkajs's
  * admin.setOffsets joins the group once per topic (seconds each).
  */
+/**
+ * A topic's partition offsets, asked again (up to 10 times, 200 ms apart) while the broker answers a
+ * retriable error: kafkajs does not retry `fetchTopicOffsets`, and a broker that has just created a
+ * topic (or just started) answers NOT_LEADER_OR_FOLLOWER until it leads its partitions.
+ */
+export async function fetchTopicOffsetsRetrying(admin: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (attempt >= 10 || (err as { retriable?: unknown }).retriable !== true) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export async function setGroupOffsetsToEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<Map<string, Map<number, number>>> {
   const admin = kafka.admin();
   const producer = kafka.producer({ transactionalId: `herald-set-offsets-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
@@ -66,7 +82,7 @@ export async function setGroupOffsetsToEnd(kafka: Kafka, groupId: string, topics
   try {
     const out = new Map<string, Map<number, number>>();
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await fetchTopicOffsetsRetrying(admin, topic);
       out.set(topic, new Map(ends.map((e) => [e.partition, Number(e.high)])));
     }
     const tx = await producer.transaction();

@@ -4,7 +4,7 @@ export { kafkaCheck } from './kafka-check.js';
 export { createRecordProducer, SendTimeoutError } from './record-producer.js';
 export type { OutgoingMessage, OutgoingRecord, RecordProducer, RecordProducerOptions } from './record-producer.js';
 export type { KafkaClientOptions } from './client.js';
-export { ensureTopics, consumerLag, setGroupOffsetsToEnd } from './admin.js';
+export { ensureTopics, consumerLag, fetchTopicOffsetsRetrying, setGroupOffsetsToEnd } from './admin.js';
 export { describeDrift, desiredTopics, findDrift, MANAGED_CONFIGS, planTopics, replicationSettings } from './provision.js';
 export type { DesiredTopic, Drift, ObservedTopic, ReplicationSettings, TopicPlan } from './provision.js';
 export { applyTopicPlan, brokerCount, observeTopics, TopicsNotReadyError, verifyTopics } from './provision-admin.js';
