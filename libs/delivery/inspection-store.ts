@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
 import { Binary, ObjectId, type Collection, type Db } from '@herald/mongo';
-import { bucketLines, type LineBucket } from './line-buckets.js';
+import { bucketLines, type LineBucket, type QueuedLine } from './line-buckets.js';
 import type { Logger } from '@herald/logger';
 import type { AttemptInspection, InspectedRequest, InspectedResponse } from './inspection.js';
 import { storedDespite } from './attempt-log.js';
@@ -190,12 +190,6 @@ function recordsOf(b: Pick<Bucket, '_id' | 'notification_uuid'>, lines: string):
   return out;
 }
 
-interface Queued {
-  uuid: string;
-  t: number;
-  line: string;
-}
-
 /**
  * Attempt inspection records in MongoDB (`delivery_inspections`), bucketed per notification and
  * flush (see Bucket), kept for a retention period and purged explicitly (FerretDB v1 has no TTL
@@ -205,7 +199,7 @@ interface Queued {
 export class InspectionStore {
   readonly col: Collection<Bucket>;
   readonly retentionMs: number;
-  private buffer: Queued[] = [];
+  private buffer: QueuedLine[] = [];
   private unsent: Bucket[] = [];
   /** Records in `unsent` (kept, not summed per record: while MongoDB is down there are many buckets). */
   private unsentRecords = 0;
@@ -295,7 +289,7 @@ export class InspectionStore {
     this.unsentRecords = 0;
   }
 
-  private buckets(queued: Queued[]): LineBucket[] {
+  private buckets(queued: QueuedLine[]): LineBucket[] {
     return bucketLines(queued, BUCKET_RECORDS);
   }
 

@@ -52,14 +52,6 @@ export async function consumerLag(kafka: Kafka, groupId: string, topic: string):
 }
 
 /**
- * Commits a consumer group's offsets at the current end of each topic, so a new group starts with
- * what is produced from now on instead of replaying history (tests, benchmarks, fresh deployments
- * that must not re-send old notifications). The group must have no active members.
- *
- * Commits through a transaction's TxnOffsetCommit, which needs no group membership: kafkajs's
- * admin.setOffsets joins the group once per topic (seconds each).
- */
-/**
  * A topic's partition offsets, asked again (up to 10 times, 200 ms apart) while the broker answers a
  * retriable error: kafkajs does not retry `fetchTopicOffsets`, and a broker that has just created a
  * topic (or just started) answers NOT_LEADER_OR_FOLLOWER until it leads its partitions.
@@ -75,6 +67,14 @@ export async function fetchTopicOffsetsRetrying(admin: Admin, topic: string): Re
   }
 }
 
+/**
+ * Commits a consumer group's offsets at the current end of each topic, so a new group starts with
+ * what is produced from now on instead of replaying history (tests, benchmarks, fresh deployments
+ * that must not re-send old notifications). The group must have no active members.
+ *
+ * Commits through a transaction's TxnOffsetCommit, which needs no group membership: kafkajs's
+ * admin.setOffsets joins the group once per topic (seconds each).
+ */
 export async function setGroupOffsetsToEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<Map<string, Map<number, number>>> {
   const admin = kafka.admin();
   const producer = kafka.producer({ transactionalId: `herald-set-offsets-${randomUUID()}`, idempotent: true, maxInFlightRequests: 1 });
