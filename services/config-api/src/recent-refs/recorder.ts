@@ -72,7 +72,19 @@ export class RecentRefsRecorder {
     // minBytes makes a busy topic arrive in larger batches, so fewer writes per repository (the
     // preview can be a second late).
     // Measured (FerretDB, 20,000 events, 250 repositories): 920 events/s with minBytes 1, 2,050 with 256 KiB.
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000, maxWaitTimeInMs: 1_000, minBytes: 256 * 1024, maxBytes: 4 * 1024 * 1024, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 1_000,
+      minBytes: 256 * 1024,
+      maxBytes: 4 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+      // A crash while stop() disconnects (its fetch's connection closed under it) must not restart
+      // the consumer: kafkajs would schedule the restart after disconnect() cleared its timer, and
+      // the restarted consumer kept the process alive after shutdown (seen in CI).
+      retry: { restartOnFailure: async () => this.stopping === undefined },
+    });
     this.consumer = consumer;
     this.current = 'joining';
     this.watch(consumer);
